@@ -1,0 +1,68 @@
+/**
+ * Computes the search-index rows of one resource: every search parameter the registry holds for
+ * the resource's type is evaluated once and its values turned into rows by the rules for the
+ * parameter's type. Composite and special parameters produce no rows yet. Pure and synchronous;
+ * called on every write, so it evaluates only the pre-split, pre-compiled per-type expressions.
+ * A parameter whose evaluation throws on unusual data contributes no rows rather than failing the
+ * write; `extractIndexRowsStrict` rethrows instead, for tests and reindex diagnostics.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import { addDateRows } from './date-rows.ts';
+import type { TypedValue } from './fhirpath-evaluator.ts';
+import { emptyIndexRows } from './index-rows.ts';
+import type { IndexRows } from './index-rows.ts';
+import { addNumberRows, addQuantityRows } from './quantity-rows.ts';
+import { addReferenceRows, addUriRows } from './reference-rows.ts';
+import type { SearchParamDef, SearchParamRegistry } from './registry.ts';
+import { addStringRows } from './string-rows.ts';
+import { addTokenRows } from './token-rows.ts';
+
+function addRows(def: SearchParamDef, values: readonly TypedValue[], rows: IndexRows): void {
+  switch (def.type) {
+    case 'string':
+      return addStringRows(def.code, values, rows.string);
+    case 'token':
+      return addTokenRows(def.code, values, rows.token);
+    case 'date':
+      return addDateRows(def.code, values, rows.date);
+    case 'number':
+      return addNumberRows(def.code, values, rows.number);
+    case 'quantity':
+      return addQuantityRows(def.code, values, rows.quantity);
+    case 'reference':
+      return addReferenceRows(def.code, values, rows.reference);
+    case 'uri':
+      return addUriRows(def.code, values, rows.uri);
+    case 'composite':
+    case 'special':
+      return;
+    default: {
+      const unknownType: never = def.type;
+      throw new Error(`unknown search parameter type ${String(unknownType)}`);
+    }
+  }
+}
+
+function extract(resource: Resource, registry: SearchParamRegistry, strict: boolean): IndexRows {
+  const rows = emptyIndexRows();
+  for (const def of registry.forType(resource.resourceType)) {
+    if (def.type === 'composite' || def.type === 'special') continue;
+    let values: TypedValue[];
+    try {
+      values = def.evaluate(resource);
+    } catch (err) {
+      if (strict) throw new Error(`${resource.resourceType}.${def.code}: ${String(err)}`, { cause: err });
+      continue;
+    }
+    if (values.length > 0) addRows(def, values, rows);
+  }
+  return rows;
+}
+
+export function extractIndexRows(resource: Resource, registry: SearchParamRegistry): IndexRows {
+  return extract(resource, registry, false);
+}
+
+export function extractIndexRowsStrict(resource: Resource, registry: SearchParamRegistry): IndexRows {
+  return extract(resource, registry, true);
+}

@@ -1,0 +1,65 @@
+/**
+ * The CapabilityStatement at /metadata, generated from what the server actually supports: every
+ * R4 resource type, the interactions the router implements, the search parameters whose types
+ * the search engine compiles (composite and special ones are left out until they work), and the
+ * operations that exist. Cached per registry, since it only changes with custom parameters.
+ */
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
+import type { ApiContext } from './types.ts';
+
+const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
+const cache = new WeakMap<SearchParamRegistry, Omit<CapabilityStatement, 'implementation'>>();
+
+function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implementation'> {
+  const resource: CapabilityStatementRestResource[] = resourceTypes().map((type) => ({
+    type: type as CapabilityStatementRestResource['type'],
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    interaction: (['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const).map((code) => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: true,
+    updateCreate: true,
+    conditionalCreate: true,
+    conditionalRead: 'not-supported',
+    conditionalUpdate: true,
+    conditionalDelete: 'single',
+    referencePolicy: ['literal', 'logical'],
+    searchParam: [
+      { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
+      { name: '_lastUpdated', type: 'date', definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated' },
+      ...registry
+        .forType(type)
+        .filter((p) => SUPPORTED_TYPES.has(p.type) && p.code !== '_id' && p.code !== '_lastUpdated')
+        .map((p) => ({ name: p.code, type: p.type as 'string', definition: p.url })),
+    ],
+    operation: [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }],
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-22',
+    publisher: 'Continuum',
+    kind: 'instance',
+    software: { name: 'Continuum', version: '0.1.0' },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
+    rest: [
+      {
+        mode: 'server',
+        resource,
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+      },
+    ],
+  };
+}
+
+export function capabilityStatement(ctx: ApiContext): CapabilityStatement {
+  const registry = ctx.repo.indexer.registry;
+  let base = cache.get(registry);
+  if (!base) {
+    base = build(registry);
+    cache.set(registry, base);
+  }
+  return { ...base, implementation: { description: 'Continuum FHIR R4 server', url: ctx.baseUrl } };
+}

@@ -1,0 +1,34 @@
+/**
+ * The FHIR API's own request and response: plain data, no HTTP framework. The HTTP edge builds
+ * a FhirRequest and sends back a FhirResponse; everything between is testable in-process.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Repository } from '../store/repository.ts';
+
+export interface FhirRequest {
+  method: string;
+  /** Path below the FHIR base, without query, e.g. `/Patient/123/_history/2`. */
+  path: string;
+  query: ReadonlyArray<readonly [string, string]>;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body?: unknown;
+}
+
+export interface FhirResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A resource, or pre-serialised JSON text of one (sent as-is: the fast read path). */
+  body?: Resource | string;
+}
+
+export interface ApiContext {
+  repo: Repository;
+  /** Absolute base URL of the FHIR endpoint, e.g. `http://localhost:8080/fhir`. */
+  baseUrl: string;
+}
+
+export function queryValue(req: FhirRequest, name: string): string | undefined {
+  for (const [k, v] of req.query) if (k === name) return v;
+  return undefined;
+}

@@ -1,0 +1,51 @@
+/**
+ * `continuum <command>`: the command-line entry point. Commands are looked up in a table so that
+ * later issues add theirs (seed, users, clients, bench, ...) without touching the others.
+ */
+import { configFromEnv } from '../config.ts';
+import { startServer } from '../server.ts';
+
+type Command = (args: string[]) => Promise<void>;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const start: Command = async (args) => {
+  const env = { ...process.env };
+  const port = option(args, 'port');
+  if (port) env.PORT = port;
+  const config = configFromEnv(env);
+  const server = await startServer(config);
+  const backend = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  process.stdout.write(`Continuum is listening on ${server.url} (${backend})\n  FHIR R4: ${server.url}/fhir  (CapabilityStatement: ${server.url}/fhir/metadata)\n`);
+  const stop = async (): Promise<void> => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+};
+
+const help: Command = async () => {
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N]   run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL)\n  help               show this text\n`);
+};
+
+const COMMANDS: Record<string, Command> = { start, help, '--help': help };
+
+async function main(argv: string[]): Promise<void> {
+  const [name = 'help', ...rest] = argv;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`continuum: unknown command '${name}'\n`);
+    await help([]);
+    process.exit(2);
+  }
+  await command(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`continuum: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+/**
+ * The database port: the only shape of SQL access the rest of the server sees.
+ *
+ * Two adapters implement it, PGlite (embedded, WASM) and PostgreSQL (pg.Pool), running the same
+ * SQL. A `Queryable` runs one statement; `transaction` gives a Queryable whose statements commit
+ * or roll back together. Nothing above this layer imports a driver.
+ */
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export type Dialect = 'pglite' | 'postgres';
+
+export interface Database extends Queryable {
+  readonly dialect: Dialect;
+  /** Runs `fn` in one transaction: commit on success, roll back on any throw. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+/**
+ * Opens the configured backend and brings its schema up to date. PostgreSQL when a URL is given,
+ * otherwise PGlite in the data folder (or in memory when the folder is `:memory:`).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from './database.ts';
+import { migrate } from './migrate.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+
+export interface DatabaseConfig {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  let db: Database;
+  if (config.databaseUrl) {
+    db = openPostgres(config.databaseUrl, config.poolSize ?? 20);
+  } else if (config.dataDir === ':memory:') {
+    db = await openPglite(undefined);
+  } else {
+    const dir = join(config.dataDir, 'pgdata');
+    mkdirSync(dir, { recursive: true });
+    db = await openPglite(dir);
+  }
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}

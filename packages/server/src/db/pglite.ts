@@ -1,0 +1,47 @@
+/**
+ * PGlite adapter: PostgreSQL in WASM, stored in a data folder (or in memory for tests).
+ *
+ * Every statement and transaction goes through one mutex, because PGlite is a single connection:
+ * a statement from another request must never land inside someone else's open transaction.
+ * Extensions are not loaded; the schema uses core PostgreSQL only.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, QueryResult, Queryable } from './database.ts';
+import { Mutex } from './mutex.ts';
+
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // Same value shapes as the pg adapter: timestamps and numerics as text, bigint as number.
+  const parsers = { 1184: (v: string) => v, 1114: (v: string) => v, 1700: (v: string) => v, 20: (v: string) => Number(v) };
+  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+  await pg.exec("SET TIME ZONE 'UTC'");
+  const mutex = new Mutex();
+
+  const raw: Queryable = {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      const res = await pg.query<Row>(sql, params as unknown[]);
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await pg.exec(sql);
+    },
+  };
+
+  return {
+    dialect: 'pglite',
+    query: (sql, params) => mutex.run(() => raw.query(sql, params)),
+    exec: (sql) => mutex.run(() => raw.exec(sql)),
+    transaction: (fn) =>
+      mutex.run(async () => {
+        await raw.query('BEGIN');
+        try {
+          const out = await fn(raw);
+          await raw.query('COMMIT');
+          return out;
+        } catch (err) {
+          await raw.query('ROLLBACK');
+          throw err;
+        }
+      }),
+    close: () => mutex.run(() => pg.close()),
+  };
+}

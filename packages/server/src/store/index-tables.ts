@@ -1,0 +1,48 @@
+/**
+ * How each kind of index row maps onto its table: the column names, their SQL array types, and
+ * how to pull the values out of a row. The writer generates its SQL from this one list, so adding
+ * an index kind means adding one entry here and a migration.
+ */
+import type { IndexRows } from '@continuum/fhir';
+
+export interface IndexTable {
+  key: keyof IndexRows;
+  table: string;
+  columns: readonly (readonly [name: string, sqlType: string])[];
+  values(row: never): unknown[];
+}
+
+const table = <K extends keyof IndexRows>(
+  key: K,
+  name: string,
+  columns: readonly (readonly [string, string])[],
+  values: (row: IndexRows[K][number]) => unknown[],
+): IndexTable => ({ key, table: name, columns, values: values as (row: never) => unknown[] });
+
+const low = (v: string | null): string => v ?? '-infinity';
+const high = (v: string | null): string => v ?? 'infinity';
+
+export const INDEX_TABLES: readonly IndexTable[] = [
+  table('string', 'sp_string', [['norm', 'text'], ['exact', 'text']], (r) => [r.norm, r.exact]),
+  table(
+    'token',
+    'sp_token',
+    [['system', 'text'], ['code', 'text'], ['text', 'text'], ['type_system', 'text'], ['type_code', 'text']],
+    (r) => [r.system, r.code, r.text, r.typeSystem ?? null, r.typeCode ?? null],
+  ),
+  table('date', 'sp_date', [['low', 'timestamptz'], ['high', 'timestamptz']], (r) => [low(r.low), high(r.high)]),
+  table('number', 'sp_number', [['value', 'numeric'], ['low', 'numeric'], ['high', 'numeric']], (r) => [r.value, r.low, r.high]),
+  table(
+    'quantity',
+    'sp_quantity',
+    [['value', 'numeric'], ['low', 'numeric'], ['high', 'numeric'], ['system', 'text'], ['code', 'text'], ['unit', 'text']],
+    (r) => [r.value, r.low, r.high, r.system, r.code, r.unit],
+  ),
+  table(
+    'reference',
+    'sp_reference',
+    [['target_type', 'text'], ['target_id', 'text'], ['url', 'text'], ['identifier_system', 'text'], ['identifier_value', 'text']],
+    (r) => [r.targetType, r.targetId, r.url, r.identifierSystem ?? null, r.identifierValue ?? null],
+  ),
+  table('uri', 'sp_uri', [['value', 'text']], (r) => [r.value]),
+];

@@ -1,0 +1,60 @@
+/**
+ * Turns a validated resource into a prepared write: stamps meta.versionId and meta.lastUpdated,
+ * serialises it with resourceType, id and meta first, and computes its index rows and patient
+ * compartments. Pure apart from the indexer it is given.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Indexer } from './indexer.ts';
+import type { PreparedWrite, WriteMethod } from './types.ts';
+
+export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: string): Resource {
+  const { resourceType, id: _ignored, meta, ...rest } = resource;
+  void _ignored;
+  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
+  void _v;
+  void _l;
+  return { resourceType, id, meta: { ...metaRest, versionId: String(versionId), lastUpdated }, ...rest } as Resource;
+}
+
+export function prepareWrite(
+  indexer: Indexer,
+  resource: Resource,
+  opts: { id: string; previousVersion: number; lastUpdated: string; method: WriteMethod },
+): { write: PreparedWrite; resource: Resource } {
+  const versionId = opts.previousVersion + 1;
+  const stamped = stamp(resource, opts.id, versionId, opts.lastUpdated);
+  const { rows, compartments } = indexer.index(stamped);
+  return {
+    resource: stamped,
+    write: {
+      resourceType: stamped.resourceType,
+      id: opts.id,
+      versionId,
+      previousVersion: opts.previousVersion,
+      lastUpdated: opts.lastUpdated,
+      method: opts.method,
+      content: JSON.stringify(stamped),
+      rows,
+      compartments,
+    },
+  };
+}
+
+export function prepareDelete(
+  resourceType: string,
+  id: string,
+  previousVersion: number,
+  lastUpdated: string,
+): PreparedWrite {
+  return {
+    resourceType,
+    id,
+    versionId: previousVersion + 1,
+    previousVersion,
+    lastUpdated,
+    method: 'delete',
+    content: null,
+    rows: { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [] },
+    compartments: [],
+  };
+}

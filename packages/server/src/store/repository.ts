@@ -1,0 +1,273 @@
+/**
+ * The FHIR repository: read, vread, create, update (including update-as-create), patch, delete,
+ * history and the conditional forms, for one tenant, with the spec's rules on versions and
+ * preconditions. It validates every write, and it never lets a concurrent update be lost: a
+ * write names the version it replaces, and a lost race is retried (or answered 412 when the
+ * client pinned a version with If-Match).
+ *
+ * A Repository is bound to a Queryable: the database, or an open transaction (see
+ * `inTransaction`). It knows nothing about HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import {
+  badRequest,
+  gone,
+  invalidResource,
+  isResourceType,
+  notFound,
+  parseSearch,
+  preconditionFailed,
+  validateResource,
+  ID_PATTERN,
+  type SearchRequest,
+} from '@continuum/fhir';
+import type { Database, Queryable } from '../db/database.ts';
+import { countSearch, runSearch, type SearchPage } from '../search/search.ts';
+import type { Indexer } from './indexer.ts';
+import { prepareDelete, prepareWrite } from './prepare.ts';
+import { commitWrites, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
+import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
+
+export interface RepositoryDeps {
+  db: Database;
+  indexer: Indexer;
+}
+
+export interface WriteResult {
+  resource: Resource;
+  /** true when this call made the resource exist (201), false for an update or a match (200). */
+  created: boolean;
+}
+
+const MAX_RETRIES = 50;
+
+export class Repository {
+  constructor(
+    private readonly deps: RepositoryDeps,
+    readonly tenantId: string,
+    private readonly q: Queryable = deps.db,
+    private readonly inTx = false,
+  ) {}
+
+  get indexer(): Indexer {
+    return this.deps.indexer;
+  }
+
+  /** Runs `fn` with a repository bound to one transaction (reusing the current one if any). */
+  inTransaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
+    if (this.inTx) return fn(this);
+    return this.deps.db.transaction((tx) => fn(new Repository(this.deps, this.tenantId, tx, true)));
+  }
+
+  checkType(type: string): void {
+    if (!isResourceType(type)) throw notFound(`Unknown resource type '${type}'`);
+  }
+
+  checkId(id: string): void {
+    if (!ID_PATTERN.test(id)) throw badRequest(`Invalid resource id '${id}'`);
+  }
+
+  async readStored(type: string, id: string): Promise<StoredVersion> {
+    this.checkType(type);
+    this.checkId(id);
+    const cur = await readCurrent(this.q, this.tenantId, type, id);
+    if (!cur) throw notFound(`${type}/${id} not found`);
+    if (cur.deleted) throw gone(`${type}/${id} was deleted`);
+    return cur;
+  }
+
+  async read(type: string, id: string): Promise<Resource> {
+    const cur = await this.readStored(type, id);
+    return JSON.parse(cur.content!) as Resource;
+  }
+
+  async vreadStored(type: string, id: string, versionId: string): Promise<StoredVersion> {
+    this.checkType(type);
+    this.checkId(id);
+    const v = Number(versionId);
+    if (!/^\d{1,9}$/.test(versionId) || v < 1) throw notFound(`${type}/${id} has no version '${versionId}'`);
+    const row = await readVersion(this.q, this.tenantId, type, id, v);
+    if (!row) throw notFound(`${type}/${id}/_history/${versionId} not found`);
+    if (row.content === null) throw gone(`${type}/${id}/_history/${versionId} is a deletion`);
+    return row;
+  }
+
+  currentVersions(keys: readonly { resourceType: string; id: string }[]): Promise<Map<string, StoredVersion>> {
+    return readCurrentMany(this.q, this.tenantId, keys);
+  }
+
+  history(h: HistoryQuery): Promise<StoredVersion[]> {
+    return readHistory(this.q, this.tenantId, h);
+  }
+
+  validate(resource: unknown, opts: { allowConditionalReferences?: boolean } = {}): Resource {
+    const issues = validateResource(resource, opts);
+    if (issues.length > 0) throw invalidResource(issues);
+    return resource as Resource;
+  }
+
+  /** Prepares a write of `resource` as the next version after `previousVersion` (0: new). */
+  prepare(resource: Resource, id: string, previousVersion: number, method: WriteMethod, lastUpdated = now()) {
+    return prepareWrite(this.deps.indexer, resource, { id, previousVersion, lastUpdated, method });
+  }
+
+  commit(writes: readonly PreparedWrite[]): Promise<void> {
+    return commitWrites(this.q, this.tenantId, writes);
+  }
+
+  async create(body: unknown, opts: { ifNoneExist?: string; id?: string } = {}): Promise<WriteResult> {
+    const resource = this.validate(body);
+    if (opts.ifNoneExist !== undefined) {
+      return this.conditional(resource.resourceType, opts.ifNoneExist, 'create', async (repo, matches) => {
+        if (matches.length === 1) return { resource: JSON.parse(matches[0]!.content) as Resource, created: false };
+        return repo.create(resource, opts.id ? { id: opts.id } : {});
+      });
+    }
+    const { write, resource: stored } = this.prepare(resource, opts.id ?? randomUUID(), 0, 'create');
+    await this.commit([write]);
+    return { resource: stored, created: true };
+  }
+
+  /** PUT: replaces type/id, or creates it with the client's id. */
+  async update(type: string, id: string, body: unknown, opts: { ifMatch?: number; method?: WriteMethod } = {}): Promise<WriteResult> {
+    this.checkType(type);
+    this.checkId(id);
+    const resource = this.validate(body);
+    if (resource.resourceType !== type) {
+      throw badRequest(`resourceType '${resource.resourceType}' does not match the URL type '${type}'`, ['resourceType']);
+    }
+    if (resource.id !== id) {
+      throw badRequest(`The id in the body ('${resource.id ?? ''}') must match the id in the URL ('${id}')`, [`${type}.id`]);
+    }
+    return this.retrying(async () => {
+      const cur = await readCurrent(this.q, this.tenantId, type, id);
+      const previous = cur?.versionId ?? 0;
+      if (opts.ifMatch !== undefined && opts.ifMatch !== previous) {
+        throw preconditionFailed(`If-Match version ${opts.ifMatch} does not match the current version ${previous}`);
+      }
+      const { write, resource: stored } = this.prepare(resource, id, previous, cur ? (opts.method ?? 'update') : 'create');
+      await this.commit([write]);
+      return { resource: stored, created: !cur || cur.deleted };
+    }, opts.ifMatch !== undefined);
+  }
+
+  async patch(type: string, id: string, apply: (r: Resource) => Resource, opts: { ifMatch?: number } = {}): Promise<WriteResult> {
+    return this.retrying(async () => {
+      const cur = await this.readStored(type, id);
+      if (opts.ifMatch !== undefined && opts.ifMatch !== cur.versionId) {
+        throw preconditionFailed(`If-Match version ${opts.ifMatch} does not match the current version ${cur.versionId}`);
+      }
+      const patched = apply(JSON.parse(cur.content!) as Resource);
+      if (patched.resourceType !== type || patched.id !== id) throw badRequest('A patch may not change resourceType or id');
+      const resource = this.validate(patched);
+      const { write, resource: stored } = this.prepare(resource, id, cur.versionId, 'patch');
+      await this.commit([write]);
+      return { resource: stored, created: false };
+    }, opts.ifMatch !== undefined);
+  }
+
+  /** Logical delete. Returns false when there was nothing to delete. */
+  async delete(type: string, id: string, opts: { ifMatch?: number } = {}): Promise<boolean> {
+    this.checkType(type);
+    this.checkId(id);
+    return this.retrying(async () => {
+      const cur = await readCurrent(this.q, this.tenantId, type, id);
+      if (!cur) throw notFound(`${type}/${id} not found`);
+      if (opts.ifMatch !== undefined && opts.ifMatch !== cur.versionId) {
+        throw preconditionFailed(`If-Match version ${opts.ifMatch} does not match the current version ${cur.versionId}`);
+      }
+      if (cur.deleted) return false;
+      await this.commit([prepareDelete(type, id, cur.versionId, now())]);
+      return true;
+    }, opts.ifMatch !== undefined);
+  }
+
+  async conditionalUpdate(type: string, criteria: string, body: unknown, opts: { ifMatch?: number } = {}): Promise<WriteResult> {
+    this.checkType(type);
+    return this.conditional(type, criteria, 'update', async (repo, matches) => {
+      const candidate = body as Resource;
+      if (matches.length === 1) {
+        const id = matches[0]!.id;
+        if (candidate.id !== undefined && candidate.id !== id) {
+          throw badRequest(`The id in the body does not match the resource found by the criteria`, [`${type}.id`]);
+        }
+        return repo.update(type, id, { ...candidate, id }, opts);
+      }
+      if (candidate.id !== undefined) return repo.update(type, candidate.id, candidate, opts);
+      return repo.create(candidate);
+    });
+  }
+
+  async conditionalDelete(type: string, criteria: string): Promise<number> {
+    this.checkType(type);
+    return this.conditional(type, criteria, 'delete', async (repo, matches) => {
+      if (matches.length === 1) await repo.delete(type, matches[0]!.id);
+      return matches.length;
+    });
+  }
+
+  parseCriteria(type: string, criteria: string): SearchRequest {
+    const params = [...new URLSearchParams(criteria)];
+    const req = parseSearch(type, params, this.deps.indexer.registry);
+    if (req.unknown.length > 0) {
+      throw badRequest(`Unknown search parameter(s) in conditional criteria: ${req.unknown.join(', ')}`);
+    }
+    if (req.criteria.length === 0) throw badRequest('Conditional criteria must contain at least one search parameter');
+    return req;
+  }
+
+  search(req: SearchRequest, opts: { count: number; afterRid?: number }): Promise<SearchPage> {
+    return runSearch(this.q, this.tenantId, req, opts);
+  }
+
+  count(req: SearchRequest): Promise<number> {
+    return countSearch(this.q, this.tenantId, req);
+  }
+
+  /**
+   * Runs a conditional interaction: inside one transaction, holding an advisory lock on the
+   * criteria, so that concurrent conditional creates with the same criteria cannot both create.
+   * Several matches are a 412.
+   */
+  private conditional<T>(
+    type: string,
+    criteria: string,
+    what: string,
+    fn: (repo: Repository, matches: { id: string; content: string }[]) => Promise<T>,
+  ): Promise<T> {
+    const req = this.parseCriteria(type, criteria);
+    return this.inTransaction(async (repo) => fn(repo, await repo.lockedMatches(type, criteria, req, what)));
+  }
+
+  /**
+   * Inside a transaction: takes an advisory lock on the criteria (held to commit) and returns the
+   * matches, at most one; several matches are a 412.
+   */
+  async lockedMatches(type: string, criteria: string, req: SearchRequest, what: string): Promise<{ id: string; content: string }[]> {
+    const key = `${this.tenantId}\u0000${type}\u0000${[...new URLSearchParams(criteria)].sort().join('&')}`;
+    await this.q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    const page = await this.search(req, { count: 2 });
+    if (page.matches.length > 1) {
+      throw preconditionFailed(`Conditional ${what} criteria '${criteria}' matched more than one resource`);
+    }
+    return page.matches;
+  }
+
+  /** Re-runs `fn` after a lost version race, unless the client pinned the version. */
+  private async retrying<T>(fn: () => Promise<T>, pinned: boolean): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof VersionConflict)) throw err;
+        if (pinned) throw preconditionFailed('The resource was changed by another request (If-Match no longer current)');
+        if (attempt >= MAX_RETRIES) throw err.toOutcome();
+      }
+    }
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
