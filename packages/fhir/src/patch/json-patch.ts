@@ -14,7 +14,7 @@ import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { badRequest, unprocessable } from '../outcomes.ts';
 
-const { applyPatch, JsonPatchError } = jsonpatch;
+const { JsonPatchError } = jsonpatch;
 
 /** Errors that mean "this patch does not fit this resource" rather than "this is not a patch". */
 const UNPROCESSABLE = new Set([
@@ -32,7 +32,7 @@ export function applyJsonPatch(resource: Resource, operations: unknown): Resourc
   const ops = checkShape(operations);
   const target = structuredClone(resource);
   try {
-    applyPatch(target, ops, true, true, true);
+    jsonpatch.applyPatch(target, ops, true, true, true);
   } catch (err) {
     throw translate(err, ops);
   }

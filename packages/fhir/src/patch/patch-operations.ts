@@ -65,6 +65,7 @@ function readOperation(param: ParametersParameter, where: string): PatchOperatio
       return { type, path, value: need('value') };
     case 'move':
       return { type, path, source: int('source'), destination: int('destination') };
+    case undefined:
     default:
       throw badRequest(`${where}: "type" must be one of add, insert, delete, replace, move`);
   }

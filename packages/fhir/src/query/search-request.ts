@@ -114,7 +114,8 @@ function parseValue(def: SearchParamDef, raw: string, code: string): SearchValue
     }
     case 'uri':
       return { kind: 'uri', value: raw };
-    default:
+    case 'composite':
+    case 'special':
       throw badRequest(`Search parameter '${code}' of type ${def.type} is not supported yet`);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Validates a write against the R4 base StructureDefinitions. It first checks the envelope (a JSON
- * object with a concrete resourceType and a well-formed id), then runs medplum's structural
+ * object with a concrete resourceType and a well-formed id) and the JSON values (no prototype-named
+ * keys, empty strings or lone surrogates), then runs medplum's structural
  * validator (cardinality, datatypes, formats, unknown elements, choice types, invariants) and
  * finally the walker's required-binding and reference-format checks. Only `error` and `fatal`
  * issues are returned: medplum's warnings never make a resource invalid. It never throws for bad
@@ -12,6 +13,7 @@ import { issue } from '../outcomes.ts';
 import { getDefinitions } from './definitions.ts';
 import type { Definitions } from './definitions.ts';
 import { ID_PATTERN } from './definitions.ts';
+import { jsonValueIssues } from './json-values.ts';
 import { ResourceWalker } from './walker.ts';
 
 export interface ValidateOptions {
@@ -73,6 +75,10 @@ export function validateResource(input: unknown, options: ValidateOptions = {}):
   const envelope = envelopeIssues(input, defs);
   if (envelope.length > 0) return envelope;
   const resource = input as Resource;
+  // Prototype-named keys confuse medplum's schema lookups, so JSON-level problems end the check.
+  const jsonIssues: OperationOutcomeIssue[] = [];
+  jsonValueIssues(resource, resource.resourceType, jsonIssues);
+  if (jsonIssues.length > 0) return jsonIssues;
   const issues = structuralIssues(resource).filter(isBlocking).map(normalize);
   try {
     walkerFor(defs).walk(resource as unknown as Record<string, unknown>, {

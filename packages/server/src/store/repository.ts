@@ -245,7 +245,8 @@ export class Repository {
    * matches, at most one; several matches are a 412.
    */
   async lockedMatches(type: string, criteria: string, req: SearchRequest, what: string): Promise<{ id: string; content: string }[]> {
-    const key = `${this.tenantId}\u0000${type}\u0000${[...new URLSearchParams(criteria)].sort().join('&')}`;
+    // Unit separator, not NUL: PostgreSQL text values cannot contain a NUL byte.
+    const key = `${this.tenantId}\u001f${type}\u001f${[...new URLSearchParams(criteria)].sort().join('&')}`;
     await this.q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     const page = await this.search(req, { count: 2 });
     if (page.matches.length > 1) {

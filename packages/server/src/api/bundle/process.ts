@@ -192,7 +192,7 @@ async function assignTarget(
   } else if (e.query.length > 0 && !e.id) {
     const criteria = new URLSearchParams(e.query).toString();
     const found = await repo.lockedMatches(e.type!, criteria, repo.parseCriteria(e.type!, criteria), 'update');
-    e.id = found[0]?.id ?? (e.resource?.id as string | undefined) ?? randomUUID();
+    e.id = found[0]?.id ?? (e.resource?.id) ?? randomUUID();
   } else if (!e.id) {
     throw badRequest('PUT entries must target Type/id or Type?criteria');
   }

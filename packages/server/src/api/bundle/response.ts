@@ -3,7 +3,7 @@
  * FhirRequest (a PATCH's Binary body is decoded to its JSON Patch), and a FhirResponse becomes a
  * `response` entry with status, location, etag and lastModified.
  */
-import type { Binary, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { BundleEntry, Resource } from '@medplum/fhirtypes';
 import { badRequest } from '@continuum/fhir';
 import type { FhirRequest, FhirResponse } from '../types.ts';
 import type { ParsedEntry } from './entries.ts';
@@ -21,7 +21,7 @@ export function statusText(status: number): string {
 
 function patchBody(resource: Resource | undefined): { body: unknown; contentType: string } {
   if (resource?.resourceType === 'Binary') {
-    const bin = resource as Binary;
+    const bin = resource;
     try {
       return { body: JSON.parse(Buffer.from(bin.data ?? '', 'base64').toString('utf8')), contentType: bin.contentType ?? 'application/json-patch+json' };
     } catch {

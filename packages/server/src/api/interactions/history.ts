@@ -60,11 +60,11 @@ export async function history(ctx: ApiContext, req: FhirRequest, type?: string, 
   keep.set('_count', String(count));
   const self = new URLSearchParams(keep);
   if (cursor) self.set('_cursor', cursor);
-  const link: Bundle['link'] = [{ relation: 'self', url: `${base}?${self}` }];
+  const link: Bundle['link'] = [{ relation: 'self', url: `${base}?${self.toString()}` }];
   const last = page[page.length - 1];
   if (rows.length > count && last) {
     keep.set('_cursor', encodeCursor({ lastUpdated: new Date(last.lastUpdated).toISOString(), resourceType: last.resourceType, id: last.id, versionId: last.versionId }));
-    link.push({ relation: 'next', url: `${base}?${keep}` });
+    link.push({ relation: 'next', url: `${base}?${keep.toString()}` });
   }
   const bundle: Bundle = { resourceType: 'Bundle', type: 'history', link, entry };
   return { status: 200, headers: {}, body: bundle };

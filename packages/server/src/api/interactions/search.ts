@@ -10,6 +10,8 @@ import { decodeCursor, encodeCursor, pageSize } from '../paging.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
 import { queryValue } from '../types.ts';
 
+const SUMMARY_MODES = new Set(['true', 'text', 'data', 'count', 'false']);
+
 const isRid = (v: unknown): v is { after: number } => Number.isInteger((v as { after?: unknown })?.after);
 
 export async function search(ctx: ApiContext, req: FhirRequest, type: string): Promise<FhirResponse> {
@@ -23,19 +25,21 @@ export async function search(ctx: ApiContext, req: FhirRequest, type: string): P
     if (!parsed.unknown.includes(k) && k !== '_cursor') applied.append(k, v);
   }
   const base = `${ctx.baseUrl}/${type}`;
-  if (queryValue(req, '_summary') === 'count') {
+  const summary = queryValue(req, '_summary');
+  if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw badRequest('_summary must be one of true, text, data, count, false');
+  if (summary === 'count') {
     const total = await ctx.repo.count(parsed);
-    return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${base}?${applied}` }] } };
+    return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${base}?${applied.toString()}` }] } };
   }
   const count = pageSize(queryValue(req, '_count'));
   const cursor = queryValue(req, '_cursor');
   const after = cursor ? decodeCursor(cursor, isRid).after : undefined;
   const page = await ctx.repo.search(parsed, { count, ...(after !== undefined ? { afterRid: after } : {}) });
-  const link: Bundle['link'] = [{ relation: 'self', url: `${base}?${applied}${cursor ? `&_cursor=${cursor}` : ''}` }];
+  const link: Bundle['link'] = [{ relation: 'self', url: `${base}?${applied.toString()}${cursor ? `&_cursor=${cursor}` : ''}` }];
   if (page.nextAfter !== undefined) {
     const next = new URLSearchParams(applied);
     next.set('_cursor', encodeCursor({ after: page.nextAfter }));
-    link.push({ relation: 'next', url: `${base}?${next}` });
+    link.push({ relation: 'next', url: `${base}?${next.toString()}` });
   }
   const bundle: Bundle = {
     resourceType: 'Bundle',

@@ -1,0 +1,35 @@
+/**
+ * JSON-level checks that medplum's structural validator misses: property names that collide
+ * with `Object.prototype` members (`__proto__`, `constructor`, ...), which its schema lookups
+ * mistake for known elements, and string values the FHIR JSON format forbids: empty strings
+ * ("empty values are not allowed") and unpaired UTF-16 surrogates (not Unicode characters).
+ * It reports issues and never changes the value.
+ */
+import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { issue } from '../outcomes.ts';
+
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkString(value: string, path: string, issues: OperationOutcomeIssue[]): void {
+  if (value === '') issues.push(issue('error', 'value', 'Empty strings are not allowed in FHIR JSON: omit the element', [path]));
+  else if (LONE_SURROGATE.test(value)) issues.push(issue('error', 'value', 'The string contains an unpaired UTF-16 surrogate', [path]));
+}
+
+/** Appends an issue for each forbidden property name or string value under `value`. */
+export function jsonValueIssues(value: unknown, path: string, issues: OperationOutcomeIssue[]): void {
+  if (typeof value === 'string') {
+    checkString(value, path, issues);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) jsonValueIssues(value[i], `${path}[${i}]`, issues);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      const childPath = `${path}.${key}`;
+      if (PROTOTYPE_KEYS.has(key)) {
+        issues.push(issue('error', 'structure', `Unknown element '${key}'`, [childPath]));
+        continue;
+      }
+      jsonValueIssues((value as Record<string, unknown>)[key], childPath, issues);
+    }
+  }
+}
