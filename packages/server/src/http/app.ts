@@ -21,6 +21,11 @@ export interface AppDeps {
   log?: (line: string) => void;
 }
 
+/** A form-urlencoded body; a class, so that no JSON body (Medication has `form`) looks like one. */
+class FormBody {
+  constructor(readonly text: string) {}
+}
+
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
 
@@ -68,7 +73,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       done(err as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, { form: body as string }));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, new FormBody(body as string)));
 
   app.setErrorHandler((err, req, reply) => {
     const oe = toOutcomeError(err);
@@ -96,9 +101,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const path = (q < 0 ? url : url.slice(0, q)).replace(/^\/fhir/, '');
     const query: [string, string][] = q < 0 ? [] : [...new URLSearchParams(url.slice(q + 1))];
     let body = req.body;
-    if (body && typeof body === 'object' && 'form' in body) {
+    if (body instanceof FormBody) {
       if (!/\/_search$/.test(path)) throw unsupportedMediaType('Form bodies are only accepted by POST _search');
-      query.push(...new URLSearchParams((body as { form: string }).form));
+      query.push(...new URLSearchParams(body.text));
       body = undefined;
     }
     const pretty = checkFormat(req, query);

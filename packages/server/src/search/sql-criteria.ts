@@ -7,6 +7,7 @@
  */
 import type { Criterion, Prefix, SearchValue } from '@continuum/fhir';
 import { badRequest, normaliseText } from '@continuum/fhir';
+import { indexKey } from '../store/index-tables.ts';
 
 export class Params {
   readonly values: unknown[] = [];
@@ -62,14 +63,14 @@ function valuePredicate(c: Criterion, v: SearchValue, p: Params): string {
         return `(type_system = ${p.add(ts)} AND type_code = ${p.add(tc)} AND code = ${p.add(value)})`;
       }
       const parts: string[] = [];
-      if (v.code !== undefined) parts.push(`code = ${p.add(v.code)}`);
+      if (v.code !== undefined) parts.push(`code = ${p.add(indexKey(v.code))}`);
       if (v.system === null) parts.push('system IS NULL');
-      else if (v.system !== undefined) parts.push(`system = ${p.add(v.system)}`);
+      else if (v.system !== undefined) parts.push(`system = ${p.add(indexKey(v.system))}`);
       return parts.length ? `(${parts.join(' AND ')})` : 'true';
     }
     case 'string': {
-      const norm = normaliseText(v.value);
-      if (mod === 'exact') return `exact = ${p.add(v.value)}`;
+      const norm = indexKey(normaliseText(v.value));
+      if (mod === 'exact') return `(norm = ${p.add(norm)} AND exact = ${p.add(v.value)})`;
       if (mod === 'contains') return `norm LIKE ${p.add('%' + likeEscape(norm) + '%')}`;
       return `norm LIKE ${p.add(likeEscape(norm) + '%')}`;
     }
@@ -115,15 +116,15 @@ function valuePredicate(c: Criterion, v: SearchValue, p: Params): string {
       }
       const type = mod && /^[A-Z]/.test(mod) ? mod : v.type;
       if (v.url && !v.id) return `url = ${p.add(v.url)}`;
-      const parts = [`target_id = ${p.add(v.id)}`];
+      const parts = [`target_id = ${p.add(indexKey(v.id))}`];
       if (type) parts.push(`target_type = ${p.add(type)}`);
       const local = `(${parts.join(' AND ')})`;
       return v.url ? `(${local} OR url = ${p.add(v.url)})` : local;
     }
     case 'uri': {
-      if (mod === 'below') return `value LIKE ${p.add(likeEscape(v.value) + '%')}`;
+      if (mod === 'below') return `value LIKE ${p.add(likeEscape(indexKey(v.value)) + '%')}`;
       if (mod === 'above') return `${p.add(v.value)} LIKE replace(replace(replace(value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
-      return `value = ${p.add(v.value)}`;
+      return `value = ${p.add(indexKey(v.value))}`;
     }
     case 'missing':
       return 'true';

@@ -19,16 +19,27 @@ const table = <K extends keyof IndexRows>(
   values: (row: IndexRows[K][number]) => unknown[],
 ): IndexTable => ({ key, table: name, columns, values: values as (row: never) => unknown[] });
 
+/**
+ * Longest text kept in a btree-indexed column. PostgreSQL refuses index rows over ~2.7 kB, and a
+ * FHIR string can be any length, so indexed keys are cut here and search input is cut the same
+ * way (see `indexKey` in the search compiler); the unindexed `exact` column keeps the whole text.
+ */
+export const INDEX_KEY_LENGTH = 256;
+
+export function indexKey<T extends string | null | undefined>(v: T): T {
+  return (typeof v === 'string' && v.length > INDEX_KEY_LENGTH ? v.slice(0, INDEX_KEY_LENGTH) : v) as T;
+}
+
 const low = (v: string | null): string => v ?? '-infinity';
 const high = (v: string | null): string => v ?? 'infinity';
 
 export const INDEX_TABLES: readonly IndexTable[] = [
-  table('string', 'sp_string', [['norm', 'text'], ['exact', 'text']], (r) => [r.norm, r.exact]),
+  table('string', 'sp_string', [['norm', 'text'], ['exact', 'text']], (r) => [indexKey(r.norm), r.exact]),
   table(
     'token',
     'sp_token',
     [['system', 'text'], ['code', 'text'], ['text', 'text'], ['type_system', 'text'], ['type_code', 'text']],
-    (r) => [r.system, r.code, r.text, r.typeSystem ?? null, r.typeCode ?? null],
+    (r) => [indexKey(r.system), indexKey(r.code), r.text, r.typeSystem ?? null, r.typeCode ?? null],
   ),
   table('date', 'sp_date', [['low', 'timestamptz'], ['high', 'timestamptz']], (r) => [low(r.low), high(r.high)]),
   table('number', 'sp_number', [['value', 'numeric'], ['low', 'numeric'], ['high', 'numeric']], (r) => [r.value, r.low, r.high]),
@@ -36,13 +47,13 @@ export const INDEX_TABLES: readonly IndexTable[] = [
     'quantity',
     'sp_quantity',
     [['value', 'numeric'], ['low', 'numeric'], ['high', 'numeric'], ['system', 'text'], ['code', 'text'], ['unit', 'text']],
-    (r) => [r.value, r.low, r.high, r.system, r.code, r.unit],
+    (r) => [r.value, r.low, r.high, r.system, indexKey(r.code), r.unit],
   ),
   table(
     'reference',
     'sp_reference',
     [['target_type', 'text'], ['target_id', 'text'], ['url', 'text'], ['identifier_system', 'text'], ['identifier_value', 'text']],
-    (r) => [r.targetType, r.targetId, r.url, r.identifierSystem ?? null, r.identifierValue ?? null],
+    (r) => [r.targetType, indexKey(r.targetId), r.url, r.identifierSystem ?? null, r.identifierValue ?? null],
   ),
-  table('uri', 'sp_uri', [['value', 'text']], (r) => [r.value]),
+  table('uri', 'sp_uri', [['value', 'text']], (r) => [indexKey(r.value)]),
 ];

@@ -4,6 +4,7 @@
  * compartments, tenant isolation and optimistic concurrency at the repository level.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Observation, Patient } from '@medplum/fhirtypes';
 import { isOutcomeError, loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
@@ -107,6 +108,21 @@ describe('index rows and compartments', () => {
     assert.deepEqual(rows.rows[0]!.compartments, [p.id]);
     const self = await t.db.query<{ compartments: string[] }>('SELECT compartments FROM resource WHERE id = $1', [p.id]);
     assert.deepEqual(self.rows[0]!.compartments, [p.id]);
+  });
+});
+
+describe('long values', () => {
+  it('stores and finds strings and identifiers longer than an index row allows', async () => {
+    // Random text, so that PostgreSQL cannot compress it under the index row limit.
+    const family = 'Łx' + randomBytes(6_000).toString('hex');
+    const mrn = randomBytes(4_000).toString('hex');
+    const { resource } = await repo.create({ ...patient(mrn), name: [{ family }] });
+    const byName = await repo.search(repo.parseCriteria('Patient', `family:exact=${family}`), { count: 5 });
+    assert.deepEqual(byName.matches.map((m) => m.id), [resource.id]);
+    const byPrefix = await repo.search(repo.parseCriteria('Patient', `family=${family.slice(0, 40).toLowerCase().replace('ł', 'l')}`), { count: 5 });
+    assert.deepEqual(byPrefix.matches.map((m) => m.id), [resource.id]);
+    const byMrn = await repo.search(repo.parseCriteria('Patient', `identifier=urn:test:mrn|${mrn}`), { count: 5 });
+    assert.deepEqual(byMrn.matches.map((m) => m.id), [resource.id]);
   });
 });
 

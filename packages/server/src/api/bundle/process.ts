@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { badRequest, isOutcomeError, OutcomeError, outcome, issue, preconditionFailed } from '@continuum/fhir';
 import type { Repository } from '../../store/repository.ts';
+import { VersionConflict } from '../../store/store.ts';
 import type { PreparedWrite } from '../../store/types.ts';
 import { parseIfMatch } from '../respond.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
@@ -138,7 +139,13 @@ async function transaction(ctx: ApiContext, entries: ParsedEntry[], route: Route
         atEntry(e, err);
       }
     }
-    await repo.commit(writes);
+    try {
+      await repo.commit(writes);
+    } catch (err) {
+      // Another request changed one of these resources between our read and our write.
+      if (err instanceof VersionConflict) throw err.toOutcome();
+      throw err;
+    }
     for (const [index, w] of written) {
       const status = w.created ? 201 : 200;
       results.set(index, responseEntry({ status, headers: {}, body: w.resource }, ctx.baseUrl, prefer, true));
