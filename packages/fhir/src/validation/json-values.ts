@@ -33,3 +33,29 @@ export function jsonValueIssues(value: unknown, path: string, issues: OperationO
     }
   }
 }
+
+const BASE64 = /^([A-Za-z\d+/]{4})*([A-Za-z\d+/]{2}==|[A-Za-z\d+/]{3}=)?$/;
+
+/**
+ * The R4 base64Binary rule, `(\s*([0-9a-zA-Z\+/=]){4}\s*)+`: quads of base64 characters with
+ * whitespace allowed between them (medplum allows none). Checked without that regex, which
+ * backtracks badly on long values; the text without whitespace must also be well-padded base64.
+ */
+export function isR4Base64(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed === '' || !trimmed.split(/\s+/).every((quads) => quads.length % 4 === 0)) return false;
+  return BASE64.test(trimmed.replace(/\s+/g, ''));
+}
+
+/** The value at a medplum issue path such as `DiagnosticReport.presentedForm[0].data`. */
+export function valueAtPath(resource: unknown, path: string): unknown {
+  const steps = path.split('.').slice(1);
+  let value: unknown = resource;
+  for (const step of steps) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(step);
+    if (!m || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = Object.hasOwn(value, m[1]!) ? (value as Record<string, unknown>)[m[1]!] : undefined;
+    if (m[2] !== undefined) value = Array.isArray(value) ? value[Number(m[2])] : undefined;
+  }
+  return value;
+}

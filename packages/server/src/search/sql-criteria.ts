@@ -14,6 +14,14 @@ export class Params {
   add(v: unknown): string {
     return `$${this.values.push(v)}`;
   }
+  /**
+   * A placeholder bound on first use only: PostgreSQL cannot infer the type of a parameter the
+   * statement never references, so values a predicate may not need must not be bound eagerly.
+   */
+  lazy(v: unknown, cast: string): () => string {
+    let ref: string | undefined;
+    return () => (ref ??= `${this.add(v)}::${cast}`);
+  }
 }
 
 const TABLE: Record<string, string> = {
@@ -29,26 +37,26 @@ const TABLE: Record<string, string> = {
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Range comparison by prefix; `lo`/`hi` are the stored range columns, `pl`/`ph` the searched. */
-function rangePredicate(prefix: Prefix, lo: string, hi: string, pl: string, ph: string, approx: string): string {
+function rangePredicate(prefix: Prefix, lo: string, hi: string, low: () => string, high: () => string, approx: () => string): string {
   switch (prefix) {
     case 'eq':
-      return `(${lo} >= ${pl} AND ${hi} <= ${ph})`;
+      return `(${lo} >= ${low()} AND ${hi} <= ${high()})`;
     case 'ne':
-      return `NOT (${lo} >= ${pl} AND ${hi} <= ${ph})`;
+      return `NOT (${lo} >= ${low()} AND ${hi} <= ${high()})`;
     case 'gt':
-      return `${hi} > ${ph}`;
+      return `${hi} > ${high()}`;
     case 'lt':
-      return `${lo} < ${pl}`;
+      return `${lo} < ${low()}`;
     case 'ge':
-      return `(${hi} > ${ph} OR (${lo} >= ${pl} AND ${hi} <= ${ph}))`;
+      return `(${hi} > ${high()} OR (${lo} >= ${low()} AND ${hi} <= ${high()}))`;
     case 'le':
-      return `(${lo} < ${pl} OR (${lo} >= ${pl} AND ${hi} <= ${ph}))`;
+      return `(${lo} < ${low()} OR (${lo} >= ${low()} AND ${hi} <= ${high()}))`;
     case 'sa':
-      return `${lo} >= ${ph}`;
+      return `${lo} >= ${high()}`;
     case 'eb':
-      return `${hi} <= ${pl}`;
+      return `${hi} <= ${low()}`;
     case 'ap':
-      return approx;
+      return approx();
   }
 }
 
@@ -75,31 +83,31 @@ function valuePredicate(c: Criterion, v: SearchValue, p: Params): string {
       return `norm LIKE ${p.add(likeEscape(norm) + '%')}`;
     }
     case 'date': {
-      const pl = `${p.add(v.range.low)}::timestamptz`;
-      const ph = `${p.add(v.range.high)}::timestamptz`;
       // ap: overlap with the searched range widened by 10% of its distance from now (at least a day).
-      const now = Date.now();
-      const gap = Math.max(86_400_000, 0.1 * Math.abs(now - Date.parse(v.range.low)));
-      const al = `${p.add(new Date(Date.parse(v.range.low) - gap).toISOString())}::timestamptz`;
-      const ah = `${p.add(new Date(Date.parse(v.range.high) + gap).toISOString())}::timestamptz`;
-      return rangePredicate(v.prefix, 'low', 'high', pl, ph, `(low < ${ah} AND high > ${al})`);
+      const approx = (): string => {
+        const gap = Math.max(86_400_000, 0.1 * Math.abs(Date.now() - Date.parse(v.range.low)));
+        const al = `${p.add(new Date(Date.parse(v.range.low) - gap).toISOString())}::timestamptz`;
+        const ah = `${p.add(new Date(Date.parse(v.range.high) + gap).toISOString())}::timestamptz`;
+        return `(low < ${ah} AND high > ${al})`;
+      };
+      return rangePredicate(v.prefix, 'low', 'high', p.lazy(v.range.low, 'timestamptz'), p.lazy(v.range.high, 'timestamptz'), approx);
     }
     case 'number':
     case 'quantity': {
       // A number's stored value is exact; the searched value carries its precision range.
-      const pl = `${p.add(v.low)}::numeric`;
-      const ph = `${p.add(v.high)}::numeric`;
-      const pv = `${p.add(v.value)}::numeric`;
-      const gap = `${p.add(Math.abs(v.value) * 0.1)}::numeric`;
+      const pl = p.lazy(v.low, 'numeric');
+      const ph = p.lazy(v.high, 'numeric');
+      const pv = p.lazy(v.value, 'numeric');
+      const gap = p.lazy(Math.abs(v.value) * 0.1, 'numeric');
       let pred: string;
       switch (v.prefix) {
-        case 'eq': pred = `(value >= ${pl} AND value < ${ph})`; break;
-        case 'ne': pred = `NOT (value >= ${pl} AND value < ${ph})`; break;
-        case 'gt': case 'sa': pred = `value > ${pv}`; break;
-        case 'lt': case 'eb': pred = `value < ${pv}`; break;
-        case 'ge': pred = `value >= ${pv}`; break;
-        case 'le': pred = `value <= ${pv}`; break;
-        case 'ap': pred = `(value >= ${pv} - ${gap} AND value <= ${pv} + ${gap})`; break;
+        case 'eq': pred = `(value >= ${pl()} AND value < ${ph()})`; break;
+        case 'ne': pred = `NOT (value >= ${pl()} AND value < ${ph()})`; break;
+        case 'gt': case 'sa': pred = `value > ${pv()}`; break;
+        case 'lt': case 'eb': pred = `value < ${pv()}`; break;
+        case 'ge': pred = `value >= ${pv()}`; break;
+        case 'le': pred = `value <= ${pv()}`; break;
+        case 'ap': pred = `(value >= ${pv()} - ${gap()} AND value <= ${pv()} + ${gap()})`; break;
       }
       if (v.kind === 'quantity') {
         if (v.system) pred += ` AND system = ${p.add(v.system)}`;
@@ -139,10 +147,10 @@ export function criterionSql(c: Criterion, tenant: string, resourceType: string,
   if (c.def === 'lastUpdated') {
     const ors = c.values.map((v) => {
       if (v.kind !== 'date') return 'false';
-      const pl = `${p.add(v.range.low)}::timestamptz`;
-      const ph = `${p.add(v.range.high)}::timestamptz`;
+      const pl = p.lazy(v.range.low, 'timestamptz');
+      const ph = p.lazy(v.range.high, 'timestamptz');
       const point = "(r.last_updated + interval '1 millisecond')";
-      return rangePredicate(v.prefix, 'r.last_updated', point, pl, ph, `(r.last_updated >= ${pl} AND r.last_updated < ${ph})`);
+      return rangePredicate(v.prefix, 'r.last_updated', point, pl, ph, () => `(r.last_updated >= ${pl()} AND r.last_updated < ${ph()})`);
     });
     return `(${ors.join(' OR ')})`;
   }

@@ -8,11 +8,9 @@ import type { Indexer } from './indexer.ts';
 import type { PreparedWrite, WriteMethod } from './types.ts';
 
 export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: string): Resource {
-  const { resourceType, id: _ignored, meta, ...rest } = resource;
-  void _ignored;
+  // The server owns id, versionId and lastUpdated; whatever the client sent for them is dropped.
+  const { resourceType, id: _clientId, meta, ...rest } = resource;
   const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
-  void _v;
-  void _l;
   return { resourceType, id, meta: { ...metaRest, versionId: String(versionId), lastUpdated }, ...rest } as Resource;
 }
 

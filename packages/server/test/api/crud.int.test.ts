@@ -67,6 +67,7 @@ describe('read and vread', () => {
     assert.equal(cur.status, 200);
     assert.equal(cur.json.gender, 'male');
     assert.equal(cur.headers.get('etag'), 'W/"2"');
+    assert.equal(cur.headers.get('last-modified'), new Date(cur.json.meta.lastUpdated as string).toUTCString());
     const v1 = await s.request('GET', `/Patient/${id}/_history/1`);
     assert.equal(v1.status, 200);
     assert.equal(v1.json.gender, 'female');
@@ -134,6 +135,7 @@ describe('delete', () => {
     const v1 = await s.request('GET', `/Patient/${id}/_history/1`);
     assert.equal(v1.status, 200);
     assert.equal(v1.json.gender, 'female');
+    assert.equal((await s.request('GET', `/Patient/${id}/_history/3`)).status, 410, 'vread of the deletion is Gone');
   });
 
   it('can be re-created by PUT after deletion', async () => {

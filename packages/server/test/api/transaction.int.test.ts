@@ -108,6 +108,21 @@ describe('transaction', () => {
     assert.deepEqual(refs, [`Patient/${patients[0]!.id}`, `Patient/${patients[0]!.id}`]);
   });
 
+  it('fails as a whole when a conditional create matches several resources (412)', async () => {
+    const sys = system();
+    await s.request('POST', '/Patient', { body: patient(sys, 'twice') });
+    await s.request('POST', '/Patient', { body: patient(sys, 'twice') });
+    const res = await s.request('POST', '', {
+      body: tx([
+        { resource: patient(sys, 'other'), request: { method: 'POST', url: 'Patient' } },
+        { resource: patient(sys, 'twice'), request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${sys}|twice` } },
+      ]),
+    });
+    assert.equal(res.status, 412);
+    assert.equal((await search('Patient', sys, 'other')).length, 0);
+    assert.equal((await search('Patient', sys, 'twice')).length, 2);
+  });
+
   it('processes DELETE, POST, PUT, then GET, whatever the entry order', async () => {
     const sys = system();
     const doomed = await s.request('POST', '/Patient', { body: patient(sys, 'doomed') });
