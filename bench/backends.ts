@@ -24,6 +24,8 @@ export interface Backend {
   name: BackendName;
   serverEnv: Record<string, string>;
   connect(poolSize: number): Promise<DirectDb>;
+  /** PostgreSQL: the pids of the backends serving this database now (for CPU accounting). */
+  serverPids(): Promise<number[]>;
   dispose(): Promise<void>;
 }
 
@@ -46,11 +48,19 @@ async function createPostgres(): Promise<Backend> {
     serverEnv: { DATABASE_URL: url.toString() },
     async connect(poolSize) {
       const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
+      pool.on('error', () => undefined); // the drop at the end may terminate idle clients
       return {
         query: async (text, values = [], stmtName) => (await pool.query({ text, values, ...(stmtName ? { name: stmtName } : {}) })).rows,
         exec: async (sql) => void (await pool.query(sql)),
         close: () => pool.end(),
       };
+    },
+    async serverPids() {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      const res = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      await c.end();
+      return res.rows.map((r) => r.pid);
     },
     async dispose() {
       const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -75,6 +85,7 @@ async function createPglite(): Promise<Backend> {
         close: () => db.close(),
       };
     },
+    serverPids: async () => [], // PGlite runs inside the server (or the bench) process
     async dispose() {
       rmSync(dataDir, { recursive: true, force: true });
     },

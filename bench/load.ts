@@ -30,7 +30,8 @@ export async function runLoad(concurrency: number, seconds: number, task: Task):
     while (performance.now() < deadline) {
       const t0 = performance.now();
       try {
-        units += await task();
+        const done = await task(); // not `units += await task()`: that reads `units` before awaiting
+        units += done;
       } catch (err) {
         errors++;
         firstError ??= err instanceof Error ? err.message : String(err);

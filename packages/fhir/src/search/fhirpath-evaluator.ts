@@ -10,6 +10,7 @@ import r4model from 'fhirpath/fhir-context/r4';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RewrittenPart } from './expression-parts.ts';
 import { parseReference } from './reference-parse.ts';
+import { compileFastPath } from './fast-path.ts';
 
 /** One evaluation result: `type` is the FHIR type name (`string`, `CodeableConcept`, `boolean`...). */
 export interface TypedValue {
@@ -71,20 +72,33 @@ function pointedType(item: TypedValue): string | null {
 
 type CompiledPath = (resource: unknown, env?: Record<string, unknown>) => unknown;
 
-function compilePart(part: RewrittenPart): Evaluator {
-  const compiled = fhirpath.compile(part.expression, r4model, { resolveInternalTypes: false }) as CompiledPath;
-  const filter = part.targetFilter;
+/** The unfiltered evaluator for one part: the direct path walker where it applies, else fhirpath.js. */
+export function compileRaw(expression: string): Evaluator {
+  return compileFastPath(expression) ?? compileFhirpath(expression);
+}
+
+/** fhirpath.js alone, typed; exported so tests can hold the fast path to its results. */
+export function compileFhirpath(expression: string): Evaluator {
+  const compiled = fhirpath.compile(expression, r4model, { resolveInternalTypes: false }) as CompiledPath;
   return (resource) => {
-    const raw = compiled(resource, {}) as unknown[];
     const out: TypedValue[] = [];
-    for (const item of raw) {
+    for (const item of compiled(resource, {}) as unknown[]) {
       const typed = toTyped(item);
-      if (typed === null) continue;
-      if (filter !== null) {
-        const target = pointedType(typed);
-        if (target === null || !filter.includes(target)) continue;
-      }
-      out.push(typed);
+      if (typed !== null) out.push(typed);
+    }
+    return out;
+  };
+}
+
+function compilePart(part: RewrittenPart): Evaluator {
+  const raw = compileRaw(part.expression);
+  const filter = part.targetFilter;
+  if (filter === null) return raw;
+  return (resource) => {
+    const out: TypedValue[] = [];
+    for (const typed of raw(resource)) {
+      const target = pointedType(typed);
+      if (target !== null && filter.includes(target)) out.push(typed);
     }
     return out;
   };

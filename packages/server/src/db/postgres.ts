@@ -4,7 +4,7 @@
  * round-trip exactly.
  */
 import pg from 'pg';
-import type { Database, QueryResult, Queryable } from './database.ts';
+import type { Database, QueryOptions, QueryResult, Queryable } from './database.ts';
 
 // Keep timestamptz (1184), timestamp (1114) and numeric (1700) as text: no lossy JS Date/float.
 for (const oid of [1184, 1114, 1700]) pg.types.setTypeParser(oid, (v: string) => v);
@@ -16,19 +16,19 @@ export function openPostgres(url: string, poolSize: number): Database {
   // An idle client's error (for example the server restarting) must not crash the process.
   pool.on('error', () => undefined);
 
-  const run = async <Row>(q: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> => {
-    const res = await q.query(sql, params as unknown[]);
+  const run = async <Row>(q: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[] = [], opts?: QueryOptions): Promise<QueryResult<Row>> => {
+    const res = await q.query({ text: sql, values: params as unknown[], ...(opts?.name ? { name: opts.name } : {}) });
     return { rows: res.rows as Row[], rowCount: res.rowCount ?? res.rows.length };
   };
 
   return {
     dialect: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, opts) => run(pool, sql, params, opts),
     exec: async (sql) => void (await pool.query(sql)),
     async transaction(fn) {
       const client = await pool.connect();
       const tx: Queryable = {
-        query: (sql, params) => run(client, sql, params),
+        query: (sql, params, opts) => run(client, sql, params, opts),
         exec: async (sql) => void (await client.query(sql)),
       };
       try {

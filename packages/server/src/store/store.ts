@@ -36,6 +36,7 @@ export async function readCurrent(q: Queryable, tenantId: string, type: string, 
   const res = await q.query<Row>(
     'SELECT resource_type, id, version_id, last_updated, deleted, content FROM resource WHERE tenant_id = $1 AND resource_type = $2 AND id = $3',
     [tenantId, type, id],
+    { name: 'continuum_read_current' },
   );
   return res.rows[0] ? toStored(res.rows[0]) : undefined;
 }
