@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import { openDatabase } from './db/open.ts';
+import { openStoreDatabase } from './store/open-store.ts';
+import { StatisticsKeeper } from './db/statistics.ts';
 import { buildApp } from './http/app.ts';
 import { createIndexer } from './store/indexer.ts';
 
@@ -19,10 +20,12 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, opts: { db?: Database; log?: (line: string) => void } = {}): Promise<RunningServer> {
-  const db = opts.db ?? (await openDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
+  const db = opts.db ?? (await openStoreDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   loadDefinitions();
   const indexer = createIndexer(SearchParamRegistry.r4());
-  const app = buildApp({ db, indexer, config, ...(opts.log ? { log: opts.log } : {}) });
+  const statistics = new StatisticsKeeper(db, opts.log);
+  void statistics.analyze();
+  const app = buildApp({ db, indexer, config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   return {
@@ -31,6 +34,7 @@ export async function startServer(config: Config, opts: { db?: Database; log?: (
     url,
     async close() {
       await app.close();
+      await statistics.settled();
       if (!opts.db) await db.close();
     },
   };

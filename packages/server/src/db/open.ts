@@ -13,6 +13,8 @@ export interface DatabaseConfig {
   databaseUrl?: string;
   dataDir: string;
   poolSize?: number;
+  /** Code-generated routines to (re)install after migrations. */
+  routines?: readonly string[];
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
@@ -27,7 +29,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     db = await openPglite(dir);
   }
   try {
-    await migrate(db);
+    await migrate(db, undefined, config.routines ?? []);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

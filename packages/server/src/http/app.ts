@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, unsupportedMediaType } from '@continuum/fhir';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { WriteObserver } from '../db/statistics.ts';
 import { route } from '../api/router.ts';
 import type { FhirRequest, FhirResponse } from '../api/types.ts';
 import type { Indexer } from '../store/indexer.ts';
@@ -17,6 +18,7 @@ import { parseJsonBody } from './json-body.ts';
 export interface AppDeps {
   db: Database;
   indexer: Indexer;
+  writes?: WriteObserver;
   config: Config;
   log?: (line: string) => void;
 }
@@ -110,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const base = config.baseUrl ?? `${req.protocol}://${req.headers.host ?? `localhost:${config.port}`}`;
-    const repo = new Repository({ db: deps.db, indexer: deps.indexer }, config.defaultTenant);
+    const repo = new Repository({ db: deps.db, indexer: deps.indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, config.defaultTenant);
     const fr: FhirRequest = { method: req.method, path, query, headers, body };
     const res = await route({ repo, baseUrl: `${base}/fhir` }, fr);
     return send(reply, res, pretty);

@@ -23,6 +23,7 @@ import {
   type SearchRequest,
 } from '@continuum/fhir';
 import type { Database, Queryable } from '../db/database.ts';
+import type { WriteObserver } from '../db/statistics.ts';
 import { countSearch, runSearch, type SearchPage } from '../search/search.ts';
 import type { Indexer } from './indexer.ts';
 import { prepareDelete, prepareWrite } from './prepare.ts';
@@ -32,6 +33,8 @@ import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
 export interface RepositoryDeps {
   db: Database;
   indexer: Indexer;
+  /** Told how many versions each commit wrote (keeps planner statistics fresh). */
+  writes?: WriteObserver;
 }
 
 export interface WriteResult {
@@ -112,8 +115,9 @@ export class Repository {
     return prepareWrite(this.deps.indexer, resource, { id, previousVersion, lastUpdated, method });
   }
 
-  commit(writes: readonly PreparedWrite[]): Promise<void> {
-    return commitWrites(this.q, this.tenantId, writes);
+  async commit(writes: readonly PreparedWrite[]): Promise<void> {
+    await commitWrites(this.q, this.tenantId, writes);
+    this.deps.writes?.noteWrites(writes.length);
   }
 
   async create(body: unknown, opts: { ifNoneExist?: string; id?: string } = {}): Promise<WriteResult> {

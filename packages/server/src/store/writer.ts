@@ -8,6 +8,7 @@
  * (inside a transaction) must roll back. Everything is passed as parameter arrays: no values are
  * ever spliced into SQL text.
  */
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { INDEX_TABLES } from './index-tables.ts';
 import type { PreparedWrite } from './types.ts';
@@ -23,9 +24,20 @@ const INPUT_COLUMNS = [
   ['compartments', 'text'],
 ] as const;
 
-function buildSql(mode: 'insert' | 'update'): string {
+interface Statement {
+  sql: string;
+  /** SQL types of $1..$n, in order. */
+  types: string[];
+}
+
+function buildSql(mode: 'insert' | 'update'): Statement {
   let n = 1; // $1 is the tenant
-  const inputArgs = INPUT_COLUMNS.map(([, type]) => `$${++n}::${type}[]`).join(', ');
+  const types = ['text'];
+  const arg = (type: string): string => {
+    types.push(`${type}[]`);
+    return `$${++n}::${type}[]`;
+  };
+  const inputArgs = INPUT_COLUMNS.map(([, type]) => arg(type)).join(', ');
   const inputNames = INPUT_COLUMNS.map(([name]) => name).join(', ');
   const parts: string[] = [
     `input AS (SELECT * FROM unnest(${inputArgs}) WITH ORDINALITY AS t(${inputNames}, k))`,
@@ -56,7 +68,7 @@ function buildSql(mode: 'insert' | 'update'): string {
     if (mode === 'update') {
       parts.push(`d_${t.key} AS (DELETE FROM ${t.table} WHERE rid IN (SELECT rid FROM w))`);
     }
-    const args = [`$${++n}::int[]`, `$${++n}::text[]`, ...t.columns.map(([, type]) => `$${++n}::${type}[]`)];
+    const args = [arg('int'), arg('text'), ...t.columns.map(([, type]) => arg(type))];
     const names = ['k', 'param', ...t.columns.map(([name]) => name)];
     const cols = t.columns.map(([name]) => name);
     parts.push(`i_${t.key} AS (
@@ -66,10 +78,41 @@ function buildSql(mode: 'insert' | 'update'): string {
       JOIN input i ON i.k = x.k
       JOIN w ON w.resource_type = i.resource_type AND w.id = i.id)`);
   }
-  return `WITH ${parts.join(',\n')}\nSELECT count(*)::int AS n FROM w`;
+  return { sql: `WITH ${parts.join(',\n')}\nSELECT count(*)::int AS n FROM w`, types };
 }
 
 const SQL = { insert: buildSql('insert'), update: buildSql('update') };
+
+/**
+ * The same statements wrapped in PL/pgSQL functions, for single writes. PL/pgSQL keeps a plan
+ * per session, so a one-resource write no longer pays to parse and plan a large statement each
+ * time (measured: about half the database time per write, on PGlite and PostgreSQL alike).
+ * Batches keep the plain statement: a plan made for their actual sizes beats a cached generic one.
+ * Function names carry a hash of their text, so nodes running different versions never collide.
+ */
+function routine(mode: 'insert' | 'update'): { name: string; create: string; call: string } {
+  const { sql, types } = SQL[mode];
+  const body = sql.replace(/SELECT count\(\*\)::int AS n FROM w$/, 'SELECT count(*)::int INTO n FROM w');
+  const name = `continuum_write_${mode}_${createHash('sha256').update(body).digest('hex').slice(0, 12)}`;
+  return {
+    name,
+    create: `CREATE OR REPLACE FUNCTION ${name}(${types.join(', ')}) RETURNS int LANGUAGE plpgsql AS $fn$
+DECLARE n int;
+BEGIN
+${body};
+RETURN n;
+END
+$fn$`,
+    call: `SELECT ${name}(${types.map((_, i) => `$${i + 1}`).join(', ')}) AS n`,
+  };
+}
+
+const ROUTINES = { insert: routine('insert'), update: routine('update') };
+
+/** DDL for the write functions; idempotent, run at every start under the migration lock. */
+export function writeRoutines(): string[] {
+  return [ROUTINES.insert.create, ROUTINES.update.create];
+}
 
 function params(tenantId: string, writes: readonly PreparedWrite[]): unknown[] {
   const out: unknown[] = [
@@ -108,6 +151,7 @@ export async function writeVersions(
   writes: readonly PreparedWrite[],
 ): Promise<number> {
   if (writes.length === 0) return 0;
-  const res = await q.query<{ n: number }>(SQL[mode], params(tenantId, writes));
+  const sql = writes.length === 1 ? ROUTINES[mode].call : SQL[mode].sql;
+  const res = await q.query<{ n: number }>(sql, params(tenantId, writes));
   return Number(res.rows[0]?.n ?? 0);
 }

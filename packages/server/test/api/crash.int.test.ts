@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/db/open.ts';
+import { openStoreDatabase } from '../../src/store/open-store.ts';
 import { backend, createPgDatabase } from '../fixtures/backend.ts';
 import { killAllChildren, startChildServer, type ChildServer } from '../fixtures/crash-server.ts';
 
@@ -61,17 +61,17 @@ describe(`SIGKILL during transaction writes (${backend})`, () => {
 
   it('keeps every acknowledged transaction and never shows part of one', async () => {
     let env: Record<string, string>;
-    let openAfter: () => ReturnType<typeof openDatabase>;
+    let openAfter: () => ReturnType<typeof openStoreDatabase>;
     if (backend === 'postgres') {
       const pgdb = await createPgDatabase();
       cleanups.push(() => pgdb.drop());
       env = { DATABASE_URL: pgdb.url };
-      openAfter = () => openDatabase({ databaseUrl: pgdb.url, dataDir: '' });
+      openAfter = () => openStoreDatabase({ databaseUrl: pgdb.url, dataDir: '' });
     } else {
       const dir = mkdtempSync(join(tmpdir(), 'continuum-crash-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       env = { CONTINUUM_DATA_DIR: dir };
-      openAfter = () => openDatabase({ dataDir: dir });
+      openAfter = () => openStoreDatabase({ dataDir: dir });
     }
 
     const t0 = performance.now();
