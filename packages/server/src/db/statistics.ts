@@ -30,7 +30,7 @@ export class StatisticsKeeper implements WriteObserver {
     this.written += count;
     if (this.written >= this.nextAt && !this.running) {
       this.nextAt = this.written + Math.min(this.written, MAX_STEP);
-      this.analyze();
+      void this.analyze();
     }
   }
 
