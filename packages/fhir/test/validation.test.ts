@@ -197,6 +197,35 @@ describe('validateResource: references', () => {
   });
 });
 
+describe('validateResource: empty and null values', () => {
+  const expressionOf = (input: unknown): string[] => validateResource(input).flatMap((i) => i.expression ?? []);
+
+  it('rejects empty arrays, empty objects and null element values where they are', () => {
+    assert.deepEqual(expressionOf({ resourceType: 'Patient', name: [] }), ['Patient.name']);
+    assert.deepEqual(expressionOf({ resourceType: 'Patient', name: [{}] }), ['Patient.name[0]']);
+    assert.deepEqual(expressionOf({ resourceType: 'Patient', gender: null }), ['Patient.gender']);
+  });
+
+  it('allows a null that aligns a primitive array with its extensions', () => {
+    const ext = { url: 'http://example.org/fhir/StructureDefinition/x', valueString: 'y' };
+    assert.deepEqual(validateResource({ resourceType: 'Patient', name: [{ given: ['A', 'B'], _given: [null, { extension: [ext] }] }] }), []);
+  });
+});
+
+describe('validateResource: invariants', () => {
+  const base = { resourceType: 'RiskAssessment', status: 'final', subject: { reference: 'Patient/1' } };
+
+  it('passes an invariant that evaluates to empty (ras-2 without a probability)', () => {
+    assert.deepEqual(validateResource({ ...base, prediction: [{ outcome: { text: 'stroke' } }] }), []);
+  });
+
+  it('still fails an invariant that evaluates to false (ras-2 with probability 150)', () => {
+    const issues = validateResource({ ...base, prediction: [{ probabilityDecimal: 150 }] });
+    assert.deepEqual(issues.map((i) => i.expression), [['RiskAssessment.prediction[0]']]);
+    assert.match(issues[0]?.details?.text ?? '', /ras-2/);
+  });
+});
+
 describe('validateResource: official R4 examples', () => {
   const SKIP = new Set([
     'StructureDefinition', 'SearchParameter', 'ValueSet', 'CodeSystem', 'ConceptMap', 'CapabilityStatement',

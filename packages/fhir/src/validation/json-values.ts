@@ -2,7 +2,9 @@
  * JSON-level checks that medplum's structural validator misses: property names that collide
  * with `Object.prototype` members (`__proto__`, `constructor`, ...), which its schema lookups
  * mistake for known elements, and string values the FHIR JSON format forbids: empty strings
- * ("empty values are not allowed") and unpaired UTF-16 surrogates (not Unicode characters).
+ * ("empty values are not allowed") and unpaired UTF-16 surrogates (not Unicode characters);
+ * likewise empty arrays, empty objects and `null` element values. A `null` inside an array is
+ * allowed: it keeps a primitive array aligned with its `_element` extension array.
  * It reports issues and never changes the value.
  */
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
@@ -21,15 +23,23 @@ export function jsonValueIssues(value: unknown, path: string, issues: OperationO
   if (typeof value === 'string') {
     checkString(value, path, issues);
   } else if (Array.isArray(value)) {
+    if (value.length === 0) issues.push(issue('error', 'value', 'Empty arrays are not allowed in FHIR JSON: omit the element', [path]));
     for (let i = 0; i < value.length; i++) jsonValueIssues(value[i], `${path}[${i}]`, issues);
   } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) issues.push(issue('error', 'value', 'Empty objects are not allowed in FHIR JSON: omit the element', [path]));
+    for (const key of keys) {
       const childPath = `${path}.${key}`;
       if (PROTOTYPE_KEYS.has(key)) {
         issues.push(issue('error', 'structure', `Unknown element '${key}'`, [childPath]));
         continue;
       }
-      jsonValueIssues((value as Record<string, unknown>)[key], childPath, issues);
+      const child = (value as Record<string, unknown>)[key];
+      if (child === null) {
+        issues.push(issue('error', 'value', 'null is not allowed as an element value in FHIR JSON: omit the element', [childPath]));
+        continue;
+      }
+      jsonValueIssues(child, childPath, issues);
     }
   }
 }

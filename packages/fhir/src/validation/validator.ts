@@ -15,6 +15,7 @@ import type { Definitions } from './definitions.ts';
 import { ID_PATTERN } from './definitions.ts';
 import { isR4Base64, jsonValueIssues, valueAtPath } from './json-values.ts';
 import { ResourceWalker } from './walker.ts';
+import { isEmptyInvariant } from './invariants.ts';
 
 export interface ValidateOptions {
   /** Accept `Type?query` references, as used inside transaction bundles before resolution. */
@@ -60,7 +61,7 @@ function structuralIssues(resource: Resource): OperationOutcomeIssue[] {
     }
     issues = err.outcome.issue ?? [];
   }
-  return issues.filter((i) => !isFalseBase64Issue(resource, i));
+  return issues.filter((i) => !isFalseBase64Issue(resource, i) && !isEmptyInvariant(resource, i));
 }
 
 function envelopeIssues(input: unknown, defs: Definitions): OperationOutcomeIssue[] {
