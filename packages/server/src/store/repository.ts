@@ -80,6 +80,13 @@ export class Repository {
     return cur;
   }
 
+  /** Whether type/id has ever been written (a deleted resource still exists, in history). */
+  async exists(type: string, id: string): Promise<boolean> {
+    this.checkType(type);
+    this.checkId(id);
+    return (await readCurrent(this.q, this.tenantId, type, id)) !== undefined;
+  }
+
   async read(type: string, id: string): Promise<Resource> {
     const cur = await this.readStored(type, id);
     return JSON.parse(cur.content!) as Resource;

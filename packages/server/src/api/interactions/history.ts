@@ -4,7 +4,7 @@
  * DELETE request and no resource, as the spec describes.
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
-import { badRequest, searchDate } from '@continuum/fhir';
+import { badRequest, notFound, searchDate } from '@continuum/fhir';
 import type { HistoryQuery } from '../../store/store.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../paging.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
@@ -22,10 +22,8 @@ const METHOD: Record<string, 'POST' | 'PUT' | 'PATCH' | 'DELETE'> = { create: 'P
 
 export async function history(ctx: ApiContext, req: FhirRequest, type?: string, id?: string): Promise<FhirResponse> {
   if (type) ctx.repo.checkType(type);
-  if (type && id) await ctx.repo.vreadStored(type, id, '1').catch((err: unknown) => {
-    // An instance with no version 1 does not exist; a deleted first version still has history.
-    if ((err as { status?: number }).status === 404) throw err;
-  });
+  // A deleted resource still has history; one that never existed is a 404.
+  if (type && id && !(await ctx.repo.exists(type, id))) throw notFound(`${type}/${id} not found`);
   const count = pageSize(queryValue(req, '_count'));
   const sinceRaw = queryValue(req, '_since');
   let since: string | undefined;
