@@ -104,14 +104,17 @@ export function printReport(r: SuiteReport): void {
     `\n[${r.suite} / ${r.backend}] continuum ${n(c.rate)} ${r.unit} | database ceiling ${n(d.rate)} ${r.unit} | ratio ${r.ratio.toFixed(2)}\n` +
       `  continuum latency p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms; ${c.requests} requests, errors ${c.errors}` +
       `${c.firstError ? ` (first: ${c.firstError})` : ''}; server RSS ${r.continuum.serverRssMiB} MiB${cpuText(c)}\n` +
-      `  ceiling   latency p50 ${d.p50} ms, p95 ${d.p95} ms, p99 ${d.p99} ms; errors ${d.errors}${d.firstError ? ` (first: ${d.firstError})` : ''}${cpuText(d)}\n` +
-      `  target ${n(r.target)} ${r.unit}: ${c.rate >= r.target ? 'met' : 'MISSED'}\n`,
+      (r.ceiling.runs.length > 0
+        ? `  ceiling   latency p50 ${d.p50} ms, p95 ${d.p95} ms, p99 ${d.p99} ms; errors ${d.errors}${d.firstError ? ` (first: ${d.firstError})` : ''}${cpuText(d)}\n`
+        : '') +
+      (r.target > 0 ? `  target ${n(r.target)} ${r.unit}: ${c.rate >= r.target ? 'met' : 'MISSED'}\n` : ''),
   );
 }
 
 export function writeReport(dir: string, r: SuiteReport): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${r.suite}-${r.backend}-${r.startedAt.replace(/[:.]/g, '-')}.json`);
+  const workers = Number(r.settings.workers ?? 1) > 1 ? `-w${String(r.settings.workers)}` : '';
+  const file = join(dir, `${r.suite}-${r.backend}${workers}-${r.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({ machine: machine(), ...r }, null, 2) + '\n');
   return file;
 }

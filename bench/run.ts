@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- <read|create|ingest|all> [options]`: the benchmark CLI. For each backend and
+ * `npm run bench -- <read|create|ingest|mixed|all|scale> [options]`: the benchmark CLI. For each backend and
  * suite it makes a throwaway database, starts the server as a child process, seeds, warms up and
  * measures at the given concurrency; then it stops the server, connects to the same database
  * directly and measures the database ceiling the same way, so every figure comes with a ratio.
+ * `--workers N` runs the server as `start --workers N`; `scale` runs read, create and mixed on
+ * PostgreSQL with 1 worker and then N (default 2), without ceilings, and prints them side by side.
  * Results go to the console and to bench/results/<suite>-<backend>-<timestamp>.json. See
  * bench/README.md for what each suite measures.
  */
@@ -27,10 +29,13 @@ interface Options {
   repeat: number;
   profile: boolean;
   ceiling: boolean;
+  workers: number;
+  /** `scale`: compare 1 worker with `workers`. */
+  scale: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- <read|create|ingest|all> [--backend postgres|pglite|both] [--concurrency 16]
-       [--duration 10] [--warmup 3] [--repeat 1] [--profile] [--no-ceiling]`;
+const USAGE = `Usage: npm run bench -- <read|create|ingest|mixed|all|scale> [--backend postgres|pglite|both] [--concurrency 16]
+       [--duration 10] [--warmup 3] [--repeat 1] [--profile] [--no-ceiling] [--workers 1]`;
 
 function parseArgs(argv: string[]): Options {
   const [suite = '', ...rest] = argv;
@@ -43,18 +48,23 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
     return n;
   };
-  if (suite !== 'all' && !SUITES.includes(suite as SuiteName)) throw new Error(USAGE);
-  const backend = opt('backend', 'both');
+  const scale = suite === 'scale';
+  if (suite !== 'all' && !scale && !SUITES.includes(suite as SuiteName)) throw new Error(USAGE);
+  const backend = scale ? 'postgres' : opt('backend', 'both');
   if (!['postgres', 'pglite', 'both'].includes(backend)) throw new Error(USAGE);
+  const workers = Math.max(1, Math.floor(num('workers', scale ? 2 : 1)));
+  if (workers > 1 && backend !== 'postgres') throw new Error('--workers needs --backend postgres: PGlite has one writer');
   return {
-    suites: suite === 'all' ? [...SUITES] : [suite as SuiteName],
+    suites: scale ? ['read', 'create', 'mixed'] : suite === 'all' ? [...SUITES] : [suite as SuiteName],
     backends: backend === 'both' ? ['postgres', 'pglite'] : [backend as BackendName],
     concurrency: Math.max(1, Math.floor(num('concurrency', 16))),
     duration: num('duration', 10),
     warmup: num('warmup', 3),
     repeat: Math.max(1, Math.floor(num('repeat', 1))),
     profile: rest.includes('--profile'),
-    ceiling: !rest.includes('--no-ceiling'),
+    ceiling: !scale && !rest.includes('--no-ceiling'),
+    workers,
+    scale,
   };
 }
 
@@ -77,7 +87,7 @@ async function runSuite(o: Options, suite: SuiteName, backendName: BackendName):
   let server: ServerProcess | undefined;
   try {
     const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
-    server = await startServer(ROOT, backend.serverEnv, nodeArgs);
+    server = await startServer(ROOT, backend.serverEnv, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
     const http = new HttpClient('127.0.0.1', server.port, o.concurrency);
     const prepared = await prepareSuite(suite, http);
     const runs = await measure(o, 'continuum', prepared.task(http), { server: server.pid, database: () => backend.serverPids() });
@@ -102,7 +112,7 @@ async function runSuite(o: Options, suite: SuiteName, backendName: BackendName):
       backend: backendName,
       unit: prepared.unit,
       target: backendName === 'postgres' ? prepared.target : Math.round(prepared.target / 3),
-      settings: { concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile },
+      settings: { concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile, workers: o.workers },
       continuum: { median: c, runs, serverRssMiB },
       ceiling: { median: d, runs: ceilingRuns, method: ceilingMethod(suite, backendName, o.concurrency) },
       ratio: d.rate > 0 ? c.rate / d.rate : 0,
@@ -114,35 +124,66 @@ async function runSuite(o: Options, suite: SuiteName, backendName: BackendName):
   }
 }
 
+async function runAndReport(o: Options, suite: SuiteName, backend: BackendName): Promise<SuiteReport> {
+  const r = await runSuite(o, suite, backend);
+  printReport(r);
+  process.stdout.write(`  -> ${writeReport(RESULTS, r)}\n`);
+  return r;
+}
+
+/** `scale`: each suite with 1 worker, then with `o.workers`, on PostgreSQL; one table at the end. */
+async function runScale(o: Options): Promise<void> {
+  const m = machine();
+  process.stdout.write(`Continuum bench scale: ${String(m.cpus)} x ${String(m.cpuModel)}, ${String(m.totalMemoryMiB)} MiB, node ${String(m.node)}\n`);
+  process.stdout.write(`suites ${o.suites.join(',')}; postgres; 1 vs ${o.workers} workers; concurrency ${o.concurrency}, ${o.duration} s (+${o.warmup} s warm-up) x ${o.repeat}\n`);
+  const rows: SuiteReport[][] = [];
+  for (const suite of o.suites) {
+    const pair: SuiteReport[] = [];
+    for (const workers of [1, o.workers]) pair.push(await runAndReport({ ...o, workers }, suite, 'postgres'));
+    rows.push(pair);
+  }
+  process.stdout.write('\n| suite | workers | req/s | vs 1 | p50 / p95 / p99 ms | cores: server / postgres / load gen / machine | server CPU ms/req | RSS MiB | errors |\n|---|---|---|---|---|---|---|---|---|\n');
+  for (const pair of rows) {
+    const base = pair[0]!.continuum.median.rate;
+    for (const r of pair) {
+      const c = r.continuum.median;
+      const cpu = c.cpu;
+      const cores = cpu ? `${cpu.serverCores} / ${cpu.databaseCores} / ${cpu.loadGeneratorCores} / ${cpu.machineCores}` : '-';
+      const perReq = cpu && c.requestsPerSecond > 0 ? ((cpu.serverCores * 1000) / c.requestsPerSecond).toFixed(2) : '-';
+      process.stdout.write(
+        `| ${r.suite} | ${String(r.settings.workers)} | ${c.rate} | ${base > 0 ? (c.rate / base).toFixed(2) : '-'} | ${c.p50} / ${c.p95} / ${c.p99} | ${cores} | ${perReq} | ${r.continuum.serverRssMiB} | ${c.errors} |\n`,
+      );
+    }
+  }
+  if (rows.flat().some((r) => r.continuum.median.errors > 0)) process.exitCode = 1;
+}
+
 function ceilingMethod(suite: SuiteName, backend: BackendName, concurrency: number): string {
   const conn = backend === 'postgres' ? `pg pool of ${concurrency}, named prepared statements` : 'PGlite opened in the bench process';
   const what = {
     read: 'PK lookup SELECT content FROM resource WHERE tenant_id, resource_type, id',
     create: 'single-row INSERT into a LIKE resource INCLUDING ALL scratch table (GIN index included)',
     ingest: 'INSERT ... SELECT FROM unnest of 100 rows per statement into the scratch table',
+    mixed: '80% PK lookups, 20% single-row INSERTs into the scratch table',
   }[suite];
   return `${what}; ${concurrency} concurrent workers; ${conn}`;
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.scale) return runScale(o);
   const m = machine();
   process.stdout.write(`Continuum bench: ${String(m.cpus)} x ${String(m.cpuModel)}, ${String(m.totalMemoryMiB)} MiB, node ${String(m.node)}\n`);
   process.stdout.write(`suites ${o.suites.join(',')}; backends ${o.backends.join(',')}; concurrency ${o.concurrency}, ${o.duration} s (+${o.warmup} s warm-up) x ${o.repeat}\n`);
   const reports: SuiteReport[] = [];
   for (const backend of o.backends) {
-    for (const suite of o.suites) {
-      const r = await runSuite(o, suite, backend);
-      printReport(r);
-      process.stdout.write(`  -> ${writeReport(RESULTS, r)}\n`);
-      reports.push(r);
-    }
+    for (const suite of o.suites) reports.push(await runAndReport(o, suite, backend));
   }
   process.stdout.write('\n| suite | backend | continuum | ceiling | ratio | p50 / p95 / p99 ms | errors | RSS MiB | target |\n|---|---|---|---|---|---|---|---|---|\n');
   for (const r of reports) {
     const c = r.continuum.median;
     process.stdout.write(
-      `| ${r.suite} | ${r.backend} | ${c.rate} ${r.unit} | ${r.ceiling.median.rate} | ${r.ratio.toFixed(2)} | ${c.p50} / ${c.p95} / ${c.p99} | ${c.errors} | ${r.continuum.serverRssMiB} | ${r.target} ${c.rate >= r.target ? 'met' : 'MISSED'} |\n`,
+      `| ${r.suite} | ${r.backend} | ${c.rate} ${r.unit} | ${r.ceiling.median.rate} | ${r.ratio.toFixed(2)} | ${c.p50} / ${c.p95} / ${c.p99} | ${c.errors} | ${r.continuum.serverRssMiB} | ${r.target > 0 ? `${r.target} ${c.rate >= r.target ? 'met' : 'MISSED'}` : '-'} |\n`,
     );
   }
   if (reports.some((r) => r.continuum.median.errors > 0 || r.ceiling.median.errors > 0)) process.exitCode = 1;

@@ -1,18 +1,20 @@
 /**
  * Runs the server under test as a separate child process (`cli/main.ts start` through tsx), so
  * that the load generator and the server never share an event loop. It picks a free port, waits
- * for `/healthz`, reads the child's resident memory from /proc, and stops it with SIGTERM (which
- * lets `--cpu-prof` write its profile). It does not know which database the child uses beyond
+ * for the start-up line (which a `--workers N` cluster prints once every worker listens) and
+ * `/healthz`, reads the resident memory of the child and its descendants from /proc, and stops
+ * it with SIGTERM (which lets `--cpu-prof` write its profile). It does not know which database the child uses beyond
  * the environment it is given.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { processTree } from './cpu.ts';
 
 export interface ServerProcess {
   port: number;
   pid: number;
-  /** Resident set size in MiB, from /proc/<pid>/status VmRSS. */
+  /** Resident set size in MiB of the child and its descendants, from /proc/<pid>/status VmRSS. */
   rssMiB(): number;
   stop(): Promise<void>;
 }
@@ -32,17 +34,20 @@ export async function startServer(
   repoRoot: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  startArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'packages/server/src/cli/main.ts', 'start'],
+    [...nodeArgs, '--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', ...startArgs],
     {
       cwd: repoRoot,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CONTINUUM_DEMO: '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let stdout = '';
+  child.stdout?.on('data', (c: Buffer) => void (stdout = (stdout + c.toString()).slice(-4000)));
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -50,7 +55,7 @@ export async function startServer(
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    if (await healthy(port)) break;
+    if (stdout.includes('Continuum is listening') && (await healthy(port))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`server did not become healthy within 60 s: ${stderr}`);
@@ -62,8 +67,14 @@ export async function startServer(
     port,
     pid: child.pid!,
     rssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      let kb = 0;
+      for (const pid of processTree(child.pid)) {
+        try {
+          kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        } catch {
+          // the process ended meanwhile
+        }
+      }
       return Math.round((kb / 1024) * 10) / 10;
     },
     async stop() {

@@ -7,6 +7,8 @@
  *   of the same JSON into a scratch table shaped like `resource` (its GIN index included).
  * - ingest: POST transaction Bundles of 100 entries; ceiling = one multi-row
  *   `INSERT ... SELECT FROM unnest` of the same 100 resources per statement (one transaction).
+ * - mixed: 80% GETs of random seeded Patients and Observations, 20% creates of both; ceiling =
+ *   the same mix of PK lookups and single-row INSERTs into the scratch table.
  *
  * Bodies are generated before the clock starts, so the load generator spends its CPU on I/O.
  * Suites know nothing of processes or backends: they get an HTTP client or a direct connection.
@@ -16,8 +18,8 @@ import type { DirectDb } from './backends.ts';
 import type { HttpClient, Task } from './load.ts';
 import { patient, Rng, stored, transactionBundle, vitalSign, type Json } from './synthetic.ts';
 
-export type SuiteName = 'read' | 'create' | 'ingest';
-export const SUITES: readonly SuiteName[] = ['read', 'create', 'ingest'];
+export type SuiteName = 'read' | 'create' | 'ingest' | 'mixed';
+export const SUITES: readonly SuiteName[] = ['read', 'create', 'ingest', 'mixed'];
 
 export interface PreparedSuite {
   unit: 'req/s' | 'resources/s';
@@ -140,6 +142,52 @@ async function ingestSuite(): Promise<PreparedSuite> {
   };
 }
 
+async function mixedSuite(http: HttpClient): Promise<PreparedSuite> {
+  const rng = new Rng(4);
+  const patients = await seed(http, Array.from({ length: 500 }, () => patient(rng)));
+  const observations = await seed(http, Array.from({ length: 500 }, () => vitalSign(rng, `Patient/${pick(patients)}`)));
+  const existing = [...patients.map((id) => ['Patient', id] as const), ...observations.map((id) => ['Observation', id] as const)];
+  const resources = Array.from({ length: BODIES }, (_, i) => (i % 2 === 0 ? patient(rng) : vitalSign(rng, `Patient/${pick(patients)}`)));
+  const bodies = resources.map((r) => ({ path: `/fhir/${r.resourceType as string}`, body: JSON.stringify(r) }));
+  let next = 0;
+  // Every fifth request writes: deterministic, so each run has exactly the same 80/20 mix.
+  const isWrite = (n: number): boolean => n % 5 === 4;
+  return {
+    unit: 'req/s',
+    target: 0,
+    task: (h) => async () => {
+      const n = next++;
+      if (isWrite(n)) {
+        const b = bodies[Math.floor(n / 5) % bodies.length]!;
+        await h.expectOk('POST', b.path, b.body);
+      } else {
+        const [type, id] = pick(existing);
+        await h.expectOk('GET', `/fhir/${type}/${id}`);
+      }
+      return 1;
+    },
+    async ceiling(db) {
+      await scratchTable(db);
+      const rows = resources.map(storedRow);
+      const read = 'SELECT content FROM resource WHERE tenant_id = $1 AND resource_type = $2 AND id = $3';
+      const insert = `INSERT INTO bench_ceiling (rid, tenant_id, resource_type, id, version_id, last_updated, content, compartments)
+        VALUES (nextval('bench_rid_seq'), $1, $2, $3, 1, now(), $4, $5)`;
+      let n = 0;
+      return async () => {
+        const i = n++;
+        if (isWrite(i)) {
+          const r = rows[Math.floor(i / 5) % rows.length]!;
+          await db.query(insert, [TENANT, r.type, randomUUID(), r.content, r.compartments], 'bench_create');
+        } else {
+          const [type, id] = pick(existing);
+          if ((await db.query(read, [TENANT, type, id], 'bench_read')).length !== 1) throw new Error('ceiling read found no row');
+        }
+        return 1;
+      };
+    },
+  };
+}
+
 export function prepareSuite(name: SuiteName, http: HttpClient): Promise<PreparedSuite> {
   switch (name) {
     case 'read':
@@ -148,5 +196,7 @@ export function prepareSuite(name: SuiteName, http: HttpClient): Promise<Prepare
       return createSuite(http);
     case 'ingest':
       return ingestSuite();
+    case 'mixed':
+      return mixedSuite(http);
   }
 }

@@ -2,6 +2,11 @@
  * Starts a Continuum node: opens the database (running migrations, failing loudly), loads the
  * FHIR definitions, builds the HTTP app and listens. Returns handles so that tests and the CLI
  * can stop it cleanly.
+ *
+ * When `config.demo` is on and the store is empty, the demo clinic is seeded in the background
+ * after the server is listening (so /healthz answers at once and FHIR requests are served while
+ * it fills); `demo` resolves when it is done. Closing the server stops the seeding between two
+ * batches, and the next start resumes it.
  */
 import type { FastifyInstance } from 'fastify';
 import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
@@ -11,15 +16,31 @@ import { openStoreDatabase } from './store/open-store.ts';
 import { StatisticsKeeper } from './db/statistics.ts';
 import { buildApp } from './http/app.ts';
 import { createIndexer } from './store/indexer.ts';
+import { demoBanner, seedDemo, type DemoResult, type DemoSource } from './seed/demo.ts';
+import { progressReporter, type SeedProgress } from './seed/progress.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Database;
   url: string;
+  /** The demo clinic seeding: undefined when nothing was seeded (off, not needed, or failed). */
+  demo: Promise<DemoResult | undefined>;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { db?: Database; log?: (line: string) => void } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  db?: Database;
+  log?: (line: string) => void;
+  /** The demo's population (default: `@continuum/synth`, loaded only when the demo runs). */
+  demoPopulation?: DemoSource;
+  demoPatients?: number;
+  /** Progress of the demo seeding (default: a progress bar or lines on stderr). */
+  demoProgress?: SeedProgress;
+  /** Where the demo's start and summary banner go (default: stdout). */
+  announce?: (text: string) => void;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const db = opts.db ?? (await openStoreDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   loadDefinitions();
   const indexer = createIndexer(SearchParamRegistry.r4());
@@ -28,11 +49,38 @@ export async function startServer(config: Config, opts: { db?: Database; log?: (
   const app = buildApp({ db, indexer, config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  const stopDemo = new AbortController();
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const announce = opts.announce ?? ((text: string) => process.stdout.write(text));
+  const demo = !config.demo
+    ? Promise.resolve(undefined)
+    : (async () => {
+        const population = opts.demoPopulation ?? (await import('./seed/population.ts')).syntheticPopulation;
+        return seedDemo(
+          { db, indexer, writes: statistics, population },
+          {
+            tenant: config.defaultTenant,
+            signal: stopDemo.signal,
+            progress: opts.demoProgress ?? progressReporter(process.stderr, { summary: false }),
+            onStart: (n) => announce(`Seeding the demo clinic (${n} synthetic patients) in the background; the server is already answering.\n`),
+            ...(opts.demoPatients ? { patients: opts.demoPatients } : {}),
+          },
+        );
+      })().then((result) => {
+        if (result) announce(demoBanner(result));
+        return result;
+      }).catch((err: unknown) => {
+        log(`demo clinic: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
   return {
     app,
     db,
     url,
+    demo,
     async close() {
+      stopDemo.abort();
+      await demo;
       await app.close();
       await statistics.settled();
       if (!opts.db) await db.close();

@@ -2,8 +2,12 @@
  * `continuum <command>`: the command-line entry point. Commands are looked up in a table so that
  * later issues add theirs (seed, users, clients, bench, ...) without touching the others.
  */
+import cluster from 'node:cluster';
+import { runCluster } from '../cluster/primary.ts';
+import { workerCount } from '../cluster/workers.ts';
 import { configFromEnv } from '../config.ts';
 import { startServer } from '../server.ts';
+import { runSeedCommand, SEED_USAGE } from '../seed/command.ts';
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -17,9 +21,12 @@ const start: Command = async (args) => {
   const port = option(args, 'port');
   if (port) env.PORT = port;
   const config = configFromEnv(env);
+  const workers = workerCount(option(args, 'workers'), config);
+  if (workers > 1 && cluster.isPrimary) return runCluster(workers, config);
   const server = await startServer(config);
   const backend = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
-  process.stdout.write(`Continuum is listening on ${server.url} (${backend})\n  FHIR R4: ${server.url}/fhir  (CapabilityStatement: ${server.url}/fhir/metadata)\n`);
+  // A cluster worker stays quiet: the primary announces the cluster once every worker listens.
+  if (!cluster.isWorker) process.stdout.write(`Continuum is listening on ${server.url} (${backend})\n  FHIR R4: ${server.url}/fhir  (CapabilityStatement: ${server.url}/fhir/metadata)\n`);
   const stop = async (): Promise<void> => {
     await server.close();
     process.exit(0);
@@ -28,11 +35,15 @@ const start: Command = async (args) => {
   process.once('SIGTERM', () => void stop());
 };
 
-const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N]   run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL)\n  help               show this text\n`);
+const seed: Command = async (args) => {
+  process.exitCode = await runSeedCommand(args, configFromEnv(process.env));
 };
 
-const COMMANDS: Record<string, Command> = { start, help, '--help': help };
+const help: Command = async () => {
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  help               show this text\n`);
+};
+
+const COMMANDS: Record<string, Command> = { start, seed, help, '--help': help };
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;
