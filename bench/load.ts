@@ -55,6 +55,8 @@ export function percentile(sorted: Float64Array, p: number): number {
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The ETag header, if any (`W/"3"`). */
+  etag?: string;
 }
 
 /** A minimal keep-alive HTTP client for one origin. */
@@ -69,9 +71,9 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
 
-  request(method: string, path: string, body?: string, readBody = false): Promise<HttpResponse> {
+  request(method: string, path: string, body?: string, readBody = false, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = { accept: 'application/fhir+json' };
+      const headers: http.OutgoingHttpHeaders = { accept: 'application/fhir+json', ...extraHeaders };
       if (body !== undefined) {
         headers['content-type'] = 'application/fhir+json';
         headers['content-length'] = Buffer.byteLength(body);
@@ -81,7 +83,8 @@ export class HttpClient {
         const keep = readBody || status < 200 || status >= 300; // failures always keep their body
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => void (keep && chunks.push(c)));
-        res.on('end', () => resolve({ status, body: keep ? Buffer.concat(chunks).toString('utf8') : '' }));
+        const etag = res.headers.etag;
+        res.on('end', () => resolve({ status, body: keep ? Buffer.concat(chunks).toString('utf8') : '', ...(etag ? { etag } : {}) }));
         res.on('error', reject);
       });
       req.on('error', reject);

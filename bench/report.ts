@@ -93,6 +93,8 @@ export interface SuiteReport {
   continuum: { median: Figures; runs: Figures[]; serverRssMiB: number };
   ceiling: { median: Figures; runs: Figures[]; method: string };
   ratio: number;
+  /** The seeded population the suite ran on (`--population`), or null. */
+  population?: { patients: number; resources: number; seedSeconds: number; seedRate: number; seederSeconds: number | null } | null;
   startedAt: string;
 }
 
@@ -101,7 +103,7 @@ export function printReport(r: SuiteReport): void {
   const d = r.ceiling.median;
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
   process.stdout.write(
-    `\n[${r.suite} / ${r.backend}] continuum ${n(c.rate)} ${r.unit} | database ceiling ${n(d.rate)} ${r.unit} | ratio ${r.ratio.toFixed(2)}\n` +
+    `\n[${r.suite} / ${r.backend}${r.population ? ` / population ${n(r.population.patients)} patients, ${n(r.population.resources)} resources` : ''}] continuum ${n(c.rate)} ${r.unit} | database ceiling ${n(d.rate)} ${r.unit} | ratio ${r.ratio.toFixed(2)}\n` +
       `  continuum latency p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms; ${c.requests} requests, errors ${c.errors}` +
       `${c.firstError ? ` (first: ${c.firstError})` : ''}; server RSS ${r.continuum.serverRssMiB} MiB${cpuText(c)}\n` +
       (r.ceiling.runs.length > 0

@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- <read|create|ingest|mixed|all|scale> [options]`: the benchmark CLI. For each backend and
+ * `npm run bench -- <read|create|ingest|mixed|update|all|scale> [options]`: the benchmark CLI. For each backend and
  * suite it makes a throwaway database, starts the server as a child process, seeds, warms up and
  * measures at the given concurrency; then it stops the server, connects to the same database
  * directly and measures the database ceiling the same way, so every figure comes with a ratio.
+ * `--population N` first loads N synthetic patients with the real seeder into one database per
+ * backend, which all the given suites then share (read, update and mixed use the seeded ids).
  * `--workers N` runs the server as `start --workers N`; `scale` runs read, create and mixed on
  * PostgreSQL with 1 worker and then N (default 2), without ceilings, and prints them side by side.
  * Results go to the console and to bench/results/<suite>-<backend>-<timestamp>.json. See
@@ -10,9 +12,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend, type BackendName } from './backends.ts';
+import { createBackend, type Backend, type BackendName } from './backends.ts';
 import { cpuMeter } from './cpu.ts';
 import { HttpClient, runLoad, type Task } from './load.ts';
+import { loadPopulation, populationFigures, type Population } from './population.ts';
 import { figures, machine, medianOf, printReport, writeReport, type Figures, type SuiteReport } from './report.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 import { prepareSuite, SUITES, type SuiteName } from './suites.ts';
@@ -32,10 +35,12 @@ interface Options {
   workers: number;
   /** `scale`: compare 1 worker with `workers`. */
   scale: boolean;
+  /** Synthetic patients to seed first (0: none; each suite then makes its own database and data). */
+  population: number;
 }
 
-const USAGE = `Usage: npm run bench -- <read|create|ingest|mixed|all|scale> [--backend postgres|pglite|both] [--concurrency 16]
-       [--duration 10] [--warmup 3] [--repeat 1] [--profile] [--no-ceiling] [--workers 1]`;
+const USAGE = `Usage: npm run bench -- <read|create|ingest|mixed|update|all|scale|suite,suite,...> [--backend postgres|pglite|both]
+       [--concurrency 16] [--duration 10] [--warmup 3] [--repeat 1] [--profile] [--no-ceiling] [--workers 1] [--population N]`;
 
 function parseArgs(argv: string[]): Options {
   const [suite = '', ...rest] = argv;
@@ -49,13 +54,16 @@ function parseArgs(argv: string[]): Options {
     return n;
   };
   const scale = suite === 'scale';
-  if (suite !== 'all' && !scale && !SUITES.includes(suite as SuiteName)) throw new Error(USAGE);
+  const listed = suite.split(',');
+  if (suite !== 'all' && !scale && !listed.every((s) => SUITES.includes(s as SuiteName))) throw new Error(USAGE);
+  const population = Math.floor(num('population', 0));
+  if (scale && population > 0) throw new Error('--population is not supported with scale');
   const backend = scale ? 'postgres' : opt('backend', 'both');
   if (!['postgres', 'pglite', 'both'].includes(backend)) throw new Error(USAGE);
   const workers = Math.max(1, Math.floor(num('workers', scale ? 2 : 1)));
   if (workers > 1 && backend !== 'postgres') throw new Error('--workers needs --backend postgres: PGlite has one writer');
   return {
-    suites: scale ? ['read', 'create', 'mixed'] : suite === 'all' ? [...SUITES] : [suite as SuiteName],
+    suites: scale ? ['read', 'create', 'mixed'] : suite === 'all' ? [...SUITES] : (listed as SuiteName[]),
     backends: backend === 'both' ? ['postgres', 'pglite'] : [backend as BackendName],
     concurrency: Math.max(1, Math.floor(num('concurrency', 16))),
     duration: num('duration', 10),
@@ -65,6 +73,7 @@ function parseArgs(argv: string[]): Options {
     ceiling: !scale && !rest.includes('--no-ceiling'),
     workers,
     scale,
+    population,
   };
 }
 
@@ -80,16 +89,22 @@ async function measure(o: Options, label: string, task: Task, pids: { server?: n
   return runs;
 }
 
-async function runSuite(o: Options, suite: SuiteName, backendName: BackendName): Promise<SuiteReport> {
+/** A database loaded with a population, shared by every suite of a run on one backend. */
+interface Shared {
+  backend: Backend;
+  population: Population;
+}
+
+async function runSuite(o: Options, suite: SuiteName, backendName: BackendName, shared?: Shared): Promise<SuiteReport> {
   const startedAt = new Date().toISOString();
-  process.stdout.write(`\n== ${suite} on ${backendName} ==\n`);
-  const backend = await createBackend(backendName);
+  process.stdout.write(`\n== ${suite} on ${backendName}${shared ? `, population ${shared.population.patients}` : ''} ==\n`);
+  const backend = shared?.backend ?? (await createBackend(backendName));
   let server: ServerProcess | undefined;
   try {
     const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
     server = await startServer(ROOT, backend.serverEnv, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
     const http = new HttpClient('127.0.0.1', server.port, o.concurrency);
-    const prepared = await prepareSuite(suite, http);
+    const prepared = await prepareSuite(suite, http, shared?.population.ids);
     const runs = await measure(o, 'continuum', prepared.task(http), { server: server.pid, database: () => backend.serverPids() });
     const serverRssMiB = server.rssMiB();
     http.close();
@@ -112,7 +127,8 @@ async function runSuite(o: Options, suite: SuiteName, backendName: BackendName):
       backend: backendName,
       unit: prepared.unit,
       target: backendName === 'postgres' ? prepared.target : Math.round(prepared.target / 3),
-      settings: { concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile, workers: o.workers },
+      settings: { concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile, workers: o.workers, population: o.population },
+      population: populationFigures(shared?.population),
       continuum: { median: c, runs, serverRssMiB },
       ceiling: { median: d, runs: ceilingRuns, method: ceilingMethod(suite, backendName, o.concurrency) },
       ratio: d.rate > 0 ? c.rate / d.rate : 0,
@@ -120,12 +136,12 @@ async function runSuite(o: Options, suite: SuiteName, backendName: BackendName):
     };
   } finally {
     await server?.stop();
-    await backend.dispose();
+    if (!shared) await backend.dispose();
   }
 }
 
-async function runAndReport(o: Options, suite: SuiteName, backend: BackendName): Promise<SuiteReport> {
-  const r = await runSuite(o, suite, backend);
+async function runAndReport(o: Options, suite: SuiteName, backend: BackendName, shared?: Shared): Promise<SuiteReport> {
+  const r = await runSuite(o, suite, backend, shared);
   printReport(r);
   process.stdout.write(`  -> ${writeReport(RESULTS, r)}\n`);
   return r;
@@ -165,6 +181,7 @@ function ceilingMethod(suite: SuiteName, backend: BackendName, concurrency: numb
     create: 'single-row INSERT into a LIKE resource INCLUDING ALL scratch table (GIN index included)',
     ingest: 'INSERT ... SELECT FROM unnest of 100 rows per statement into the scratch table',
     mixed: '80% PK lookups, 20% single-row INSERTs into the scratch table',
+    update: 'single-row UPDATE of content, version_id and last_updated (WHERE PK AND version_id) of copies of the same rows in the scratch table',
   }[suite];
   return `${what}; ${concurrency} concurrent workers; ${conn}`;
 }
@@ -174,16 +191,38 @@ async function main(): Promise<void> {
   if (o.scale) return runScale(o);
   const m = machine();
   process.stdout.write(`Continuum bench: ${String(m.cpus)} x ${String(m.cpuModel)}, ${String(m.totalMemoryMiB)} MiB, node ${String(m.node)}\n`);
-  process.stdout.write(`suites ${o.suites.join(',')}; backends ${o.backends.join(',')}; concurrency ${o.concurrency}, ${o.duration} s (+${o.warmup} s warm-up) x ${o.repeat}\n`);
+  process.stdout.write(
+    `suites ${o.suites.join(',')}; backends ${o.backends.join(',')}; population ${o.population > 0 ? `${o.population} patients (seed 'bench')` : 'none'}; ` +
+      `concurrency ${o.concurrency}, ${o.duration} s (+${o.warmup} s warm-up) x ${o.repeat}\n`,
+  );
   const reports: SuiteReport[] = [];
-  for (const backend of o.backends) {
-    for (const suite of o.suites) reports.push(await runAndReport(o, suite, backend));
+  const seeded: { backend: BackendName; population: Population }[] = [];
+  for (const name of o.backends) {
+    if (o.population === 0) {
+      for (const suite of o.suites) reports.push(await runAndReport(o, suite, name));
+      continue;
+    }
+    process.stdout.write(`\n== population on ${name} ==\n`);
+    const backend = await createBackend(name);
+    try {
+      const population = await loadPopulation(ROOT, backend, o.population);
+      seeded.push({ backend: name, population });
+      for (const suite of o.suites) reports.push(await runAndReport(o, suite, name, { backend, population }));
+    } finally {
+      await backend.dispose();
+    }
   }
-  process.stdout.write('\n| suite | backend | continuum | ceiling | ratio | p50 / p95 / p99 ms | errors | RSS MiB | target |\n|---|---|---|---|---|---|---|---|---|\n');
+  if (seeded.length > 0) {
+    process.stdout.write('\n| backend | patients | resources | seeding s (child) | resources/s | seeder\'s own s |\n|---|---|---|---|---|---|\n');
+    for (const { backend, population: p } of seeded) {
+      process.stdout.write(`| ${backend} | ${p.patients} | ${p.resources} | ${p.seedSeconds} | ${p.seedRate} | ${p.seederSeconds ?? '-'} |\n`);
+    }
+  }
+  process.stdout.write('\n| suite | backend | population | continuum | ceiling | ratio | p50 / p95 / p99 ms | errors | RSS MiB | target |\n|---|---|---|---|---|---|---|---|---|---|\n');
   for (const r of reports) {
     const c = r.continuum.median;
     process.stdout.write(
-      `| ${r.suite} | ${r.backend} | ${c.rate} ${r.unit} | ${r.ceiling.median.rate} | ${r.ratio.toFixed(2)} | ${c.p50} / ${c.p95} / ${c.p99} | ${c.errors} | ${r.continuum.serverRssMiB} | ${r.target > 0 ? `${r.target} ${c.rate >= r.target ? 'met' : 'MISSED'}` : '-'} |\n`,
+      `| ${r.suite} | ${r.backend} | ${r.population ? r.population.patients : '-'} | ${c.rate} ${r.unit} | ${r.ceiling.median.rate} | ${r.ratio.toFixed(2)} | ${c.p50} / ${c.p95} / ${c.p99} | ${c.errors} | ${r.continuum.serverRssMiB} | ${r.target > 0 ? `${r.target} ${c.rate >= r.target ? 'met' : 'MISSED'}` : '-'} |\n`,
     );
   }
   if (reports.some((r) => r.continuum.median.errors > 0 || r.ceiling.median.errors > 0)) process.exitCode = 1;

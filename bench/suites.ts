@@ -1,5 +1,5 @@
 /**
- * The three benchmark suites and, for each, the database ceiling it is compared with.
+ * The benchmark suites and, for each, the database ceiling it is compared with.
  *
  * - read: GET Patient/<random id> over 1,000 seeded Patients; ceiling = the PK lookup of the
  *   same rows in the `resource` table.
@@ -9,6 +9,13 @@
  *   `INSERT ... SELECT FROM unnest` of the same 100 resources per statement (one transaction).
  * - mixed: 80% GETs of random seeded Patients and Observations, 20% creates of both; ceiling =
  *   the same mix of PK lookups and single-row INSERTs into the scratch table.
+ * - update: PUT with If-Match of existing Patients and Observations (read-modify-write: each
+ *   target is read once before the clock, then every request flips a field of the last version
+ *   and sends it with If-Match of that version); ceiling = single-row UPDATEs, with the same
+ *   version check, of copies of the same rows in the scratch table.
+ *
+ * With a loaded population (`--population N`), read, update and mixed use ids of the seeded
+ * resources instead of creating their own, and create uses seeded Patients as subjects.
  *
  * Bodies are generated before the clock starts, so the load generator spends its CPU on I/O.
  * Suites know nothing of processes or backends: they get an HTTP client or a direct connection.
@@ -18,8 +25,14 @@ import type { DirectDb } from './backends.ts';
 import type { HttpClient, Task } from './load.ts';
 import { patient, Rng, stored, transactionBundle, vitalSign, type Json } from './synthetic.ts';
 
-export type SuiteName = 'read' | 'create' | 'ingest' | 'mixed';
-export const SUITES: readonly SuiteName[] = ['read', 'create', 'ingest', 'mixed'];
+export type SuiteName = 'read' | 'create' | 'ingest' | 'mixed' | 'update';
+export const SUITES: readonly SuiteName[] = ['read', 'create', 'ingest', 'mixed', 'update'];
+
+/** Ids of resources already in the database (a seeded population), found by querying it directly. */
+export interface ExistingIds {
+  patients: string[];
+  observations: string[];
+}
 
 export interface PreparedSuite {
   unit: 'req/s' | 'resources/s';
@@ -66,9 +79,9 @@ function storedRow(resource: Json): Row {
   return { type: resource.resourceType as string, content: stored(resource, id), compartments: [subject ?? id] };
 }
 
-async function readSuite(http: HttpClient): Promise<PreparedSuite> {
+async function readSuite(http: HttpClient, existing?: ExistingIds): Promise<PreparedSuite> {
   const rng = new Rng(1);
-  const ids = await seed(http, Array.from({ length: 1000 }, () => patient(rng)));
+  const ids = existing?.patients.length ? existing.patients : await seed(http, Array.from({ length: 1000 }, () => patient(rng)));
   return {
     unit: 'req/s',
     target: 3000,
@@ -84,9 +97,10 @@ async function readSuite(http: HttpClient): Promise<PreparedSuite> {
   };
 }
 
-async function createSuite(http: HttpClient): Promise<PreparedSuite> {
+async function createSuite(http: HttpClient, existing?: ExistingIds): Promise<PreparedSuite> {
   const rng = new Rng(2);
-  const subjects = (await seed(http, Array.from({ length: 100 }, () => patient(rng)))).map((id) => `Patient/${id}`);
+  const subjectIds = existing?.patients.length ? existing.patients.slice(0, 100) : await seed(http, Array.from({ length: 100 }, () => patient(rng)));
+  const subjects = subjectIds.map((id) => `Patient/${id}`);
   const resources = Array.from({ length: BODIES }, (_, i) => (i % 2 === 0 ? patient(rng) : vitalSign(rng, pick(subjects))));
   const bodies = resources.map((r) => ({ path: `/fhir/${r.resourceType as string}`, body: JSON.stringify(r) }));
   let next = 0;
@@ -142,10 +156,11 @@ async function ingestSuite(): Promise<PreparedSuite> {
   };
 }
 
-async function mixedSuite(http: HttpClient): Promise<PreparedSuite> {
+async function mixedSuite(http: HttpClient, pool?: ExistingIds): Promise<PreparedSuite> {
   const rng = new Rng(4);
-  const patients = await seed(http, Array.from({ length: 500 }, () => patient(rng)));
-  const observations = await seed(http, Array.from({ length: 500 }, () => vitalSign(rng, `Patient/${pick(patients)}`)));
+  const usePool = pool !== undefined && pool.patients.length > 0 && pool.observations.length > 0;
+  const patients = usePool ? pool.patients : await seed(http, Array.from({ length: 500 }, () => patient(rng)));
+  const observations = usePool ? pool.observations : await seed(http, Array.from({ length: 500 }, () => vitalSign(rng, `Patient/${pick(patients)}`)));
   const existing = [...patients.map((id) => ['Patient', id] as const), ...observations.map((id) => ['Observation', id] as const)];
   const resources = Array.from({ length: BODIES }, (_, i) => (i % 2 === 0 ? patient(rng) : vitalSign(rng, `Patient/${pick(patients)}`)));
   const bodies = resources.map((r) => ({ path: `/fhir/${r.resourceType as string}`, body: JSON.stringify(r) }));
@@ -188,15 +203,153 @@ async function mixedSuite(http: HttpClient): Promise<PreparedSuite> {
   };
 }
 
-export function prepareSuite(name: SuiteName, http: HttpClient): Promise<PreparedSuite> {
+/** A target of the update suite: its last known version (ETag) and content. */
+interface Target {
+  type: string;
+  id: string;
+  resource: Json;
+  etag: string;
+  /** Set when a request on it failed: the next use reads it again first. */
+  stale: boolean;
+}
+
+/**
+ * The free targets, first in first out. A task takes one and gives it back when done, so no two
+ * requests in flight ever touch the same resource: no 412 races by construction, and any 412 is
+ * a real error. (A fixed partition per worker would do the same, but tasks do not know workers.)
+ */
+class FreeQueue<T> {
+  private readonly buf: T[];
+  private head = 0;
+  private size: number;
+  constructor(items: T[]) {
+    this.buf = [...items];
+    this.size = items.length;
+  }
+  take(): T {
+    if (this.size === 0) throw new Error('no free target: concurrency exceeds the number of targets');
+    const x = this.buf[this.head]!;
+    this.head = (this.head + 1) % this.buf.length;
+    this.size--;
+    return x;
+  }
+  give(x: T): void {
+    this.buf[(this.head + this.size) % this.buf.length] = x;
+    this.size++;
+  }
+}
+
+/** Runs `fn` over `items` with at most `concurrency` at a time. */
+async function forEachConcurrent<T>(items: readonly T[], concurrency: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** The edit: Patient.active flips; Observation.status alternates between amended and corrected. */
+function modify(resource: Json): void {
+  if (resource.resourceType === 'Patient') resource.active = resource.active === false;
+  else resource.status = resource.status === 'amended' ? 'corrected' : 'amended';
+}
+
+/** Update targets per type: enough that 16 workers never wait for a free one, few enough to read quickly. */
+const UPDATE_TARGETS_PER_TYPE = 2000;
+
+async function updateSuite(http: HttpClient, pool?: ExistingIds): Promise<PreparedSuite> {
+  const rng = new Rng(5);
+  let refs: (readonly [string, string])[];
+  if (pool !== undefined && pool.patients.length > 0 && pool.observations.length > 0) {
+    refs = [
+      ...pool.patients.slice(0, UPDATE_TARGETS_PER_TYPE).map((id) => ['Patient', id] as const),
+      ...pool.observations.slice(0, UPDATE_TARGETS_PER_TYPE).map((id) => ['Observation', id] as const),
+    ];
+  } else {
+    const patients = await seed(http, Array.from({ length: 500 }, () => patient(rng)));
+    const observations = await seed(http, Array.from({ length: 500 }, () => vitalSign(rng, `Patient/${pick(patients)}`)));
+    refs = [...patients.map((id) => ['Patient', id] as const), ...observations.map((id) => ['Observation', id] as const)];
+  }
+  // Seeded shuffle, so Patients and Observations interleave in the queue.
+  for (let i = refs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [refs[i], refs[j]] = [refs[j]!, refs[i]!];
+  }
+  const targets: Target[] = refs.map(([type, id]) => ({ type, id, resource: {}, etag: '', stale: true }));
+  const refresh = async (h: HttpClient, t: Target): Promise<void> => {
+    const res = await h.expectOk('GET', `/fhir/${t.type}/${t.id}`, undefined, true);
+    if (!res.etag) throw new Error(`GET /fhir/${t.type}/${t.id} sent no ETag`);
+    t.resource = JSON.parse(res.body) as Json;
+    t.etag = res.etag;
+    t.stale = false;
+  };
+  // The read of read-modify-write, before the clock: each target is then owned by one request at a
+  // time, so the version a request last wrote is the current one.
+  await forEachConcurrent(targets, 16, (t) => refresh(http, t));
+  const queue = new FreeQueue(targets);
+  return {
+    unit: 'req/s',
+    target: 0,
+    task: (h) => async () => {
+      const t = queue.take();
+      try {
+        if (t.stale) await refresh(h, t);
+        modify(t.resource);
+        const path = `/fhir/${t.type}/${t.id}`;
+        const res = await h.request('PUT', path, JSON.stringify(t.resource), false, { 'if-match': t.etag });
+        if (res.status !== 200 || !res.etag) {
+          t.stale = true;
+          throw new Error(`PUT ${path} If-Match ${t.etag} -> ${res.status} ${res.body.slice(0, 300)}`);
+        }
+        t.etag = res.etag;
+        return 1;
+      } finally {
+        queue.give(t);
+      }
+    },
+    async ceiling(db) {
+      await scratchTable(db);
+      await db.query(
+        `INSERT INTO bench_ceiling SELECT r.* FROM resource r JOIN unnest($2::text[], $3::text[]) AS x(t, i)
+          ON r.tenant_id = $1 AND r.resource_type = x.t AND r.id = x.i`,
+        [TENANT, targets.map((t) => t.type), targets.map((t) => t.id)],
+      );
+      const versions = new Map<string, number>();
+      for (const row of (await db.query('SELECT resource_type, id, version_id FROM bench_ceiling')) as { resource_type: string; id: string; version_id: number }[]) {
+        versions.set(`${row.resource_type}/${row.id}`, Number(row.version_id));
+      }
+      if (versions.size !== targets.length) throw new Error(`update ceiling copied ${versions.size} of ${targets.length} rows`);
+      const rows = targets.map((t) => ({ type: t.type, id: t.id, resource: t.resource, version: versions.get(`${t.type}/${t.id}`)! }));
+      const rowQueue = new FreeQueue(rows);
+      const sql = `UPDATE bench_ceiling SET content = $4, version_id = version_id + 1, last_updated = now()
+        WHERE tenant_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $5 RETURNING version_id`;
+      return async () => {
+        const r = rowQueue.take();
+        try {
+          modify(r.resource);
+          const out = (await db.query(sql, [TENANT, r.type, r.id, JSON.stringify(r.resource), r.version], 'bench_update')) as { version_id: number }[];
+          if (out.length !== 1) throw new Error(`ceiling update of ${r.type}/${r.id} v${r.version} matched no row`);
+          r.version = Number(out[0]!.version_id);
+          return 1;
+        } finally {
+          rowQueue.give(r);
+        }
+      };
+    },
+  };
+}
+
+export function prepareSuite(name: SuiteName, http: HttpClient, existing?: ExistingIds): Promise<PreparedSuite> {
   switch (name) {
     case 'read':
-      return readSuite(http);
+      return readSuite(http, existing);
     case 'create':
-      return createSuite(http);
+      return createSuite(http, existing);
     case 'ingest':
       return ingestSuite();
     case 'mixed':
-      return mixedSuite(http);
+      return mixedSuite(http, existing);
+    case 'update':
+      return updateSuite(http, existing);
   }
 }
