@@ -37,6 +37,8 @@ export interface SearchRequest {
   resourceType: string;
   criteria: Criterion[];
   count?: number;
+  /** Compartment search (`Patient/123/Observation`): only resources in that patient's compartment. */
+  compartment?: { type: 'Patient'; id: string };
   /** Parameters that were not understood, for lenient/strict handling. */
   unknown: string[];
 }

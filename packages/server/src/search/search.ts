@@ -29,6 +29,7 @@ export async function runSearch(
   const p = new Params();
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   for (const c of req.criteria) where.push(criterionSql(c, tenantId, req.resourceType, p));
+  if (req.compartment) where.push(`r.compartments @> ARRAY[${p.add(req.compartment.id)}]::text[]`);
   if (opts.afterRid !== undefined) where.push(`r.rid > ${p.add(opts.afterRid)}`);
   const limit = p.add(opts.count + 1);
   const res = await q.query<{ rid: number; id: string; version_id: number; content: string }>(
@@ -46,6 +47,7 @@ export async function countSearch(q: Queryable, tenantId: string, req: SearchReq
   const p = new Params();
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   for (const c of req.criteria) where.push(criterionSql(c, tenantId, req.resourceType, p));
+  if (req.compartment) where.push(`r.compartments @> ARRAY[${p.add(req.compartment.id)}]::text[]`);
   const res = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where.join(' AND ')}`, p.values);
   return Number(res.rows[0]?.n ?? 0);
 }

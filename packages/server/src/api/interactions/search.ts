@@ -14,9 +14,15 @@ const SUMMARY_MODES = new Set(['true', 'text', 'data', 'count', 'false']);
 
 const isRid = (v: unknown): v is { after: number } => Number.isInteger((v as { after?: unknown })?.after);
 
-export async function search(ctx: ApiContext, req: FhirRequest, type: string): Promise<FhirResponse> {
+export interface SearchScope {
+  /** Compartment search: `Patient/{id}/{type}`; links are built under the compartment path. */
+  compartment?: { type: 'Patient'; id: string };
+}
+
+export async function search(ctx: ApiContext, req: FhirRequest, type: string, scope: SearchScope = {}): Promise<FhirResponse> {
   ctx.repo.checkType(type);
   const parsed = parseSearch(type, req.query, ctx.repo.indexer.registry);
+  if (scope.compartment) parsed.compartment = scope.compartment;
   if (parsed.unknown.length > 0 && /handling=strict/.test(req.headers.prefer ?? '')) {
     throw badRequest(`Unknown or unsupported search parameter(s): ${parsed.unknown.join(', ')}`);
   }
@@ -24,7 +30,7 @@ export async function search(ctx: ApiContext, req: FhirRequest, type: string): P
   for (const [k, v] of req.query) {
     if (!parsed.unknown.includes(k) && k !== '_cursor') applied.append(k, v);
   }
-  const base = `${ctx.baseUrl}/${type}`;
+  const base = scope.compartment ? `${ctx.baseUrl}/${scope.compartment.type}/${scope.compartment.id}/${type}` : `${ctx.baseUrl}/${type}`;
   const summary = queryValue(req, '_summary');
   if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw badRequest('_summary must be one of true, text, data, count, false');
   if (summary === 'count') {
@@ -45,7 +51,7 @@ export async function search(ctx: ApiContext, req: FhirRequest, type: string): P
     resourceType: 'Bundle',
     type: 'searchset',
     link,
-    entry: page.matches.map((m) => ({ fullUrl: `${base}/${m.id}`, resource: JSON.parse(m.content), search: { mode: 'match' } })),
+    entry: page.matches.map((m) => ({ fullUrl: `${ctx.baseUrl}/${type}/${m.id}`, resource: JSON.parse(m.content), search: { mode: 'match' } })),
   };
   return { status: 200, headers: {}, body: bundle };
 }
