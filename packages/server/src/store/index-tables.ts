@@ -8,16 +8,22 @@ import type { IndexRows } from '@continuum/fhir';
 export interface IndexTable {
   key: keyof IndexRows;
   table: string;
-  columns: readonly (readonly [name: string, sqlType: string])[];
+  /** Column name, the SQL type it is passed as, and optionally how the stored value is computed from it. */
+  columns: readonly (readonly [name: string, sqlType: string, store?: (input: string) => string])[];
   values(row: never): unknown[];
 }
 
 const table = <K extends keyof IndexRows>(
   key: K,
   name: string,
-  columns: readonly (readonly [string, string])[],
+  columns: readonly (readonly [string, string, ((input: string) => string)?])[],
   values: (row: IndexRows[K][number]) => unknown[],
-): IndexTable => ({ key, table: name, columns, values: values as (row: never) => unknown[] });
+): IndexTable => ({
+  key,
+  table: name,
+  columns: key === 'text' ? columns : [...columns, ['grp', 'int']],
+  values: (key === 'text' ? values : (row: IndexRows[K][number]) => [...values(row), row.grp ?? null]) as (row: never) => unknown[],
+});
 
 /**
  * Longest text kept in a btree-indexed column. PostgreSQL refuses index rows over ~2.7 kB, and a
@@ -56,4 +62,5 @@ export const INDEX_TABLES: readonly IndexTable[] = [
     (r) => [r.targetType, indexKey(r.targetId), r.url, r.identifierSystem ?? null, r.identifierValue ?? null],
   ),
   table('uri', 'sp_uri', [['value', 'text']], (r) => [indexKey(r.value)]),
+  table('text', 'sp_text', [['doc', 'text', (input) => `to_tsvector('english', ${input})`]], (r) => [r.doc]),
 ];

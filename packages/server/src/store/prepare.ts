@@ -4,6 +4,7 @@
  * compartments. Pure apart from the indexer it is given.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import { emptyIndexRows } from '@continuum/fhir';
 import type { Indexer } from './indexer.ts';
 import type { PreparedWrite, WriteMethod } from './types.ts';
 
@@ -52,7 +53,7 @@ export function prepareDelete(
     lastUpdated,
     method: 'delete',
     content: null,
-    rows: { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [] },
+    rows: emptyIndexRows(),
     compartments: [],
   };
 }

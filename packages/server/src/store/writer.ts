@@ -73,7 +73,7 @@ function buildSql(mode: 'insert' | 'update'): Statement {
     const cols = t.columns.map(([name]) => name);
     parts.push(`i_${t.key} AS (
       INSERT INTO ${t.table} (rid, tenant_id, resource_type, param, ${cols.join(', ')})
-      SELECT w.rid, $1, w.resource_type, x.param, ${cols.map((c) => `x.${c}`).join(', ')}
+      SELECT w.rid, $1, w.resource_type, x.param, ${t.columns.map(([c, , store]) => (store ? store(`x.${c}`) : `x.${c}`)).join(', ')}
       FROM unnest(${args.join(', ')}) AS x(${names.join(', ')})
       JOIN input i ON i.k = x.k
       JOIN w ON w.resource_type = i.resource_type AND w.id = i.id)`);
