@@ -1,11 +1,14 @@
 /**
  * Compiles typed search criteria into parameterised SQL predicates over the index tables.
  *
- * Each criterion becomes `r.rid IN (SELECT rid FROM sp_x WHERE ...)` (or NOT IN for `:not` and
- * `:missing=true`). Date, number and quantity prefixes follow the R4 range rules: the stored value
+ * A value criterion becomes `a.rid IN (SELECT rid FROM sp_x WHERE ...)` (NOT IN for `:not`,
+ * `:not-in` and `:missing=true`), on whatever alias `a` the resource row has at that nesting
+ * level. Chains nest a search of the target type inside the reference lookup; `_has` nests a
+ * search of the referring type. Composite values join their components' rows on the element
+ * number (`grp`). Date, number and quantity prefixes follow the R4 range rules: the stored value
  * is a range [low, high) and so is the searched one. Values only ever travel as bind parameters.
  */
-import type { Criterion, Prefix, SearchValue } from '@continuum/fhir';
+import type { Criterion, Prefix, SearchValue, ValueCriterion } from '@continuum/fhir';
 import { badRequest, normaliseText } from '@continuum/fhir';
 import { indexKey } from '../store/index-tables.ts';
 
@@ -24,7 +27,20 @@ export class Params {
   }
 }
 
-const TABLE: Record<string, string> = {
+/** A ValueSet's codes, for `:in` and `:not-in`; resolved before compilation (it needs I/O). */
+export interface Expansion {
+  codes: { system: string | null; code: string }[];
+}
+
+export interface CompileContext {
+  tenant: string;
+  p: Params;
+  expansions: ReadonlyMap<string, Expansion>;
+  /** Alias counter, so nested subqueries never shadow each other. */
+  depth: number;
+}
+
+export const INDEX_TABLE: Record<string, string> = {
   string: 'sp_string',
   token: 'sp_token',
   date: 'sp_date',
@@ -36,7 +52,7 @@ const TABLE: Record<string, string> = {
 
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Range comparison by prefix; `lo`/`hi` are the stored range columns, `pl`/`ph` the searched. */
+/** Range comparison by prefix; `lo`/`hi` are the stored range columns, `low`/`high` the searched. */
 function rangePredicate(prefix: Prefix, lo: string, hi: string, low: () => string, high: () => string, approx: () => string): string {
   switch (prefix) {
     case 'eq':
@@ -60,27 +76,39 @@ function rangePredicate(prefix: Prefix, lo: string, hi: string, low: () => strin
   }
 }
 
-function valuePredicate(c: Criterion, v: SearchValue, p: Params): string {
-  const mod = c.modifier;
+/** The predicate one value puts on an index row; `col` qualifies a column of that row. */
+function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name: string) => string, ctx: CompileContext): string {
+  const { p } = ctx;
   switch (v.kind) {
     case 'token': {
-      if (mod === 'text') return `text LIKE ${p.add(likeEscape(normaliseText(v.code ?? '')) + '%')}`;
-      if (mod === 'of-type') {
+      if (modifier === 'text') {
+        const text = likeEscape(normaliseText(v.system === undefined ? (v.code ?? '') : `${v.system ?? ''}|${v.code ?? ''}`));
+        return `(${col('text')} LIKE ${p.add(text + '%')} OR ${col('text')} LIKE ${p.add('% ' + text + '%')})`;
+      }
+      if (modifier === 'of-type') {
         const [ts, tc, value] = (v.system === undefined ? (v.code ?? '') : `${v.system ?? ''}|${v.code ?? ''}`).split('|');
-        if (value === undefined) throw badRequest(`:of-type takes system|code|value`);
-        return `(type_system = ${p.add(ts)} AND type_code = ${p.add(tc)} AND code = ${p.add(value)})`;
+        if (value === undefined || !tc) throw badRequest(`:of-type takes system|code|value`);
+        return `(${col('type_system')} = ${p.add(ts)} AND ${col('type_code')} = ${p.add(tc)} AND ${col('code')} = ${p.add(indexKey(value))})`;
       }
       const parts: string[] = [];
-      if (v.code !== undefined) parts.push(`code = ${p.add(indexKey(v.code))}`);
-      if (v.system === null) parts.push('system IS NULL');
-      else if (v.system !== undefined) parts.push(`system = ${p.add(indexKey(v.system))}`);
+      if (v.code !== undefined) parts.push(`${col('code')} = ${p.add(indexKey(v.code))}`);
+      if (v.system === null) parts.push(`${col('system')} IS NULL`);
+      else if (v.system !== undefined) parts.push(`${col('system')} = ${p.add(indexKey(v.system))}`);
       return parts.length ? `(${parts.join(' AND ')})` : 'true';
+    }
+    case 'valueset': {
+      const expansion = ctx.expansions.get(v.url);
+      if (!expansion) throw badRequest(`No expansion is available for ValueSet '${v.url}'`);
+      if (expansion.codes.length === 0) return 'false';
+      const codes = [...new Set(expansion.codes.map((c) => indexKey(c.code)))];
+      const pairs = expansion.codes.map((c) => `${c.system ?? ''}|${c.code}`);
+      return `(${col('code')} = ANY(${p.add(codes)}::text[]) AND (coalesce(${col('system')}, '') || '|' || ${col('code')}) = ANY(${p.add(pairs)}::text[]))`;
     }
     case 'string': {
       const norm = indexKey(normaliseText(v.value));
-      if (mod === 'exact') return `(norm = ${p.add(norm)} AND exact = ${p.add(v.value)})`;
-      if (mod === 'contains') return `norm LIKE ${p.add('%' + likeEscape(norm) + '%')}`;
-      return `norm LIKE ${p.add(likeEscape(norm) + '%')}`;
+      if (modifier === 'exact') return `(${col('norm')} = ${p.add(norm)} AND ${col('exact')} = ${p.add(v.value)})`;
+      if (modifier === 'contains') return `${col('norm')} LIKE ${p.add('%' + likeEscape(norm) + '%')}`;
+      return `${col('norm')} LIKE ${p.add(likeEscape(norm) + '%')}`;
     }
     case 'date': {
       // ap: overlap with the searched range widened by 10% of its distance from now (at least a day).
@@ -88,80 +116,164 @@ function valuePredicate(c: Criterion, v: SearchValue, p: Params): string {
         const gap = Math.max(86_400_000, 0.1 * Math.abs(Date.now() - Date.parse(v.range.low)));
         const al = `${p.add(new Date(Date.parse(v.range.low) - gap).toISOString())}::timestamptz`;
         const ah = `${p.add(new Date(Date.parse(v.range.high) + gap).toISOString())}::timestamptz`;
-        return `(low < ${ah} AND high > ${al})`;
+        return `(${col('low')} < ${ah} AND ${col('high')} > ${al})`;
       };
-      return rangePredicate(v.prefix, 'low', 'high', p.lazy(v.range.low, 'timestamptz'), p.lazy(v.range.high, 'timestamptz'), approx);
+      return rangePredicate(v.prefix, col('low'), col('high'), p.lazy(v.range.low, 'timestamptz'), p.lazy(v.range.high, 'timestamptz'), approx);
     }
     case 'number':
     case 'quantity': {
       // A number's stored value is exact; the searched value carries its precision range.
+      const value = col('value');
       const pl = p.lazy(v.low, 'numeric');
       const ph = p.lazy(v.high, 'numeric');
       const pv = p.lazy(v.value, 'numeric');
       const gap = p.lazy(Math.abs(v.value) * 0.1, 'numeric');
       let pred: string;
       switch (v.prefix) {
-        case 'eq': pred = `(value >= ${pl()} AND value < ${ph()})`; break;
-        case 'ne': pred = `NOT (value >= ${pl()} AND value < ${ph()})`; break;
-        case 'gt': case 'sa': pred = `value > ${pv()}`; break;
-        case 'lt': case 'eb': pred = `value < ${pv()}`; break;
-        case 'ge': pred = `value >= ${pv()}`; break;
-        case 'le': pred = `value <= ${pv()}`; break;
-        case 'ap': pred = `(value >= ${pv()} - ${gap()} AND value <= ${pv()} + ${gap()})`; break;
+        case 'eq': pred = `(${value} >= ${pl()} AND ${value} < ${ph()})`; break;
+        case 'ne': pred = `NOT (${value} >= ${pl()} AND ${value} < ${ph()})`; break;
+        case 'gt': case 'sa': pred = `${value} > ${pv()}`; break;
+        case 'lt': case 'eb': pred = `${value} < ${pv()}`; break;
+        case 'ge': pred = `${value} >= ${pv()}`; break;
+        case 'le': pred = `${value} <= ${pv()}`; break;
+        case 'ap': pred = `(${value} >= ${pv()} - ${gap()} AND ${value} <= ${pv()} + ${gap()})`; break;
       }
       if (v.kind === 'quantity') {
-        if (v.system) pred += ` AND system = ${p.add(v.system)}`;
-        if (v.code) pred += ` AND (code = ${p.add(v.code)} OR (code IS NULL AND unit = ${p.add(normaliseText(v.code))}))`;
+        if (v.system) pred += ` AND ${col('system')} = ${p.add(v.system)}`;
+        if (v.code) pred += ` AND (${col('code')} = ${p.add(indexKey(v.code))} OR (${col('code')} IS NULL AND ${col('unit')} = ${p.add(normaliseText(v.code))}))`;
       }
       return `(${pred})`;
     }
     case 'reference': {
-      if (mod === 'identifier') {
-        const [system, value] = (v.id ?? '').includes('|') ? (v.id ?? '').split('|') : [undefined, v.id];
-        return system
-          ? `(identifier_system = ${p.add(system)} AND identifier_value = ${p.add(value)})`
-          : `identifier_value = ${p.add(value)}`;
+      if (modifier === 'identifier') {
+        const raw = v.id ?? '';
+        const bar = raw.indexOf('|');
+        if (bar < 0) return `${col('identifier_value')} = ${p.add(raw)}`;
+        const system = raw.slice(0, bar);
+        const value = raw.slice(bar + 1);
+        const parts = [];
+        if (system !== '') parts.push(`${col('identifier_system')} = ${p.add(system)}`);
+        if (value !== '') parts.push(`${col('identifier_value')} = ${p.add(value)}`);
+        return parts.length > 0 ? `(${parts.join(' AND ')})` : 'false';
       }
-      const type = mod && /^[A-Z]/.test(mod) ? mod : v.type;
-      if (v.url && !v.id) return `url = ${p.add(v.url)}`;
-      const parts = [`target_id = ${p.add(indexKey(v.id))}`];
-      if (type) parts.push(`target_type = ${p.add(type)}`);
+      const type = modifier && /^[A-Z]/.test(modifier) ? modifier : v.type;
+      if (v.url && !v.id) return `${col('url')} = ${p.add(v.url)}`;
+      const parts = [`${col('target_id')} = ${p.add(indexKey(v.id))}`];
+      if (type) parts.push(`${col('target_type')} = ${p.add(type)}`);
       const local = `(${parts.join(' AND ')})`;
-      return v.url ? `(${local} OR url = ${p.add(v.url)})` : local;
+      return v.url ? `(${local} OR ${col('url')} = ${p.add(v.url)})` : local;
     }
     case 'uri': {
-      if (mod === 'below') return `value LIKE ${p.add(likeEscape(indexKey(v.value)) + '%')}`;
-      if (mod === 'above') return `${p.add(v.value)} LIKE replace(replace(replace(value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
-      return `value = ${p.add(indexKey(v.value))}`;
+      if (modifier === 'below') return `${col('value')} LIKE ${p.add(likeEscape(indexKey(v.value)) + '%')}`;
+      if (modifier === 'above') {
+        return `${p.add(v.value)} LIKE replace(replace(replace(${col('value')}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+      }
+      return `${col('value')} = ${p.add(indexKey(v.value))}`;
     }
+    case 'text':
+    case 'composite':
     case 'missing':
-      return 'true';
+      throw badRequest(`A ${v.kind} value cannot be compared here`);
   }
 }
 
-/** The SQL predicate for one criterion, on the row alias `r` of the resource table. */
-export function criterionSql(c: Criterion, tenant: string, resourceType: string, p: Params): string {
-  if (c.def === 'id') {
-    return `r.id = ANY(${p.add(c.values.map((v) => (v.kind === 'token' ? v.code : '')))}::text[])`;
-  }
-  if (c.def === 'lastUpdated') {
+/** The head of an index-table subquery: the rows of one parameter of one type in this tenant. */
+function indexRows(table: string, alias: string, ctx: CompileContext, type: string, param: string): string {
+  return `${table} ${alias} WHERE ${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param = ${ctx.p.add(param)}`;
+}
+
+function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: CompileContext): string {
+  const { p } = ctx;
+  const first = c.values[0];
+  if (c.def === 'id' || c.def === 'lastUpdated') {
+    if (first?.kind === 'missing') return first.missing ? 'false' : 'true';
+    if (c.def === 'id') return `${a}.id = ANY(${p.add(c.values.map((v) => (v.kind === 'token' ? v.code : '')))}::text[])`;
     const ors = c.values.map((v) => {
       if (v.kind !== 'date') return 'false';
       const pl = p.lazy(v.range.low, 'timestamptz');
       const ph = p.lazy(v.range.high, 'timestamptz');
-      const point = "(r.last_updated + interval '1 millisecond')";
-      return rangePredicate(v.prefix, 'r.last_updated', point, pl, ph, () => `(r.last_updated >= ${pl()} AND r.last_updated < ${ph()})`);
+      const point = `(${a}.last_updated + interval '1 millisecond')`;
+      return rangePredicate(v.prefix, `${a}.last_updated`, point, pl, ph, () => `(${a}.last_updated >= ${pl()} AND ${a}.last_updated < ${ph()})`);
     });
     return `(${ors.join(' OR ')})`;
   }
-  const table = TABLE[c.def.type];
-  if (!table) throw badRequest(`Search parameter '${c.code}' is not supported`);
-  const head = `SELECT rid FROM ${table} WHERE tenant_id = ${p.add(tenant)} AND resource_type = ${p.add(resourceType)} AND param = ${p.add(c.code)}`;
-  const first = c.values[0];
-  if (first?.kind === 'missing') {
-    return first.missing ? `r.rid NOT IN (${head})` : `r.rid IN (${head})`;
+  if (c.def === 'text' || c.def === 'content') {
+    const param = c.def === 'text' ? '_text' : '_content';
+    const ors = c.values.map((v) => `x.doc @@ websearch_to_tsquery('english', ${p.add(v.kind === 'text' ? v.query : '')})`);
+    return `${a}.rid IN (SELECT x.rid FROM ${indexRows('sp_text', 'x', ctx, type, param)} AND (${ors.join(' OR ')}))`;
   }
-  const ors = c.values.map((v) => valuePredicate(c, v, p));
+  const def = c.def;
+  if (def.type === 'composite') {
+    if (first?.kind === 'missing') {
+      const sub = `SELECT x.rid FROM ${indexRows(INDEX_TABLE[def.componentDefs?.[0]?.type ?? 'token'] ?? 'sp_token', 'x', ctx, type, `${def.code}$0`)}`;
+      return first.missing ? `${a}.rid NOT IN (${sub})` : `${a}.rid IN (${sub})`;
+    }
+    const ors = c.values.map((v) => compositeSql(def.code, def.componentDefs ?? [], v, type, ctx));
+    return `${a}.rid IN (${ors.join(' UNION ')})`;
+  }
+  const table = INDEX_TABLE[def.type];
+  if (!table) throw badRequest(`Search parameter '${c.code}' is not supported`);
+  const head = `SELECT x.rid FROM ${indexRows(table, 'x', ctx, type, c.code)}`;
+  if (first?.kind === 'missing') return first.missing ? `${a}.rid NOT IN (${head})` : `${a}.rid IN (${head})`;
+  const col = (name: string): string => `x.${name}`;
+  const ors = c.values.map((v) => valuePredicate(c.modifier, v, col, ctx));
   const sub = `${head} AND (${ors.join(' OR ')})`;
-  return c.modifier === 'not' ? `r.rid NOT IN (${sub})` : `r.rid IN (${sub})`;
+  return c.modifier === 'not' || c.modifier === 'not-in' ? `${a}.rid NOT IN (${sub})` : `${a}.rid IN (${sub})`;
+}
+
+/** One composite value: every component's row must come from the same element (rid, grp). */
+function compositeSql(
+  code: string,
+  components: readonly { type: string }[],
+  v: SearchValue,
+  type: string,
+  ctx: CompileContext,
+): string {
+  if (v.kind !== 'composite') throw badRequest(`Composite parameter '${code}' needs a composite value`);
+  const aliases = components.map((_, i) => `c${ctx.depth}_${i}`);
+  const from: string[] = [];
+  const where: string[] = [];
+  components.forEach((component, i) => {
+    const table = INDEX_TABLE[component.type];
+    if (!table) throw badRequest(`Composite parameter '${code}' has a component of unsupported type ${component.type}`);
+    const alias = aliases[i]!;
+    from.push(`${table} ${alias}`);
+    where.push(`${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param = ${ctx.p.add(`${code}$${i}`)}`);
+    if (i > 0) where.push(`${alias}.rid = ${aliases[0]!}.rid AND ${alias}.grp = ${aliases[0]!}.grp`);
+    where.push(valuePredicate(undefined, v.parts[i]!, (name) => `${alias}.${name}`, ctx));
+  });
+  return `SELECT ${aliases[0]!}.rid FROM ${from.join(', ')} WHERE ${where.join(' AND ')}`;
+}
+
+/**
+ * The SQL predicate for one criterion on the resource row alias `a`, whose type is `type`.
+ * Chains and `_has` recurse with fresh aliases.
+ */
+export function criterionSql(c: Criterion, a: string, type: string, ctx: CompileContext): string {
+  const { p } = ctx;
+  if (c.kind === 'value') return valueCriterionSql(c, a, type, ctx);
+  const inner = { ...ctx, depth: ctx.depth + 1 };
+  const s = `s${inner.depth}`;
+  const t = `t${inner.depth}`;
+  if (c.kind === 'chain') {
+    const targets = c.targets.map(({ type: targetType, criterion }) => {
+      const nested = criterionSql(criterion, t, targetType, inner);
+      return `(${s}.target_type = ${p.add(targetType)} AND ${s}.target_id IN (SELECT ${t}.id FROM resource ${t} WHERE ${t}.tenant_id = ${p.add(ctx.tenant)} AND ${t}.resource_type = ${p.add(targetType)} AND NOT ${t}.deleted AND ${nested}))`;
+    });
+    return `${a}.rid IN (SELECT ${s}.rid FROM ${indexRows('sp_reference', s, ctx, type, c.def.code)} AND ${s}.grp IS NULL AND (${targets.join(' OR ')}))`;
+  }
+  const nested = criterionSql(c.criterion, t, c.sourceType, inner);
+  return `${a}.id IN (SELECT ${s}.target_id FROM sp_reference ${s} JOIN resource ${t} ON ${t}.rid = ${s}.rid WHERE ${s}.tenant_id = ${p.add(ctx.tenant)} AND ${s}.resource_type = ${p.add(c.sourceType)} AND ${s}.param = ${p.add(c.def.code)} AND ${s}.target_type = ${p.add(type)} AND ${s}.grp IS NULL AND NOT ${t}.deleted AND ${nested})`;
+}
+
+/** ValueSet urls that `:in` / `:not-in` criteria need expanded, anywhere in the request's criteria. */
+export function valueSetUrls(criteria: readonly Criterion[]): string[] {
+  const out = new Set<string>();
+  const visit = (c: Criterion): void => {
+    if (c.kind === 'value') for (const v of c.values) if (v.kind === 'valueset') out.add(v.url);
+    if (c.kind === 'chain') for (const t of c.targets) visit(t.criterion);
+    if (c.kind === 'has') visit(c.criterion);
+  };
+  criteria.forEach(visit);
+  return [...out];
 }

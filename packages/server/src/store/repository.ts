@@ -9,7 +9,7 @@
  * `inTransaction`). It knows nothing about HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Resource, SearchParameter } from '@medplum/fhirtypes';
 import {
   badRequest,
   gone,
@@ -24,9 +24,11 @@ import {
 } from '@continuum/fhir';
 import type { Database, Queryable } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
-import { countSearch, runSearch, type SearchPage } from '../search/search.ts';
+import { countSearch, estimateSearch, runSearch, type SearchOptions, type SearchPage } from '../search/search.ts';
+import { everythingPage, type EverythingPage, type EverythingQuery } from '../search/everything.ts';
 import type { Indexer } from './indexer.ts';
-import { prepareDelete, prepareWrite } from './prepare.ts';
+import { checkSearchParameter } from '../search-params/validate.ts';
+import { prepareDelete, prepareWrite, reindexWrite } from './prepare.ts';
 import { commitWrites, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
 
@@ -114,6 +116,7 @@ export class Repository {
   validate(resource: unknown, opts: { allowConditionalReferences?: boolean } = {}): Resource {
     const issues = validateResource(resource, opts);
     if (issues.length > 0) throw invalidResource(issues);
+    if ((resource as Resource).resourceType === 'SearchParameter') checkSearchParameter(resource as SearchParameter);
     return resource as Resource;
   }
 
@@ -122,8 +125,22 @@ export class Repository {
     return prepareWrite(this.deps.indexer, resource, { id, previousVersion, lastUpdated, method });
   }
 
+  /**
+   * Commits prepared writes. With an indexer whose parameters can change, the writes commit in a
+   * transaction behind its fence, re-indexed first when the registry moved on since they were
+   * prepared (see search-params/provider.ts); a SearchParameter write takes the fence exclusively.
+   */
   async commit(writes: readonly PreparedWrite[]): Promise<void> {
-    await commitWrites(this.q, this.tenantId, writes);
+    const { indexer } = this.deps;
+    const fence = indexer.fence;
+    if (fence === undefined) {
+      await commitWrites(this.q, this.tenantId, writes);
+    } else {
+      await this.inTransaction(async (repo) => {
+        const current = await fence(repo.q, { exclusive: writes.some((w) => w.resourceType === 'SearchParameter') });
+        await commitWrites(repo.q, this.tenantId, current === indexer ? writes : writes.map((w) => reindexWrite(current, w)));
+      });
+    }
     this.deps.writes?.noteWrites(writes.length);
   }
 
@@ -228,12 +245,22 @@ export class Repository {
     return req;
   }
 
-  search(req: SearchRequest, opts: { count: number; afterRid?: number }): Promise<SearchPage> {
+  search(req: SearchRequest, opts: SearchOptions): Promise<SearchPage> {
     return runSearch(this.q, this.tenantId, req, opts);
   }
 
   count(req: SearchRequest): Promise<number> {
     return countSearch(this.q, this.tenantId, req);
+  }
+
+  /** The planner's estimate of how many resources match (`_total=estimate`). */
+  estimate(req: SearchRequest): Promise<number> {
+    return estimateSearch(this.q, this.tenantId, req);
+  }
+
+  /** One page of a patient's compartment and the non-patient resources it references. */
+  everything(e: EverythingQuery): Promise<EverythingPage> {
+    return everythingPage(this.q, this.tenantId, e);
   }
 
   /**

@@ -1,22 +1,49 @@
 /**
- * Type-level search (GET and POST `_search`): a `searchset` Bundle with keyset paging. This is
- * the foundation that the full search issue extends (sorting, includes, chaining, totals).
- * Unknown parameters are ignored under `Prefer: handling=lenient` (the default) and the self link
- * shows only what was applied; under `handling=strict` they are a 400.
+ * Type-level and compartment search (GET, and POST `_search` with a form body): a `searchset`
+ * Bundle with matches, then what `_include` / `_revinclude` add, paged by keyset with opaque
+ * `next` and `previous` cursors. `_total=accurate` counts, `_total=estimate` asks the planner,
+ * and otherwise a total is given only when the one page holds every match. Unknown parameters
+ * are ignored under `Prefer: handling=lenient` (the default) and the self link shows only what
+ * was applied; under `handling=strict` they are a 400. `_summary` and `_elements` shape each
+ * entry; `_summary=count` returns only the total.
  */
-import type { Bundle } from '@medplum/fhirtypes';
-import { badRequest, parseSearch } from '@continuum/fhir';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { badRequest, parseSearch, type SearchRequest } from '@continuum/fhir';
+import type { Match, Position } from '../../search/search.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../paging.ts';
+import { shape } from '../respond.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
 import { queryValue } from '../types.ts';
 
 const SUMMARY_MODES = new Set(['true', 'text', 'data', 'count', 'false']);
 
-const isRid = (v: unknown): v is { after: number } => Number.isInteger((v as { after?: unknown })?.after);
-
 export interface SearchScope {
   /** Compartment search: `Patient/{id}/{type}`; links are built under the compartment path. */
   compartment?: { type: 'Patient'; id: string };
+}
+
+/** The cursor: the sort it belongs to, the keyset position, and the direction. */
+interface Cursor {
+  s: string;
+  k: (string | null)[];
+  r: number;
+  b?: 1;
+}
+
+const isCursor = (v: unknown): v is Cursor => {
+  const c = v as Partial<Cursor> | null;
+  return (
+    typeof c === 'object' && c !== null && typeof c.s === 'string' && Number.isSafeInteger(c.r) &&
+    Array.isArray(c.k) && c.k.every((x) => x === null || typeof x === 'string') && (c.b === undefined || c.b === 1)
+  );
+};
+
+const sortSignature = (req: SearchRequest): string => req.sort.map((k) => `${k.descending ? '-' : ''}${k.code}`).join(',');
+
+function entryFor(ctx: ApiContext, req: FhirRequest, m: Match, mode: 'match' | 'include'): BundleEntry {
+  const resource = JSON.parse(m.content) as Resource;
+  const shaped = mode === 'match' ? shape(req, () => resource) : undefined;
+  return { fullUrl: `${ctx.baseUrl}/${m.resourceType}/${m.id}`, resource: shaped ?? resource, search: { mode } };
 }
 
 export async function search(ctx: ApiContext, req: FhirRequest, type: string, scope: SearchScope = {}): Promise<FhirResponse> {
@@ -33,25 +60,43 @@ export async function search(ctx: ApiContext, req: FhirRequest, type: string, sc
   const base = scope.compartment ? `${ctx.baseUrl}/${scope.compartment.type}/${scope.compartment.id}/${type}` : `${ctx.baseUrl}/${type}`;
   const summary = queryValue(req, '_summary');
   if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw badRequest('_summary must be one of true, text, data, count, false');
+  const selfUrl = `${base}?${applied.toString()}`;
   if (summary === 'count') {
-    const total = await ctx.repo.count(parsed);
-    return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${base}?${applied.toString()}` }] } };
+    const total = parsed.total === 'estimate' ? await ctx.repo.estimate(parsed) : await ctx.repo.count(parsed);
+    return { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: selfUrl }] } };
   }
   const count = pageSize(queryValue(req, '_count'));
-  const cursor = queryValue(req, '_cursor');
-  const after = cursor ? decodeCursor(cursor, isRid).after : undefined;
-  const page = await ctx.repo.search(parsed, { count, ...(after !== undefined ? { afterRid: after } : {}) });
-  const link: Bundle['link'] = [{ relation: 'self', url: `${base}?${applied.toString()}${cursor ? `&_cursor=${cursor}` : ''}` }];
-  if (page.nextAfter !== undefined) {
-    const next = new URLSearchParams(applied);
-    next.set('_cursor', encodeCursor({ after: page.nextAfter }));
-    link.push({ relation: 'next', url: `${base}?${next.toString()}` });
+  const rawCursor = queryValue(req, '_cursor');
+  const signature = sortSignature(parsed);
+  let from: (Position & { backwards?: boolean }) | undefined;
+  if (rawCursor) {
+    const c = decodeCursor(rawCursor, isCursor);
+    if (c.s !== signature) throw badRequest('The paging cursor belongs to a different _sort');
+    from = { keys: c.k, rid: c.r, ...(c.b ? { backwards: true } : {}) };
   }
+  const page = await ctx.repo.search(parsed, { count, ...(from ? { from } : {}) });
+  const link: NonNullable<Bundle['link']> = [{ relation: 'self', url: `${selfUrl}${rawCursor ? `&_cursor=${rawCursor}` : ''}` }];
+  const linkTo = (relation: string, pos: Position, backwards: boolean): void => {
+    const params = new URLSearchParams(applied);
+    const cursor: Cursor = { s: signature, k: pos.keys, r: pos.rid, ...(backwards ? { b: 1 as const } : {}) };
+    params.set('_cursor', encodeCursor(cursor));
+    link.push({ relation, url: `${base}?${params.toString()}` });
+  };
+  if (page.previous) {
+    link.push({ relation: 'first', url: selfUrl });
+    linkTo('previous', page.previous, true);
+  }
+  if (page.next) linkTo('next', page.next, false);
+  let total = page.total;
+  if (parsed.total === 'accurate') total = page.total ?? (await ctx.repo.count(parsed));
+  else if (parsed.total === 'estimate') total = page.total ?? (await ctx.repo.estimate(parsed));
+  else if (parsed.total === 'none') total = undefined;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
+    ...(total !== undefined ? { total } : {}),
     link,
-    entry: page.matches.map((m) => ({ fullUrl: `${ctx.baseUrl}/${type}/${m.id}`, resource: JSON.parse(m.content), search: { mode: 'match' } })),
+    entry: [...page.matches.map((m) => entryFor(ctx, req, m, 'match')), ...page.included.map((m) => entryFor(ctx, req, m, 'include'))],
   };
   return { status: 200, headers: {}, body: bundle };
 }
