@@ -102,7 +102,8 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
       if (expansion.codes.length === 0) return 'false';
       const codes = [...new Set(expansion.codes.map((c) => indexKey(c.code)))];
       const pairs = expansion.codes.map((c) => `${c.system ?? ''}|${c.code}`);
-      return `(${col('code')} = ANY(${p.add(codes)}::text[]) AND (coalesce(${col('system')}, '') || '|' || ${col('code')}) = ANY(${p.add(pairs)}::text[]))`;
+      // A bare `code` element has no system of its own (its binding implies it): the code decides.
+      return `(${col('code')} = ANY(${p.add(codes)}::text[]) AND (${col('system')} IS NULL OR (${col('system')} || '|' || ${col('code')}) = ANY(${p.add(pairs)}::text[])))`;
     }
     case 'string': {
       const norm = indexKey(normaliseText(v.value));
