@@ -3,16 +3,17 @@
  *
  * Every statement and transaction goes through one mutex, because PGlite is a single connection:
  * a statement from another request must never land inside someone else's open transaction.
- * Extensions are not loaded; the schema uses core PostgreSQL only.
+ * The one extension the schema uses, pg_trgm (trigram indexes for `:contains`), is loaded here.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { Mutex } from './mutex.ts';
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   // Same value shapes as the pg adapter: timestamps and numerics as text, bigint as number.
   const parsers = { 1184: (v: string) => v, 1114: (v: string) => v, 1700: (v: string) => v, 20: (v: string) => Number(v) };
-  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, extensions: { pg_trgm } });
   await pg.exec("SET TIME ZONE 'UTC'");
   const mutex = new Mutex();
 
@@ -42,6 +43,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
           throw err;
         }
       }),
+    // Under the mutex: LISTEN is a statement, and must not land inside another caller's transaction.
+    async listen(channel, onMessage) {
+      const stop = await mutex.run(() => pg.listen(channel, onMessage));
+      return () => mutex.run(() => stop());
+    },
     close: () => mutex.run(() => pg.close()),
   };
 }

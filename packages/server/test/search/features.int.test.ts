@@ -306,6 +306,14 @@ describe('shaping and handling', () => {
     assert.deepEqual(post.json.entry.map((e: Json) => e.resource.id).sort(), get);
   });
 
+  it('matches :contains anywhere in the string, and :exact only the whole text', async () => {
+    assert.deepEqual(await ids('/Patient?family:contains=llfeath'), ['fx-ann', 'fx-bob']);
+    assert.deepEqual(await ids('/Patient?name:contains=NSWOR'), ['fx-cy']);
+    assert.deepEqual(await ids('/Patient?family:exact=Quillfeather'), ['fx-ann', 'fx-bob']);
+    assert.deepEqual(await ids('/Patient?family:exact=quillfeather'), []);
+    assert.deepEqual(await ids('/Patient?family:contains=ll%25f'), []);
+  });
+
   it('treats :missing on every kind of parameter', async () => {
     assert.deepEqual(await ids('/Patient?_id=fx-ann,fx-bob,fx-cy&birthdate:missing=true'), ['fx-cy']);
     assert.deepEqual(await ids('/Patient?_id=fx-ann,fx-bob,fx-cy&organization:missing=false'), ['fx-ann', 'fx-bob']);
