@@ -89,12 +89,17 @@ export interface SuiteReport {
   backend: string;
   unit: string;
   target: number;
+  /** p95 latency target in ms, if the suite has one on this backend. */
+  p95Target?: number;
   settings: Record<string, unknown>;
   continuum: { median: Figures; runs: Figures[]; serverRssMiB: number };
   ceiling: { median: Figures; runs: Figures[]; method: string };
   ratio: number;
+  /** A suite's own figures (search: by kind, and EXPLAIN plans) and their console text. */
+  details?: Record<string, unknown>;
+  detailsText?: string;
   /** The seeded population the suite ran on (`--population`), or null. */
-  population?: { patients: number; resources: number; seedSeconds: number; seedRate: number; seederSeconds: number | null } | null;
+  population?: { patients: number; kept?: string; reused: boolean; codeChanged?: boolean; resources: number; seedSeconds: number; seedRate: number; seederSeconds: number | null } | null;
   startedAt: string;
 }
 
@@ -109,11 +114,14 @@ export function printReport(r: SuiteReport): void {
       (r.ceiling.runs.length > 0
         ? `  ceiling   latency p50 ${d.p50} ms, p95 ${d.p95} ms, p99 ${d.p99} ms; errors ${d.errors}${d.firstError ? ` (first: ${d.firstError})` : ''}${cpuText(d)}\n`
         : '') +
-      (r.target > 0 ? `  target ${n(r.target)} ${r.unit}: ${c.rate >= r.target ? 'met' : 'MISSED'}\n` : ''),
+      (r.target > 0 ? `  target ${n(r.target)} ${r.unit}: ${c.rate >= r.target ? 'met' : 'MISSED'}\n` : '') +
+      (r.p95Target ? `  target p95 < ${r.p95Target} ms: ${c.p95 < r.p95Target ? 'met' : 'MISSED'}\n` : '') +
+      (r.detailsText ?? ''),
   );
 }
 
-export function writeReport(dir: string, r: SuiteReport): string {
+/** Writes `<suite>-<backend>[-w<N>]-<timestamp>.json` with the machine first; returns its path. */
+export function writeReport<R extends { suite: string; backend: string; startedAt: string; settings: Record<string, unknown> }>(dir: string, r: R): string {
   mkdirSync(dir, { recursive: true });
   const workers = Number(r.settings.workers ?? 1) > 1 ? `-w${String(r.settings.workers)}` : '';
   const file = join(dir, `${r.suite}-${r.backend}${workers}-${r.startedAt.replace(/[:.]/g, '-')}.json`);

@@ -21,7 +21,7 @@
  * Suites know nothing of processes or backends: they get an HTTP client or a direct connection.
  */
 import { randomUUID } from 'node:crypto';
-import type { DirectDb } from './backends.ts';
+import type { Backend, DirectDb } from './backends.ts';
 import type { HttpClient, Task } from './load.ts';
 import { patient, Rng, stored, transactionBundle, vitalSign, type Json } from './synthetic.ts';
 
@@ -36,12 +36,26 @@ export interface ExistingIds {
 
 export interface PreparedSuite {
   unit: 'req/s' | 'resources/s';
-  /** Issue 2's target on PostgreSQL, in `unit`. */
+  /** The issue's target on PostgreSQL, in `unit`. */
   target: number;
+  /** The issue's p95 latency target on PostgreSQL, in ms (search: 50). */
+  p95Target?: number;
   task(http: HttpClient): Task;
   /** Creates whatever the ceiling needs, then returns its task. */
   ceiling(db: DirectDb): Promise<Task>;
+  /** Figures of its own per run (search: by kind), for Continuum and the ceiling alike. */
+  probe?: RunProbe;
+  /** After the runs and the ceiling, with the server stopped: more to report (search: EXPLAIN plans). */
+  finish?: SuiteFinish;
 }
+
+/** Started before every load run (warm-up included), ended after every measured one. */
+export interface RunProbe {
+  start(): void;
+  end(): unknown;
+}
+
+export type SuiteFinish = (ctx: { continuumRuns: unknown[]; ceilingRuns: unknown[]; backend: Backend }) => Promise<{ text: string; details: Record<string, unknown> }>;
 
 const TENANT = 'default';
 const BODIES = 1000;

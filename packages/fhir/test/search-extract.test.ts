@@ -211,6 +211,14 @@ describe('reference rows', () => {
       { targetType: null, targetId: null, url: 'http://example.org/PlanDefinition/pd|1.0', identifierSystem: null, identifierValue: null },
     ]);
   });
+
+  it('gives a relative canonical its target type and id', () => {
+    const procedure = { resourceType: 'Procedure', status: 'completed', subject: { reference: 'Patient/1' }, instantiatesCanonical: ['PlanDefinition/KDN5', 'PlanDefinition/pd2|2.0'] } as Resource;
+    assert.deepEqual(rows(extractIndexRows(procedure, r4), 'reference', 'instantiates-canonical'), [
+      { targetType: 'PlanDefinition', targetId: 'KDN5', url: 'PlanDefinition/KDN5', identifierSystem: null, identifierValue: null },
+      { targetType: 'PlanDefinition', targetId: 'pd2', url: 'PlanDefinition/pd2|2.0', identifierSystem: null, identifierValue: null },
+    ]);
+  });
 });
 
 describe('uri rows', () => {

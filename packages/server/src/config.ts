@@ -17,6 +17,8 @@ export interface Config {
   /** The organization that owns resources written without another tenant context. */
   defaultTenant: string;
   demo: boolean;
+  /** Run background jobs (reindexing) in this process; off (CONTINUUM_JOBS=0) leaves them to other nodes. */
+  jobs: boolean;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxJsonDepth: int('CONTINUUM_MAX_JSON_DEPTH', 100),
     defaultTenant: env.CONTINUUM_TENANT ?? 'default',
     demo: env.CONTINUUM_DEMO !== '0',
+    jobs: env.CONTINUUM_JOBS !== '0',
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.CONTINUUM_BASE_URL) config.baseUrl = env.CONTINUUM_BASE_URL.replace(/\/$/, '');

@@ -9,13 +9,15 @@
  * batches, and the next start resumes it.
  */
 import type { FastifyInstance } from 'fastify';
-import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
+import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openStoreDatabase } from './store/open-store.ts';
 import { StatisticsKeeper } from './db/statistics.ts';
 import { buildApp } from './http/app.ts';
-import { createIndexer } from './store/indexer.ts';
+import { SearchParamProvider } from './search-params/provider.ts';
+import { ReindexRunner } from './search-params/reindex-runner.ts';
+import { reindexService } from './search-params/reindex-service.ts';
 import { demoBanner, seedDemo, type DemoResult, type DemoSource } from './seed/demo.ts';
 import { progressReporter, type SeedProgress } from './seed/progress.ts';
 
@@ -43,10 +45,14 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const db = opts.db ?? (await openStoreDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   loadDefinitions();
-  const indexer = createIndexer(SearchParamRegistry.r4());
+  const searchParams = new SearchParamProvider(db, opts.log ? { log: opts.log } : {});
+  await searchParams.start();
+  const indexer = await searchParams.indexerFor(config.defaultTenant);
+  const runner = config.jobs ? new ReindexRunner({ db, searchParams, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
+  runner?.start();
   const statistics = new StatisticsKeeper(db, opts.log);
   void statistics.analyze();
-  const app = buildApp({ db, indexer, config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
+  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
@@ -82,6 +88,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopDemo.abort();
       await demo;
       await app.close();
+      await runner?.close();
+      await searchParams.close();
       await statistics.settled();
       if (!opts.db) await db.close();
     },

@@ -251,13 +251,18 @@ function parseKey(type: string, key: string, raw: string, ctx: ParseContext): Cr
   if (code === '_id' || code === '_lastUpdated') {
     const def: BuiltinParam = code === '_id' ? 'id' : 'lastUpdated';
     if (modifier === 'missing') return { kind: 'value', code, def, modifier, values: missing() };
-    if (modifier !== undefined) throw badRequest(`Modifier ':${modifier}' is not supported on ${code}`);
+    if (modifier !== undefined && !(def === 'id' && modifier === 'not')) throw badRequest(`Modifier ':${modifier}' is not supported on ${code}`);
     return {
       kind: 'value',
       code,
       def,
+      ...(modifier ? { modifier } : {}),
       values: values.map((v) => {
-        if (def === 'id') return { kind: 'token', code: v };
+        // `_id` is a token without a system: `|id` is the same id, and `system|id` matches nothing.
+        if (def === 'id') {
+          const bar = v.indexOf('|');
+          return bar < 0 ? { kind: 'token', code: v } : { kind: 'token', system: bar === 0 ? null : v.slice(0, bar), code: v.slice(bar + 1) };
+        }
         const [prefix, text] = prefixed(v);
         const range = searchDate(text);
         if (!range) throw badRequest(`Invalid value for search parameter '_lastUpdated': '${v}'`);

@@ -4,8 +4,9 @@
  * Reference.identifier fills identifierSystem/identifierValue (a row exists even when there is no
  * reference string). Local `#id` references to contained resources give no target. canonical, uri
  * and url values (reference parameters over canonicals, such as `instantiates-canonical`) give
- * `url` only; a resource value (`Bundle.entry[0].resource`) gives its type and id. Uri rows take
- * the string value of uri, url, canonical, oid, uuid, code and string values.
+ * `url`, plus the target type and id when written as a relative `Type/id`; a resource value
+ * (`Bundle.entry[0].resource`) gives its type and id. Uri rows take the string value of uri, url,
+ * canonical, oid, uuid, code and string values.
  */
 import type { Reference, Resource } from '@medplum/fhirtypes';
 import type { TypedValue } from './fhirpath-evaluator.ts';
@@ -27,12 +28,21 @@ function referenceRow(ref: Reference): Row | null {
   return { ...(parsed ?? NO_TARGET), identifierSystem, identifierValue };
 }
 
+/**
+ * A canonical written as a relative `Type/id` (optionally `|version`), as in
+ * `instantiatesCanonical: ["PlanDefinition/KDN5"]`, names a resource on this server, so it also
+ * gets the target type and id that `instantiates-canonical=PlanDefinition/KDN5` searches on.
+ */
+function canonicalTarget(value: string): Pick<Row, 'targetType' | 'targetId'> {
+  const parsed = /^[A-Z]/.test(value) ? parseReference(value.split('|')[0] ?? '') : null;
+  return parsed?.targetType ? { targetType: parsed.targetType, targetId: parsed.targetId } : { targetType: null, targetId: null };
+}
+
 function rowOf(item: TypedValue): Row | null {
   if (item.type === 'Reference') return referenceRow(item.value as Reference);
   if (URI_TYPES.has(item.type)) {
-    return typeof item.value === 'string' && item.value !== ''
-      ? { ...NO_TARGET, url: item.value, identifierSystem: null, identifierValue: null }
-      : null;
+    if (typeof item.value !== 'string' || item.value === '') return null;
+    return { ...canonicalTarget(item.value), url: item.value, identifierSystem: null, identifierValue: null };
   }
   const resource = item.value as Partial<Resource>;
   if (isResourceType(item.type) && typeof resource.id === 'string') {

@@ -1,14 +1,17 @@
 /**
  * The CapabilityStatement at /metadata, generated from what the server actually supports: every
- * R4 resource type, the interactions the router implements, the search parameters whose types
- * the search engine compiles (composite and special ones are left out until they work), and the
- * operations that exist. Cached per registry, since it only changes with custom parameters.
+ * R4 resource type, the interactions the router implements, the search parameters of the tenant
+ * whose types the search engine compiles (composite ones included; of the special ones only
+ * `_text` and `_content`), custom SearchParameters once a reindex made them searchable, and the
+ * operations that exist. Cached per registry: a tenant's registry object changes exactly when its
+ * searchable parameters do.
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
 import type { ApiContext } from './types.ts';
 
-const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
+const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
+const SUPPORTED_SPECIAL = new Set(['_text', '_content']);
 const cache = new WeakMap<SearchParamRegistry, Omit<CapabilityStatement, 'implementation'>>();
 
 function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implementation'> {
@@ -29,10 +32,13 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
       { name: '_lastUpdated', type: 'date', definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated' },
       ...registry
         .forType(type)
-        .filter((p) => SUPPORTED_TYPES.has(p.type) && p.code !== '_id' && p.code !== '_lastUpdated')
+        .filter((p) => (SUPPORTED_TYPES.has(p.type) || (p.type === 'special' && SUPPORTED_SPECIAL.has(p.code))) && p.code !== '_id' && p.code !== '_lastUpdated')
         .map((p) => ({ name: p.code, type: p.type as 'string', definition: p.url })),
     ],
-    operation: [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }],
+    operation: [
+      { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
+      ...(type === 'Patient' ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] : []),
+    ],
   }));
   return {
     resourceType: 'CapabilityStatement',

@@ -7,8 +7,12 @@ import { methodNotAllowed, notFound } from '@continuum/fhir';
 import { processBundle } from './bundle/process.ts';
 import { capabilityStatement } from './capability.ts';
 import * as crud from './interactions/crud.ts';
+import { compartmentSearch } from './interactions/compartment.ts';
 import { history } from './interactions/history.ts';
 import { search } from './interactions/search.ts';
+import { everythingOperation } from './operations/everything.ts';
+import { reindexOperation } from './operations/reindex.ts';
+import { reindexStatusOperation } from './operations/reindex-status.ts';
 import { validateOperation } from './operations/validate.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 
@@ -25,6 +29,9 @@ const hasQuery = (req: FhirRequest): boolean => req.query.some(([k]) => !k.start
 const ROUTES: Route[] = [
   { pattern: [], methods: { POST: (ctx, req) => processBundle(ctx, req, route) } },
   { pattern: ['metadata'], methods: { GET: async (ctx) => ({ status: 200, headers: {}, body: capabilityStatement(ctx) }) } },
+  { pattern: ['$reindex'], methods: { POST: (ctx, req) => reindexOperation(ctx, req) } },
+  { pattern: ['$reindex-status'], methods: { GET: (ctx, req) => reindexStatusOperation(ctx, req) } },
+  { pattern: ['SearchParameter', ':id', '$reindex'], methods: { POST: (ctx, req, id) => reindexOperation(ctx, req, id) } },
   { pattern: ['_history'], methods: { GET: (ctx, req) => history(ctx, req) } },
   { pattern: [':type', '_history'], methods: { GET: (ctx, req, t) => history(ctx, req, t) } },
   { pattern: [':type', '_search'], methods: { POST: (ctx, req, t) => search(ctx, req, t) } },
@@ -32,6 +39,10 @@ const ROUTES: Route[] = [
   { pattern: [':type', ':id', '$validate'], methods: { POST: (ctx, req, t, id) => validateOperation(ctx, req, t, id) } },
   { pattern: [':type', ':id', '_history'], methods: { GET: (ctx, req, t, id) => history(ctx, req, t, id) } },
   { pattern: [':type', ':id', '_history', ':vid'], methods: { GET: (ctx, req, t, id, v) => crud.vread(ctx, req, t, id, v) } },
+  { pattern: ['Patient', ':id', '$everything'], methods: { GET: (ctx, req, id) => everythingOperation(ctx, req, id), POST: (ctx, req, id) => everythingOperation(ctx, req, id) } },
+  // Compartment search. Placeholders never match `$everything` or `_history`: no route above is shadowed.
+  { pattern: [':type', ':id', ':type'], methods: { GET: (ctx, req, c, id, t) => compartmentSearch(ctx, req, c, id, t) } },
+  { pattern: [':type', ':id', ':type', '_search'], methods: { POST: (ctx, req, c, id, t) => compartmentSearch(ctx, req, c, id, t) } },
   {
     pattern: [':type'],
     methods: {

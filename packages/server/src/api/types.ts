@@ -3,6 +3,7 @@
  * a FhirRequest and sends back a FhirResponse; everything between is testable in-process.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import type { ReindexService } from '../search-params/reindex-service.ts';
 import type { Repository } from '../store/repository.ts';
 
 export interface FhirRequest {
@@ -26,6 +27,8 @@ export interface ApiContext {
   repo: Repository;
   /** Absolute base URL of the FHIR endpoint, e.g. `http://localhost:8080/fhir`. */
   baseUrl: string;
+  /** Reindex jobs (`$reindex`, `$reindex-status`); absent where the operations are not offered. */
+  reindex?: ReindexService;
 }
 
 export function queryValue(req: FhirRequest, name: string): string | undefined {

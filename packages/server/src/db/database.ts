@@ -31,5 +31,11 @@ export interface Database extends Queryable {
   readonly dialect: Dialect;
   /** Runs `fn` in one transaction: commit on success, roll back on any throw. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Subscribes to NOTIFY on `channel` (on a connection of its own, for PostgreSQL). `onReset` is
+   * called after that connection was lost and re-established, since notifications sent meanwhile
+   * are gone. Returns the unsubscribe function.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReset?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { Database, QueryOptions, QueryResult, Queryable } from './database.ts';
+import { listenPostgres } from './pg-listen.ts';
 
 // Keep timestamptz (1184), timestamp (1114) and numeric (1700) as text: no lossy JS Date/float.
 for (const oid of [1184, 1114, 1700]) pg.types.setTypeParser(oid, (v: string) => v);
@@ -43,6 +44,7 @@ export function openPostgres(url: string, poolSize: number): Database {
         client.release();
       }
     },
+    listen: (channel, onMessage, onReset) => listenPostgres(url, channel, onMessage, onReset),
     close: () => pool.end(),
   };
 }

@@ -11,13 +11,17 @@ import type { Database } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
 import { route } from '../api/router.ts';
 import type { FhirRequest, FhirResponse } from '../api/types.ts';
-import type { Indexer } from '../store/indexer.ts';
+import type { IndexerSource } from '../search-params/provider.ts';
+import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
 import { parseJsonBody } from './json-body.ts';
 
 export interface AppDeps {
   db: Database;
-  indexer: Indexer;
+  /** Each tenant's indexer (its search parameters, custom ones included). */
+  indexers: IndexerSource;
+  /** Queues and reports reindex jobs (`$reindex`); without it those operations answer 400. */
+  reindex?: ReindexService;
   writes?: WriteObserver;
   config: Config;
   log?: (line: string) => void;
@@ -112,9 +116,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const base = config.baseUrl ?? `${req.protocol}://${req.headers.host ?? `localhost:${config.port}`}`;
-    const repo = new Repository({ db: deps.db, indexer: deps.indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, config.defaultTenant);
+    const indexer = await deps.indexers.indexerFor(config.defaultTenant);
+    const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, config.defaultTenant);
     const fr: FhirRequest = { method: req.method, path, query, headers, body };
-    const res = await route({ repo, baseUrl: `${base}/fhir` }, fr);
+    const res = await route({ repo, baseUrl: `${base}/fhir`, ...(deps.reindex ? { reindex: deps.reindex } : {}) }, fr);
     return send(reply, res, pretty);
   };
   app.all('/fhir', fhir);

@@ -72,7 +72,9 @@ function sortSql(key: SortKey, p: Params): SortSql {
       case 'number':
       case 'quantity': return ['value', 'numeric'];
       case 'reference': return ["coalesce(o.target_type || '/' || o.target_id, o.url)", 'text'];
-      default: return ['value', 'text'];
+      case 'uri': return ['value', 'text'];
+      case 'composite':
+      case 'special': throw badRequest(`Cannot sort by '${key.code}'`);
     }
   })();
   const col = column[0].includes('(') ? column[0] : `o.${column[0]}`;
@@ -128,7 +130,12 @@ async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p
   const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0 };
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   for (const c of req.criteria) where.push(criterionSql(c, 'r', req.resourceType, ctx));
-  if (req.compartment) where.push(`r.compartments @> ARRAY[${p.add(req.compartment.id)}]::text[]`);
+  if (req.compartment) {
+    // Written to match the indexes of migration 005: the btree on the first compartment, and the
+    // partial GIN index for the few rows in several compartments.
+    const id = p.add(req.compartment.id);
+    where.push(`(r.compartments[1] = ${id}::text OR (cardinality(r.compartments) > 1 AND r.compartments @> ARRAY[${id}::text]))`);
+  }
   return where;
 }
 

@@ -83,7 +83,8 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
     case 'token': {
       if (modifier === 'text') {
         const text = likeEscape(normaliseText(v.system === undefined ? (v.code ?? '') : `${v.system ?? ''}|${v.code ?? ''}`));
-        return `(${col('text')} LIKE ${p.add(text + '%')} OR ${col('text')} LIKE ${p.add('% ' + text + '%')})`;
+        // String-search semantics, as R4 defines :text: the display or text starts with the value.
+        return `${col('text')} LIKE ${p.add(text + '%')}`;
       }
       if (modifier === 'of-type') {
         const [ts, tc, value] = (v.system === undefined ? (v.code ?? '') : `${v.system ?? ''}|${v.code ?? ''}`).split('|');
@@ -133,15 +134,20 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
       switch (v.prefix) {
         case 'eq': pred = `(${value} >= ${pl()} AND ${value} < ${ph()})`; break;
         case 'ne': pred = `NOT (${value} >= ${pl()} AND ${value} < ${ph()})`; break;
-        case 'gt': case 'sa': pred = `${value} > ${pv()}`; break;
-        case 'lt': case 'eb': pred = `${value} < ${pv()}`; break;
+        case 'gt': pred = `${value} > ${pv()}`; break;
+        case 'lt': pred = `${value} < ${pv()}`; break;
+        // sa / eb: beyond the whole range the searched value's precision implies.
+        case 'sa': pred = `${value} >= ${ph()}`; break;
+        case 'eb': pred = `${value} < ${pl()}`; break;
         case 'ge': pred = `${value} >= ${pv()}`; break;
         case 'le': pred = `${value} <= ${pv()}`; break;
         case 'ap': pred = `(${value} >= ${pv()} - ${gap()} AND ${value} <= ${pv()} + ${gap()})`; break;
       }
       if (v.kind === 'quantity') {
         if (v.system) pred += ` AND ${col('system')} = ${p.add(v.system)}`;
-        if (v.code) pred += ` AND (${col('code')} = ${p.add(indexKey(v.code))} OR (${col('code')} IS NULL AND ${col('unit')} = ${p.add(normaliseText(v.code))}))`;
+        // With a system the unit is a code in it; without one (`5||mg`) it may be the code or the unit text.
+        if (v.code && v.system) pred += ` AND ${col('code')} = ${p.add(indexKey(v.code))}`;
+        else if (v.code) pred += ` AND (${col('code')} = ${p.add(indexKey(v.code))} OR ${col('unit')} = ${p.add(normaliseText(v.code))})`;
       }
       return `(${pred})`;
     }
@@ -188,7 +194,11 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   const first = c.values[0];
   if (c.def === 'id' || c.def === 'lastUpdated') {
     if (first?.kind === 'missing') return first.missing ? 'false' : 'true';
-    if (c.def === 'id') return `${a}.id = ANY(${p.add(c.values.map((v) => (v.kind === 'token' ? v.code : '')))}::text[])`;
+    if (c.def === 'id') {
+      const wanted = c.values.filter((v) => v.kind === 'token' && (v.system === undefined || v.system === null)).map((v) => (v.kind === 'token' ? v.code : ''));
+      const match = `${a}.id = ANY(${p.add(wanted)}::text[])`;
+      return c.modifier === 'not' ? `NOT ${match}` : match;
+    }
     const ors = c.values.map((v) => {
       if (v.kind !== 'date') return 'false';
       const pl = p.lazy(v.range.low, 'timestamptz');

@@ -5,10 +5,10 @@
  * command is run again); a second one exits at once, which is just as safe, because every batch
  * commits with its progress. Ends with ANALYZE, so searches plan well on the new data.
  */
-import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
+import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from '../config.ts';
 import { StatisticsKeeper } from '../db/statistics.ts';
-import { createIndexer } from '../store/indexer.ts';
+import { SearchParamProvider } from '../search-params/provider.ts';
 import { openStoreDatabase } from '../store/open-store.ts';
 import { progressReporter } from './progress.ts';
 import { SeedRunBusy } from './seed-runs.ts';
@@ -73,7 +73,8 @@ export async function runSeedCommand(args: readonly string[], config: Config): P
     const backend = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
     process.stderr.write(`seeding ${parsed.patients.toLocaleString('en-US')} patients (seed '${parsed.seed}', tenant '${tenant}') into ${backend}\n`);
     const summary = await seedPopulation(
-      { db, indexer: createIndexer(SearchParamRegistry.r4()), population: syntheticPopulation, writes: statistics },
+      // The tenant's parameters, custom ones included; its write fence keeps them current.
+      { db, indexer: await new SearchParamProvider(db).indexerFor(tenant), population: syntheticPopulation, writes: statistics },
       { tenant, seed: parsed.seed, patients: parsed.patients, signal: stop.signal, progress: progressReporter(process.stderr) },
     );
     await statistics.settled();

@@ -57,3 +57,10 @@ export function prepareDelete(
     compartments: [],
   };
 }
+
+/** The same write with its index rows and compartments computed by `indexer` (a newer registry). */
+export function reindexWrite(indexer: Indexer, write: PreparedWrite): PreparedWrite {
+  if (write.content === null) return write;
+  const { rows, compartments } = indexer.index(JSON.parse(write.content) as Resource);
+  return { ...write, rows, compartments };
+}

@@ -26,10 +26,10 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
 import { countSearch, estimateSearch, runSearch, type SearchOptions, type SearchPage } from '../search/search.ts';
 import { everythingPage, type EverythingPage, type EverythingQuery } from '../search/everything.ts';
-import type { Indexer } from './indexer.ts';
+import type { Indexer, ParamsVersion } from './indexer.ts';
 import { checkSearchParameter } from '../search-params/validate.ts';
 import { prepareDelete, prepareWrite, reindexWrite } from './prepare.ts';
-import { commitWrites, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
+import { commitWrites, SearchParamsChanged, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
 
 export interface RepositoryDeps {
@@ -48,6 +48,9 @@ export interface WriteResult {
 const MAX_RETRIES = 50;
 
 export class Repository {
+  /** Set on a transaction's repository once it wrote a SearchParameter. */
+  private searchParamsChanged = false;
+
   constructor(
     private readonly deps: RepositoryDeps,
     readonly tenantId: string,
@@ -60,9 +63,13 @@ export class Repository {
   }
 
   /** Runs `fn` with a repository bound to one transaction (reusing the current one if any). */
-  inTransaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
+  async inTransaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
     if (this.inTx) return fn(this);
-    return this.deps.db.transaction((tx) => fn(new Repository(this.deps, this.tenantId, tx, true)));
+    let txRepo: Repository | undefined;
+    const out = await this.deps.db.transaction((tx) => fn((txRepo = new Repository(this.deps, this.tenantId, tx, true))));
+    // Committed: this process sees its own SearchParameter changes at once, not at the notification.
+    if (txRepo?.searchParamsChanged) this.deps.indexer.params?.invalidate();
+    return out;
   }
 
   checkType(type: string): void {
@@ -126,22 +133,43 @@ export class Repository {
   }
 
   /**
-   * Commits prepared writes. With an indexer whose parameters can change, the writes commit in a
-   * transaction behind its fence, re-indexed first when the registry moved on since they were
-   * prepared (see search-params/provider.ts); a SearchParameter write takes the fence exclusively.
+   * Commits prepared writes. With an indexer whose parameters can change, each write passes the
+   * tenant's search-parameter fence and is re-indexed when they moved on since it was prepared
+   * (see search-params/provider.ts): one write outside a transaction in one guarded statement,
+   * otherwise in a transaction behind the fence. A SearchParameter write takes it exclusively.
    */
   async commit(writes: readonly PreparedWrite[]): Promise<void> {
     const { indexer } = this.deps;
-    const fence = indexer.fence;
-    if (fence === undefined) {
+    const params = indexer.params;
+    const exclusive = writes.some((w) => w.resourceType === 'SearchParameter');
+    if (params === undefined) {
       await commitWrites(this.q, this.tenantId, writes);
+    } else if (!this.inTx && writes.length === 1) {
+      await this.commitGuarded(writes[0]!, params);
+      if (exclusive) params.invalidate();
     } else {
       await this.inTransaction(async (repo) => {
-        const current = await fence(repo.q, { exclusive: writes.some((w) => w.resourceType === 'SearchParameter') });
+        const current = await params.fence(repo.q, exclusive);
         await commitWrites(repo.q, this.tenantId, current === indexer ? writes : writes.map((w) => reindexWrite(current, w)));
+        if (exclusive) repo.searchParamsChanged = true;
       });
     }
     this.deps.writes?.noteWrites(writes.length);
+  }
+
+  /** One write, its parameters' generation checked in the same statement; re-indexed and retried when stale. */
+  private async commitGuarded(write: PreparedWrite, params: ParamsVersion): Promise<void> {
+    const exclusive = write.resourceType === 'SearchParameter';
+    let current = { generation: params.generation, write };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await commitWrites(this.q, this.tenantId, [current.write], { generation: current.generation, exclusive });
+      } catch (err) {
+        if (!(err instanceof SearchParamsChanged) || attempt >= MAX_RETRIES) throw err;
+        const latest = await params.latest();
+        current = { generation: latest.params?.generation ?? params.generation, write: reindexWrite(latest, write) };
+      }
+    }
   }
 
   async create(body: unknown, opts: { ifNoneExist?: string; id?: string } = {}): Promise<WriteResult> {

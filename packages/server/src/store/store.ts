@@ -8,7 +8,7 @@
 import type { Queryable } from '../db/database.ts';
 import { conflict } from '@continuum/fhir';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
-import { writeVersions } from './writer.ts';
+import { SEARCH_PARAMS_CHANGED, writeVersions, type WriteGuard } from './writer.ts';
 
 interface Row {
   resource_type: string;
@@ -109,14 +109,30 @@ export async function readHistory(q: Queryable, tenantId: string, h: HistoryQuer
 /**
  * Commits writes: new resources (previousVersion 0) and replacements. Throws a 409 conflict when
  * any write lost its race; inside a transaction the caller's rollback then undoes the rest.
+ * With a guard (one write), throws SearchParamsChanged when its parameters moved on.
  */
-export async function commitWrites(q: Queryable, tenantId: string, writes: readonly PreparedWrite[]): Promise<void> {
+export async function commitWrites(q: Queryable, tenantId: string, writes: readonly PreparedWrite[], guard?: WriteGuard): Promise<void> {
   const inserts = writes.filter((w) => w.previousVersion === 0);
   const updates = writes.filter((w) => w.previousVersion !== 0);
-  const inserted = await writeVersions(q, tenantId, 'insert', inserts);
-  const updated = await writeVersions(q, tenantId, 'update', updates);
+  let inserted: number;
+  let updated: number;
+  try {
+    inserted = await writeVersions(q, tenantId, 'insert', inserts, inserts.length > 0 ? guard : undefined);
+    updated = await writeVersions(q, tenantId, 'update', updates, updates.length > 0 ? guard : undefined);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === SEARCH_PARAMS_CHANGED) throw new SearchParamsChanged();
+    throw err;
+  }
   if (inserted !== inserts.length || updated !== updates.length) {
     throw new VersionConflict();
+  }
+}
+
+/** A guarded write (see WriteGuard) indexed with search parameters that are no longer current. */
+export class SearchParamsChanged extends Error {
+  constructor() {
+    super('search parameters changed');
+    this.name = 'SearchParamsChanged';
   }
 }
 
