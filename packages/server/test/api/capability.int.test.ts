@@ -35,6 +35,8 @@ const SAMPLE: Record<string, string> = {
   quantity: '5',
   reference: 'Patient/nobody',
   uri: 'http://example.org/x',
+  // Fits every R4 composite: the second component as a token, quantity, date (a year) or string.
+  composite: 'http://loinc.org|8480-6$2000',
 };
 
 describe('CapabilityStatement', () => {

@@ -7,7 +7,11 @@
  * parameter on an extension (Patient mothersMaidenName), a token parameter on a choice element
  * (Observation value-concept-display), a date parameter (Observation issued), changing an
  * expression, deleting a parameter, invalid SearchParameters, a job interrupted and resumed by
- * another runner from its cursor, and (PostgreSQL only) the consistency rule across app nodes.
+ * another runner from its cursor, writes through a cache that missed the change (the write
+ * fence, single and in a transaction), and (PostgreSQL only) the rule across app nodes: a node
+ * that never hears of a new parameter still indexes its writes with it, a finished reindex
+ * reaches other nodes by notification, and writes racing the reindex on two nodes leave exactly
+ * each resource's current rows.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
