@@ -45,6 +45,8 @@ export async function demoNeeded(q: Queryable, tenant: string): Promise<boolean>
  * Seeds the demo when it is needed. Returns undefined when it was not, or when another node is
  * seeding it right now.
  */
+const DEMO_BATCH_RESOURCES = 300;
+
 export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts: DemoOptions): Promise<DemoResult | undefined> {
   if (!(await demoNeeded(deps.db, opts.tenant))) return undefined;
   const patients = opts.patients ?? DEMO_PATIENTS;
@@ -54,6 +56,9 @@ export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts
       tenant: opts.tenant,
       seed: DEMO_SEED,
       patients,
+      // Smaller batches than the CLI's: the server is answering requests meanwhile, and on PGlite
+      // each batch holds the one connection until it commits.
+      batchResources: DEMO_BATCH_RESOURCES,
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
