@@ -91,12 +91,20 @@ export async function search(ctx: ApiContext, req: FhirRequest, type: string, sc
   if (parsed.total === 'accurate') total = page.total ?? (await ctx.repo.count(parsed));
   else if (parsed.total === 'estimate') total = page.total ?? (await ctx.repo.estimate(parsed));
   else if (parsed.total === 'none') total = undefined;
+  const head: Bundle = { resourceType: 'Bundle', type: 'searchset', ...(total !== undefined ? { total } : {}), link };
+  if (queryValue(req, '_summary') === undefined && queryValue(req, '_elements') === undefined) {
+    // The fast path: stored JSON text goes into the Bundle as is, never parsed and re-serialised.
+    const entries = [...page.matches.map((m) => rawEntry(ctx, m, 'match')), ...page.included.map((m) => rawEntry(ctx, m, 'include'))];
+    const text = JSON.stringify(head);
+    return { status: 200, headers: {}, body: `${text.slice(0, -1)},"entry":[${entries.join(',')}]}` };
+  }
   const bundle: Bundle = {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    ...(total !== undefined ? { total } : {}),
-    link,
+    ...head,
     entry: [...page.matches.map((m) => entryFor(ctx, req, m, 'match')), ...page.included.map((m) => entryFor(ctx, req, m, 'include'))],
   };
   return { status: 200, headers: {}, body: bundle };
+}
+
+function rawEntry(ctx: ApiContext, m: Match, mode: 'match' | 'include'): string {
+  return `{"fullUrl":${JSON.stringify(`${ctx.baseUrl}/${m.resourceType}/${m.id}`)},"resource":${m.content},"search":{"mode":"${mode}"}}`;
 }
