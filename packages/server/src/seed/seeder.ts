@@ -122,7 +122,12 @@ async function commitBatch(
   try {
     await deps.db.transaction(async (tx: Queryable) => {
       if (entry.length > 0) {
-        const repo = new Repository({ db: deps.db, indexer: deps.indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, run.tenantId, tx, true);
+        const repo = new Repository(
+          { db: deps.db, indexer: deps.indexer, trustedGenerator: true, ...(deps.writes ? { writes: deps.writes } : {}) },
+          run.tenantId,
+          tx,
+          true,
+        );
         const body: Bundle = { resourceType: 'Bundle', type: 'transaction', entry };
         await route({ repo, baseUrl: deps.baseUrl ?? 'http://localhost/fhir' }, { method: 'POST', path: '', query: [], headers: { prefer: 'return=minimal' }, body });
       }

@@ -20,3 +20,6 @@ CREATE TABLE sp_text (
 );
 CREATE INDEX sp_text_doc ON sp_text USING gin (doc);
 CREATE INDEX sp_text_rid ON sp_text (rid);
+-- No planner statistics on the vectors: computing lexeme statistics made every background
+-- ANALYZE many times slower, and the planner's default selectivity for @@ serves these searches.
+ALTER TABLE sp_text ALTER COLUMN doc SET STATISTICS 0;
