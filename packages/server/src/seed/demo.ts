@@ -6,8 +6,6 @@
  * any other, so it is resumable and safe when several nodes start together (one seeds, the
  * others skip). Turned off with CONTINUUM_DEMO=0.
  */
-import type { Bundle } from '@medplum/fhirtypes';
-import { validateResource } from '@continuum/fhir';
 import type { DemoStaff, PopulationOptions } from '@continuum/synth';
 import type { Queryable } from '../db/database.ts';
 import { summaryLine, type SeedProgress, type SeedSummary } from './progress.ts';
@@ -43,37 +41,16 @@ export async function demoNeeded(q: Queryable, tenant: string): Promise<boolean>
   return storeIsEmpty(q, tenant);
 }
 
+const DEMO_BATCH_RESOURCES = 300;
+
 /**
  * Seeds the demo when it is needed. Returns undefined when it was not, or when another node is
  * seeding it right now.
  */
-const DEMO_BATCH_RESOURCES = 300;
-
-/**
- * Validates one resource of each type the demo writes, yielding between types, before any batch
- * opens a transaction. The first validation of a type builds its schema (hundreds of ms for some);
- * done inside the first batch, that would hold PGlite's one connection and keep every request
- * waiting for seconds.
- */
-async function warmValidation(population: DemoSource, options: PopulationOptions): Promise<void> {
-  const seen = new Set<string>();
-  const bundles: Bundle[] = [population.directoryBundle(options), ...population.patientBundles(options, 0, Math.min(2, options.patients))];
-  for (const bundle of bundles) {
-    for (const entry of bundle.entry ?? []) {
-      const resource = entry.resource;
-      if (!resource || seen.has(resource.resourceType)) continue;
-      seen.add(resource.resourceType);
-      validateResource(resource);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-}
-
 export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts: DemoOptions): Promise<DemoResult | undefined> {
   if (!(await demoNeeded(deps.db, opts.tenant))) return undefined;
   const patients = opts.patients ?? DEMO_PATIENTS;
   opts.onStart?.(patients);
-  await warmValidation(deps.population, { seed: DEMO_SEED, patients });
   try {
     const summary = await seedPopulation(deps, {
       tenant: opts.tenant,
