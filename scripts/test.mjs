@@ -3,6 +3,8 @@
 // Usage: node scripts/test.mjs [--suite storage,api,...] [files...]
 // Suites map to folders: a file `packages/server/test/api/x.int.test.ts` belongs to suite `api`.
 // CONTINUUM_TEST_BACKEND=pglite|postgres picks the database for storage and API suites.
+// Files run two at a time, except `*.solo.test.ts` files: they time what a user sees on an idle
+// machine, so they run afterwards, one at a time, with nothing beside them.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -40,9 +42,15 @@ if (targets.length === 0) {
 }
 const backend = process.env.CONTINUUM_TEST_BACKEND ?? 'pglite';
 console.log(`# backend: ${backend}; ${targets.length} test files`);
-const res = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...targets],
-  { stdio: 'inherit', env: { ...process.env, CONTINUUM_TEST_BACKEND: backend } },
-);
-process.exit(res.status ?? 1);
+const run = (files, concurrency) =>
+  files.length === 0
+    ? 0
+    : (spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+        { stdio: 'inherit', env: { ...process.env, CONTINUUM_TEST_BACKEND: backend } },
+      ).status ?? 1);
+const solo = targets.filter((f) => f.endsWith('.solo.test.ts'));
+const shared = run(targets.filter((f) => !solo.includes(f)), 2);
+const alone = run(solo, 1);
+process.exit(shared || alone);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation, SearchParameter } from '@medplum/fhirtypes';
 import { rewriteAs, rewriteResolve, splitUnion } from '../src/search/expression-parts.ts';
-import { SearchParamRegistry } from '../src/search/index.ts';
+import { extractIndexRows, SearchParamRegistry } from '../src/search/index.ts';
 
 const r4 = SearchParamRegistry.r4();
 
@@ -116,5 +116,40 @@ describe('withCustom', () => {
     assert.match(reasons.get('broken-function') ?? '', /noSuchFunction/);
     assert.match(reasons.get('linked-name') ?? '', /resolve\(\)/);
     assert.equal(extended.get('Patient', 'broken-syntax'), undefined);
+  });
+});
+
+describe('parameters that are unions of others', () => {
+  const members = (registry: SearchParamRegistry, type: string, code: string): string[] | undefined =>
+    registry.get(type, code)?.unionOf?.map((m) => m.code).sort();
+
+  it('finds the R4 Observation combo parameters, and no others in R4', () => {
+    assert.deepEqual(members(r4, 'Observation', 'combo-code'), ['code', 'component-code']);
+    assert.deepEqual(members(r4, 'Observation', 'combo-value-quantity'), ['component-value-quantity', 'value-quantity']);
+    assert.deepEqual(members(r4, 'Observation', 'combo-code-value-quantity'), ['code-value-quantity', 'component-code-value-quantity']);
+    assert.deepEqual(members(r4, 'Observation', 'combo-code-value-concept'), ['code-value-concept', 'component-code-value-concept']);
+    assert.deepEqual(members(r4, 'Observation', 'combo-data-absent-reason'), ['component-data-absent-reason', 'data-absent-reason']);
+    assert.deepEqual(members(r4, 'Observation', 'combo-value-concept'), ['component-value-concept', 'value-concept']);
+    const unions: string[] = [];
+    for (const sp of (r4 as unknown as { forType(t: string): { code: string; unionOf?: unknown }[] }).forType('Observation')) if (sp.unionOf) unions.push(sp.code);
+    assert.equal(unions.length, 6);
+  });
+
+  it('gives a union no rows of its own, while its members keep theirs', () => {
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] },
+      component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } }],
+    } as Observation;
+    const rows = extractIndexRows(obs, r4);
+    assert.deepEqual(rows.token.filter((r) => r.param.startsWith('combo-')), []);
+    assert.deepEqual(rows.token.filter((r) => r.param === 'code' || r.param === 'component-code').map((r) => `${r.param} ${r.code}`).sort(), ['code 85354-9', 'component-code 8480-6']);
+  });
+
+  it('stops treating a parameter as a union once a custom parameter changes one of its members', () => {
+    const changed = r4.withCustom([custom('component-code', ['Observation'], 'Observation.component.code.coding', 'token')]);
+    assert.equal(changed.get('Observation', 'combo-code')?.unionOf, undefined);
+    assert.deepEqual(members(r4, 'Observation', 'combo-code'), ['code', 'component-code'], 'the base registry is unchanged');
   });
 });

@@ -65,11 +65,17 @@ function addCompositeRows(def: SearchParamDef, resource: Resource, rows: IndexRo
   });
 }
 
+/**
+ * Parameters that search answers from the resource row itself (its id and last_updated columns),
+ * so rows for them would be written on every version and never read.
+ */
+const ROW_ANSWERED = new Set(['_id', '_lastUpdated']);
+
 function extract(resource: Resource, registry: SearchParamRegistry, strict: boolean): IndexRows {
   const rows = emptyIndexRows();
   addTextRows(resource, rows.text);
   for (const def of registry.forType(resource.resourceType)) {
-    if (def.type === 'special') continue;
+    if (def.type === 'special' || def.unionOf || ROW_ANSWERED.has(def.code)) continue;
     if (def.type === 'composite') {
       try {
         addCompositeRows(def, resource, rows);

@@ -3,7 +3,7 @@
  * resource, and patient-compartment membership. Pure FHIR knowledge with no I/O; the server's
  * store writes the rows and the search planner queries them.
  */
-export { SearchParamRegistry } from './registry.ts';
+export { SearchParamRegistry, storedCodes } from './registry.ts';
 export type { SearchParamDef, SearchParamType, SkippedParam } from './registry.ts';
 export type { TypedValue } from './fhirpath-evaluator.ts';
 export { extractIndexRows, extractIndexRowsStrict } from './extract.ts';

@@ -36,6 +36,69 @@ export interface SearchParamDef {
    */
   evaluateComposite?(resource: Resource): TypedValue[][][];
   evaluate(resource: Resource): TypedValue[];
+  /** The union parts of the expression that apply to this type (see `expression`). */
+  parts?: readonly string[];
+  /**
+   * Set when this parameter selects exactly what other parameters of the same type select
+   * together: R4's Observation `combo-code` is `code | component-code`, `combo-value-quantity`
+   * is `value-quantity | component-value-quantity`, and so on. Such a parameter keeps no index
+   * rows of its own (they would only repeat its members'); search reads its members' rows.
+   */
+  unionOf?: readonly SearchParamDef[];
+}
+
+/** The codes whose index rows hold a parameter's values: its own, or its members'. */
+export function storedCodes(def: SearchParamDef): string[] {
+  return def.unionOf ? [...new Set(def.unionOf.flatMap(storedCodes))] : [def.code];
+}
+
+/** Reference parameters are left alone: includes, chains and compartments read their rows by code. */
+const UNION_TYPES = new Set<SearchParamType>(['string', 'token', 'date', 'number', 'quantity', 'uri', 'composite']);
+
+function sameComponents(a: SearchParamDef, b: SearchParamDef): boolean {
+  const ca = a.components ?? [];
+  const cb = b.components ?? [];
+  return (
+    ca.length === cb.length &&
+    ca.every((c, i) => c.expression === cb[i]!.expression) &&
+    (a.componentDefs ?? []).every((c, i) => c.type === b.componentDefs?.[i]?.type)
+  );
+}
+
+/**
+ * The parameters of one base type whose parts together are exactly `def`'s parts (each of them a
+ * subset), fewest first; undefined when they do not cover it. Same parts compile to the same
+ * evaluator, so the members' rows together are exactly the rows `def` would have.
+ */
+function unionMembers(def: SearchParamDef, byCode: ReadonlyMap<string, SearchParamDef>): SearchParamDef[] | undefined {
+  const parts = def.parts ?? [];
+  if (!UNION_TYPES.has(def.type) || parts.length < 2) return undefined;
+  const own = new Set(parts);
+  const candidates = [...byCode.values()]
+    .filter((o) => o.code !== def.code && o.type === def.type && o.parts && o.parts.length < parts.length && o.parts.every((x) => own.has(x)))
+    .filter((o) => def.type !== 'composite' || sameComponents(def, o))
+    .sort((a, b) => b.parts!.length - a.parts!.length || a.code.localeCompare(b.code));
+  const covered = new Set<string>();
+  const members: SearchParamDef[] = [];
+  for (const o of candidates) {
+    if (o.parts!.every((x) => covered.has(x))) continue;
+    members.push(o);
+    for (const x of o.parts!) covered.add(x);
+  }
+  return covered.size === own.size ? members : undefined;
+}
+
+/** Marks (on copies: definitions are shared between registries) the parameters that are unions of others. */
+function markUnions(index: DefIndex): void {
+  for (const byCode of index.values()) {
+    const defs = [...byCode.values()].sort((a, b) => (a.parts?.length ?? 0) - (b.parts?.length ?? 0));
+    for (const original of defs) {
+      const { unionOf: _was, ...def } = original;
+      const members = unionMembers(def, byCode);
+      const next: SearchParamDef = members ? { ...def, unionOf: members.map((m) => byCode.get(m.code)!) } : def;
+      if (members || original.unionOf) byCode.set(def.code, next);
+    }
+  }
 }
 
 /** Looks up another SearchParameter by canonical url (composite components name theirs so). */
@@ -96,6 +159,7 @@ function buildDef(param: SearchParameter, baseType: string, probeType: string, l
     url: param.url ?? `urn:continuum:search-parameter:${baseType}-${param.code ?? ''}`,
     base: param.base ?? [],
     expression: parts.join(' | '),
+    parts,
     evaluate,
   };
   if (param.target !== undefined) def.targets = [...param.target];
@@ -165,6 +229,7 @@ export class SearchParamRegistry {
     const skipped: SkippedParam[] = [];
     const byUrl = new Map(params.filter((p) => p.url).map((p) => [p.url ?? '', p]));
     addParams(index, skipped, params, (url) => byUrl.get(url));
+    markUnions(index);
     return new SearchParamRegistry(index, skipped, byUrl);
   }
 
@@ -175,6 +240,7 @@ export class SearchParamRegistry {
     const byUrl = new Map(this.#byUrl);
     for (const p of params) if (p.url) byUrl.set(p.url, p);
     addParams(index, skipped, params, (url) => byUrl.get(url));
+    markUnions(index);
     return new SearchParamRegistry(index, skipped, byUrl);
   }
 

@@ -10,7 +10,7 @@
  * small count to tell none, one or several matches.
  */
 import type { IncludeSpec, SearchRequest, SortKey } from '@continuum/fhir';
-import { badRequest } from '@continuum/fhir';
+import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { criterionSql, INDEX_TABLE, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
@@ -78,8 +78,9 @@ function sortSql(key: SortKey, p: Params): SortSql {
     }
   })();
   const col = column[0].includes('(') ? column[0] : `o.${column[0]}`;
+  const codes = storedCodes(key.def);
   return {
-    expr: `(SELECT ${agg}(${col}) FROM ${table} o WHERE o.rid = r.rid AND o.param = ${p.add(key.code)} AND o.grp IS NULL)`,
+    expr: `(SELECT ${agg}(${col}) FROM ${table} o WHERE o.rid = r.rid AND o.param = ${codes.length === 1 ? p.add(codes[0]) : `ANY(${p.add(codes)}::text[])`} AND o.grp IS NULL)`,
     cast: column[1],
     descending: key.descending,
   };

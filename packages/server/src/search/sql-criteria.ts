@@ -9,7 +9,7 @@
  * is a range [low, high) and so is the searched one. Values only ever travel as bind parameters.
  */
 import type { Criterion, Prefix, SearchValue, ValueCriterion } from '@continuum/fhir';
-import { badRequest, normaliseText } from '@continuum/fhir';
+import { badRequest, normaliseText, storedCodes } from '@continuum/fhir';
 import { indexKey } from '../store/index-tables.ts';
 
 export class Params {
@@ -184,9 +184,14 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
   }
 }
 
-/** The head of an index-table subquery: the rows of one parameter of one type in this tenant. */
-function indexRows(table: string, alias: string, ctx: CompileContext, type: string, param: string): string {
-  return `${table} ${alias} WHERE ${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param = ${ctx.p.add(param)}`;
+/**
+ * The head of an index-table subquery: the rows of one parameter of one type in this tenant. A
+ * parameter that is a union of others (see SearchParamDef.unionOf) reads its members' rows.
+ */
+function indexRows(table: string, alias: string, ctx: CompileContext, type: string, param: string | readonly string[]): string {
+  const codes = typeof param === 'string' ? [param] : param;
+  const match = codes.length === 1 ? `= ${ctx.p.add(codes[0])}` : `= ANY(${ctx.p.add(codes)}::text[])`;
+  return `${table} ${alias} WHERE ${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param ${match}`;
 }
 
 function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: CompileContext): string {
@@ -215,16 +220,17 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   }
   const def = c.def;
   if (def.type === 'composite') {
+    const codes = storedCodes(def);
     if (first?.kind === 'missing') {
-      const sub = `SELECT x.rid FROM ${indexRows(INDEX_TABLE[def.componentDefs?.[0]?.type ?? 'token'] ?? 'sp_token', 'x', ctx, type, `${def.code}$0`)}`;
+      const sub = `SELECT x.rid FROM ${indexRows(INDEX_TABLE[def.componentDefs?.[0]?.type ?? 'token'] ?? 'sp_token', 'x', ctx, type, codes.map((code) => `${code}$0`))}`;
       return first.missing ? `${a}.rid NOT IN (${sub})` : `${a}.rid IN (${sub})`;
     }
-    const ors = c.values.map((v) => compositeSql(def.code, def.componentDefs ?? [], v, type, ctx));
+    const ors = c.values.flatMap((v) => codes.map((code) => compositeSql(code, def.componentDefs ?? [], v, type, ctx)));
     return `${a}.rid IN (${ors.join(' UNION ')})`;
   }
   const table = INDEX_TABLE[def.type];
   if (!table) throw badRequest(`Search parameter '${c.code}' is not supported`);
-  const head = `SELECT x.rid FROM ${indexRows(table, 'x', ctx, type, c.code)}`;
+  const head = `SELECT x.rid FROM ${indexRows(table, 'x', ctx, type, storedCodes(def))}`;
   if (first?.kind === 'missing') return first.missing ? `${a}.rid NOT IN (${head})` : `${a}.rid IN (${head})`;
   const col = (name: string): string => `x.${name}`;
   const ors = c.values.map((v) => valuePredicate(c.modifier, v, col, ctx));

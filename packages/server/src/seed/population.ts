@@ -6,4 +6,10 @@
 import { demoStaff, directoryBundle, patientBundles } from '@continuum/synth';
 import type { DemoSource } from './demo.ts';
 
-export const syntheticPopulation: DemoSource = { directoryBundle, patientBundles, demoStaff };
+export const syntheticPopulation: DemoSource = {
+  directoryBundle,
+  patientBundles,
+  demoStaff,
+  // The seeder's worker imports this module and prepares patients from this same object.
+  offThread: { module: import.meta.url, exportName: 'syntheticPopulation' },
+};

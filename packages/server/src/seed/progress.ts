@@ -13,6 +13,8 @@ export interface SeedSummary {
   nextIndex: number;
   total: number;
   complete: boolean;
+  /** Of `patients`, how many the worker thread prepared and the fast write stored (see seeder.ts). */
+  preparedOffThread?: number;
 }
 
 export interface SeedProgress {

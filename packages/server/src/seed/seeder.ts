@@ -10,19 +10,26 @@
  * population is passed in.
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
-import { isOutcomeError } from '@continuum/fhir';
+import { isOutcomeError, SearchParamRegistry } from '@continuum/fhir';
 import type { PatientBundles, DirectoryBundle, PopulationOptions } from '@continuum/synth';
 import { route } from '../api/router.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
 import type { Indexer } from '../store/indexer.ts';
 import { Repository } from '../store/repository.ts';
+import { writeInsertParams } from '../store/writer.ts';
+import { PreparedBatches, stampBatch, type OffThreadSource, type PreparedBatch } from './prepared-batches.ts';
 import { advanceSeedRun, claimSeedRun, releaseSeedRun, type SeedRun } from './seed-runs.ts';
 import type { SeedProgress, SeedSummary } from './progress.ts';
 
 export interface PopulationSource {
   directoryBundle: DirectoryBundle;
   patientBundles: PatientBundles;
+  /**
+   * Where a worker thread can load this same population, to prepare patients beside the
+   * database work (see prepare-worker.ts). Without it, everything runs on the calling thread.
+   */
+  offThread?: OffThreadSource;
 }
 
 export interface SeedDeps {
@@ -59,6 +66,7 @@ export async function seedPopulation(deps: SeedDeps, opts: SeedOptions): Promise
   const from = run.nextIndex;
   let resources = 0;
   let next = from;
+  let preparedOffThread = 0;
   opts.progress?.begin({ total: opts.patients, from: Math.min(from, stop), to: stop });
   try {
     if (run.directoryPatients !== opts.patients) {
@@ -66,30 +74,42 @@ export async function seedPopulation(deps: SeedDeps, opts: SeedOptions): Promise
       await commitBatch(deps, run, entries, { resources: entries.length, directoryPatients: opts.patients }, 'the directory');
       resources += entries.length;
     }
-    let batch: BundleEntry[] = [];
-    let batchStart = next;
     const limit = opts.batchResources ?? DEFAULT_BATCH;
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0 && next === batchStart) return;
-      await commitBatch(deps, run, batch, { nextIndex: next, resources: batch.length }, `patients ${batchStart}..${next - 1}`);
-      resources += batch.length;
+    const step = (patients: number, written: number): Promise<void> => {
+      next = patients;
+      resources += written;
       opts.progress?.advance({ patients: next - from, resources });
-      batch = [];
-      batchStart = next;
       // PGlite answers without real I/O, so without this the event loop would never turn: no
       // HTTP request would be served, and no signal handled, until the whole run was done.
-      await new Promise((resolve) => setImmediate(resolve));
+      return new Promise((resolve) => setImmediate(resolve));
     };
-    if (from < stop) {
-      for (const bundle of deps.population.patientBundles(population, from, stop)) {
+    let inProcessFrom = from;
+    if (from < stop && offThread(deps)) {
+      inProcessFrom = await seedOffThread(deps, run, { population, from, stop, limit, ...(opts.signal ? { signal: opts.signal } : {}) }, (n, written, fast) => {
+        if (fast) preparedOffThread += n - next;
+        return step(n, written);
+      });
+    }
+    if (inProcessFrom < stop && !opts.signal?.aborted) {
+      let batch: BundleEntry[] = [];
+      let batchStart = inProcessFrom;
+      let at = inProcessFrom;
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0 && at === batchStart) return;
+        await commitBatch(deps, run, batch, { nextIndex: at, resources: batch.length }, `patients ${batchStart}..${at - 1}`);
+        await step(at, batch.length);
+        batch = [];
+        batchStart = at;
+      };
+      for (const bundle of deps.population.patientBundles(population, inProcessFrom, stop)) {
         batch.push(...entriesOf(bundle));
-        next++;
+        at++;
         if (batch.length >= limit) {
           await flush();
           if (opts.signal?.aborted) break;
         }
       }
-      await flush();
+      if (!opts.signal?.aborted) await flush();
     }
   } finally {
     await releaseSeedRun(deps.db, run);
@@ -101,9 +121,77 @@ export async function seedPopulation(deps: SeedDeps, opts: SeedOptions): Promise
     nextIndex: Math.max(next, from),
     total: opts.patients,
     complete: Math.max(next, from) >= opts.patients,
+    preparedOffThread,
   };
   opts.progress?.end(summary);
   return summary;
+}
+
+/**
+ * Whether patients can be prepared off this thread: the population says where the worker finds
+ * it, and the tenant indexes with the standard parameters only (the worker knows no others).
+ */
+function offThread(deps: SeedDeps): boolean {
+  return deps.population.offThread !== undefined && (deps.indexer.indexing ?? deps.indexer.registry) === SearchParamRegistry.r4();
+}
+
+/**
+ * Seeds patients from..stop-1 with a worker preparing the batches; returns where the calling
+ * thread must take over (stop when the worker did them all). A batch the fast write cannot take
+ * as it is (an id that already exists, search parameters changed meanwhile) is regenerated here
+ * and goes through the transaction-bundle code instead.
+ */
+async function seedOffThread(
+  deps: SeedDeps,
+  run: SeedRun,
+  opts: { population: PopulationOptions; from: number; stop: number; limit: number; signal?: AbortSignal },
+  step: (next: number, resources: number, fast: boolean) => Promise<void>,
+): Promise<number> {
+  const batches = new PreparedBatches({
+    ...deps.population.offThread!,
+    tenant: run.tenantId,
+    population: opts.population,
+    from: opts.from,
+    stop: opts.stop,
+    batchResources: opts.limit,
+  });
+  try {
+    for (;;) {
+      const m = await batches.next();
+      if (m.type === 'done') return opts.stop;
+      if (m.type === 'unsupported') return m.from;
+      if (m.type === 'error') throw new Error(`seeding worker: ${m.message}`);
+      const fast = await commitPrepared(deps, run, m);
+      if (!fast) {
+        const entries = [...deps.population.patientBundles(opts.population, m.from, m.next)].flatMap(entriesOf);
+        await commitBatch(deps, run, entries, { nextIndex: m.next, resources: entries.length }, `patients ${m.from}..${m.next - 1}`);
+      }
+      await step(m.next, m.resources, fast);
+      if (opts.signal?.aborted) return m.next;
+    }
+  } finally {
+    await batches.close();
+  }
+}
+
+class NotAsPrepared extends Error {}
+
+/** Writes a prepared batch and the run's progress atomically; false (nothing written) when it cannot. */
+async function commitPrepared(deps: SeedDeps, run: SeedRun, batch: PreparedBatch): Promise<boolean> {
+  try {
+    await deps.db.transaction(async (tx: Queryable) => {
+      // The same fence every write passes: parameters changed since the worker started mean re-indexing.
+      if (deps.indexer.params && (await deps.indexer.params.fence(tx, false)) !== deps.indexer) throw new NotAsPrepared();
+      const written = await writeInsertParams(tx, stampBatch(batch, new Date().toISOString()));
+      if (written !== batch.resources) throw new NotAsPrepared();
+      await advanceSeedRun(tx, run, { nextIndex: batch.next, resources: batch.resources });
+    });
+  } catch (err) {
+    if (err instanceof NotAsPrepared) return false;
+    throw err;
+  }
+  deps.writes?.noteWrites(batch.resources);
+  return true;
 }
 
 function entriesOf(bundle: Bundle): BundleEntry[] {

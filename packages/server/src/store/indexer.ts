@@ -15,6 +15,8 @@ export interface Indexed {
 export interface Indexer {
   /** The parameters searches may use (for a tenant with custom parameters: the reindexed ones). */
   readonly registry: SearchParamRegistry;
+  /** The parameters writes are indexed with (custom ones included as soon as they are written). */
+  readonly indexing?: SearchParamRegistry;
   index(resource: Resource): Indexed;
   /** Set when the parameters can change while the process runs (custom SearchParameters). */
   readonly params?: ParamsVersion;
@@ -41,6 +43,7 @@ export interface ParamsVersion {
 export function createIndexer(registry: SearchParamRegistry = SearchParamRegistry.r4(), searchable: SearchParamRegistry = registry): Indexer {
   return {
     registry: searchable,
+    indexing: registry,
     index(resource) {
       const rows = extractIndexRows(resource, registry);
       return { rows, compartments: patientCompartment(resource, rows) };

@@ -175,6 +175,33 @@ function indexArrays(t: IndexTable, items: readonly (IndexRows | null)[]): unkno
   return [ks, paramNames, ...cols];
 }
 
+/**
+ * New resources' writes as the insert statement's parameters, every array already in PostgreSQL's
+ * array-literal text form. Building them is pure CPU, so it can run off the database's thread
+ * (the seeder's worker does); `writeInsertParams` then sends them as they are.
+ */
+export function insertParamLiterals(tenantId: string, writes: readonly PreparedWrite[]): string[] {
+  if (writes.some((w) => w.previousVersion !== 0)) throw new Error('insertParamLiterals takes new resources only');
+  return params(tenantId, writes).map((p, i) => (i === 0 ? String(p) : arrayLiteral(p as unknown[])));
+}
+
+/** A text-format array literal: every element quoted (or NULL), `\\` and `"` escaped. */
+export function arrayLiteral(values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    out += v === null || v === undefined ? 'NULL' : `"${String(v as string | number).replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return out + '}';
+}
+
+/** Inserts new resources from `insertParamLiterals`; returns how many took effect (fewer: an id existed). */
+export async function writeInsertParams(q: Queryable, literals: readonly string[]): Promise<number> {
+  const res = await q.query<{ n: number }>(SQL.insert.sql, literals);
+  return Number(res.rows[0]?.n ?? 0);
+}
+
 /** Returns how many of the writes took effect (the rest hit an existing id or a newer version). */
 export async function writeVersions(
   q: Queryable,

@@ -41,7 +41,8 @@ export async function danglingReferences(q: Queryable, tenant: string): Promise<
 export async function testPopulation(): Promise<DemoSource> {
   const synth = (await import('@continuum/synth')) as Partial<DemoSource>;
   if (typeof synth.directoryBundle === 'function' && typeof synth.patientBundles === 'function' && typeof synth.demoStaff === 'function') {
-    return { directoryBundle: synth.directoryBundle, patientBundles: synth.patientBundles, demoStaff: synth.demoStaff };
+    // The real population, as seeding and the demo use it: prepared by the seeder's worker thread.
+    return (await import('../../src/seed/population.ts')).syntheticPopulation;
   }
   return fakePopulation;
 }

@@ -52,3 +52,28 @@ export const fakePopulation: DemoSource = {
   },
   demoStaff: (o) => [{ role: 'physician', practitionerId: `pr-${key(o.seed)}-1`, name: 'Dr. Pat Example' }],
 };
+
+/** Where the seeder's worker finds these populations (see PopulationSource.offThread). */
+const here = import.meta.url;
+
+/** The fake population, prepared off-thread like the real one. */
+export const fakeOffThread: DemoSource = { ...fakePopulation, offThread: { module: here, exportName: 'fakeOffThread' } };
+
+/**
+ * From patient 2 on, each Encounter names its Patient by the entry's `urn:uuid:` fullUrl, which
+ * only the transaction code rewrites: the worker must hand those patients back to it.
+ */
+export const fakeWithUrnReferences: DemoSource = {
+  ...fakePopulation,
+  *patientBundles(o, from = 0, to = o.patients) {
+    for (let i = from; i < to; i++) {
+      const bundle = fakePatient(o, i);
+      if (i >= 2) {
+        const [patient, encounter] = bundle.entry!;
+        (encounter!.resource as { subject: { reference: string } }).subject = { reference: patient!.fullUrl! };
+      }
+      yield bundle;
+    }
+  },
+  offThread: { module: here, exportName: 'fakeWithUrnReferences' },
+};
