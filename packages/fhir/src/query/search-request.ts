@@ -97,15 +97,19 @@ const RESULT_PARAMS = new Set(['_summary', '_elements', '_format', '_pretty', '_
 /** Longest chain or `_has` nesting followed; deeper ones are refused rather than planned. */
 const MAX_CHAIN_DEPTH = 4;
 
-export function splitOr(raw: string): string[] {
-  // Commas separate OR values; `\,` is a literal comma.
+/**
+ * Splits a search value on `sep` where it is not escaped, keeping every escape in the parts, so
+ * that the next split (OR on `,`, then composite on `$`, then token or quantity on `|`) still
+ * sees which separators were literal. `unescape` turns a part into its text at the end.
+ */
+function splitEscaped(raw: string, sep: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
     if (c === '\\' && i + 1 < raw.length) {
-      cur += raw[++i];
-    } else if (c === ',') {
+      cur += c + raw[++i]!;
+    } else if (c === sep) {
       out.push(cur);
       cur = '';
     } else cur += c;
@@ -114,22 +118,22 @@ export function splitOr(raw: string): string[] {
   return out;
 }
 
-/** Splits a composite value on unescaped `$` (`\$` is a literal dollar). */
-function splitComposite(raw: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === '\\' && raw[i + 1] === '$') {
-      cur += '$';
-      i++;
-    } else if (c === '$') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
+/** A value's text: `\\,`, `\\$`, `\\|` and `\\\\` stand for the character itself. */
+function unescape(raw: string): string {
+  return raw.replace(/\\(.)/g, '$1');
+}
+
+/** Commas separate OR values (`\\,` is a literal comma); each value unescaped. */
+export function splitOr(raw: string): string[] {
+  return splitEscaped(raw, ',').map(unescape);
+}
+
+/** `system|code` (either side may be empty) with escapes honoured; no unescaped bar: a code alone. */
+function tokenParts(raw: string): { system?: string | null; code?: string } {
+  const [first = '', ...rest] = splitEscaped(raw, '|');
+  if (rest.length === 0) return { code: unescape(first) };
+  const code = unescape(rest.join('|'));
+  return { system: first === '' ? null : unescape(first), ...(code !== '' ? { code } : {}) };
 }
 
 function prefixed(raw: string): [Prefix, string] {
@@ -161,37 +165,38 @@ function parseValue(type: SearchParamType, raw: string, code: string, modifier: 
     case 'token': {
       if (modifier === 'in' || modifier === 'not-in') {
         if (raw === '') throw bad(`:${modifier} takes a ValueSet url`);
-        return { kind: 'valueset', url: raw };
+        return { kind: 'valueset', url: unescape(raw) };
       }
-      const bar = raw.indexOf('|');
-      if (bar < 0) return { kind: 'token', code: raw };
-      const system = raw.slice(0, bar);
-      const value = raw.slice(bar + 1);
-      return { kind: 'token', system: system === '' ? null : system, ...(value !== '' ? { code: value } : {}) };
+      return { kind: 'token', ...tokenParts(raw) };
     }
     case 'string':
-      return { kind: 'string', value: raw };
+      return { kind: 'string', value: unescape(raw) };
     case 'date': {
-      const [prefix, text] = prefixed(raw);
+      const [prefix, text] = prefixed(unescape(raw));
       const range = searchDate(text);
       if (!range) throw bad(`'${raw}' is not a FHIR date`);
       return { kind: 'date', prefix, range };
     }
     case 'number': {
-      const [prefix, text] = prefixed(raw);
+      const [prefix, text] = prefixed(unescape(raw));
       const n = numberRangeFromText(text);
       if (!n) throw bad(`'${raw}' is not a number`);
       return { kind: 'number', prefix, ...n };
     }
     case 'quantity': {
       const [prefix, text] = prefixed(raw);
-      const [num = '', system, unit, ...rest] = text.split('|');
+      const [num = '', system, unit, ...rest] = splitEscaped(text, '|').map(unescape);
       const n = numberRangeFromText(num);
       if (!n || rest.length > 0) throw bad(`'${raw}' is not a quantity (number|system|code)`);
       return { kind: 'quantity', prefix, ...n, ...(system ? { system } : {}), ...(unit ? { code: unit } : {}) };
     }
     case 'reference': {
-      if (modifier === 'identifier') return { kind: 'reference', id: raw };
+      if (modifier === 'identifier') {
+        // `system|value`, kept as one string for the compiler, with the bar that separates them.
+        const { system, code } = tokenParts(raw);
+        return { kind: 'reference', id: system === undefined ? (code ?? '') : `${system ?? ''}|${code ?? ''}` };
+      }
+      raw = unescape(raw);
       if (raw === '') throw bad('an empty reference');
       if (/^https?:\/\//.test(raw) || raw.startsWith('urn:')) {
         const m = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/.exec(raw);
@@ -205,7 +210,7 @@ function parseValue(type: SearchParamType, raw: string, code: string, modifier: 
       return { kind: 'reference', id: raw };
     }
     case 'uri':
-      return { kind: 'uri', value: raw };
+      return { kind: 'uri', value: unescape(raw) };
     case 'composite':
     case 'special':
       throw bad(`type ${type} takes no plain value`);
@@ -214,7 +219,7 @@ function parseValue(type: SearchParamType, raw: string, code: string, modifier: 
 
 function parseComposite(def: SearchParamDef, raw: string, code: string): SearchValue {
   const components = def.componentDefs ?? [];
-  const parts = splitComposite(raw);
+  const parts = splitEscaped(raw, '$');
   if (parts.length !== components.length) {
     throw badRequest(`Invalid value for search parameter '${code}': expected ${components.length} components separated by '$'`);
   }
@@ -243,7 +248,8 @@ function parseKey(type: string, key: string, raw: string, ctx: ParseContext): Cr
   if (dot >= 0) return parseChain(type, key, dot, raw, ctx);
 
   const [code, modifier] = splitModifier(key);
-  const values = splitOr(raw);
+  // Escapes stay in until each value's own parser has split it further (see splitEscaped).
+  const values = splitEscaped(raw, ',');
   const missing = (): SearchValue[] => {
     if (raw !== 'true' && raw !== 'false') throw badRequest(`:missing takes true or false`);
     return [{ kind: 'missing', missing: raw === 'true' }];
@@ -260,10 +266,10 @@ function parseKey(type: string, key: string, raw: string, ctx: ParseContext): Cr
       values: values.map((v) => {
         // `_id` is a token without a system: `|id` is the same id, and `system|id` matches nothing.
         if (def === 'id') {
-          const bar = v.indexOf('|');
-          return bar < 0 ? { kind: 'token', code: v } : { kind: 'token', system: bar === 0 ? null : v.slice(0, bar), code: v.slice(bar + 1) };
+          const { system, code: id } = tokenParts(v);
+          return { kind: 'token', ...(system !== undefined ? { system } : {}), code: id ?? '' };
         }
-        const [prefix, text] = prefixed(v);
+        const [prefix, text] = prefixed(unescape(v));
         const range = searchDate(text);
         if (!range) throw badRequest(`Invalid value for search parameter '_lastUpdated': '${v}'`);
         return { kind: 'date', prefix, range };
@@ -273,7 +279,7 @@ function parseKey(type: string, key: string, raw: string, ctx: ParseContext): Cr
   if (code === '_text' || code === '_content') {
     if (modifier !== undefined) throw badRequest(`Modifier ':${modifier}' is not supported on ${code}`);
     if (raw.trim() === '') throw badRequest(`${code} needs search text`);
-    return { kind: 'value', code, def: code === '_text' ? 'text' : 'content', values: values.map((v) => ({ kind: 'text', query: v })) };
+    return { kind: 'value', code, def: code === '_text' ? 'text' : 'content', values: values.map((v) => ({ kind: 'text', query: unescape(v) })) };
   }
   const def = ctx.registry.get(type, code);
   if (!def || def.type === 'special') return undefined;

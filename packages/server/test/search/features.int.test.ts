@@ -148,6 +148,23 @@ describe('composite parameters', () => {
     assert.deepEqual(await ids('/Observation?combo-code-value-quantity=8480-6$lt119'), ['fx-bp3']);
   });
 
+  it('takes escaped separators literally: \\$ in a component, \\, in a value, \\| in a code', async () => {
+    await put({
+      resourceType: 'Observation', id: 'fx-esc', status: 'final', subject: { reference: 'Patient/fx-cy' },
+      code: { coding: [{ system: 'urn:test:codes', code: 'a|b' }] }, valueString: 'cost $5, or $6',
+    });
+    try {
+      const q = (param: string, value: string) => ids(`/Observation?${param}=${encodeURIComponent(value)}`);
+      assert.deepEqual(await q('code-value-string', 'urn:test:codes|a\\|b$cost \\$5\\, or'), ['fx-esc']);
+      assert.deepEqual(await q('code-value-string', 'a\\|b$cost \\$6'), []);
+      assert.deepEqual(await q('code', 'urn:test:codes|a\\|b,nosuch'), ['fx-esc']);
+      assert.deepEqual(await q('code', 'urn:test:codes|a'), []);
+      assert.deepEqual(await q('value-string', 'cost $5\\, or $6'), ['fx-esc']);
+    } finally {
+      assert.equal((await s.request('DELETE', '/Observation/fx-esc')).status, 204);
+    }
+  });
+
   it('rejects a composite value with the wrong number of parts', async () => {
     const res = await s.request('GET', '/Observation?code-value-quantity=4548-4');
     assert.equal(res.status, 400);
