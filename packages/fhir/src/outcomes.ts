@@ -58,6 +58,8 @@ export const tooLarge = (text: string): OutcomeError => fail(413, 'too-costly', 
 export const unsupportedMediaType = (text: string): OutcomeError => fail(415, 'not-supported', text);
 export const notAcceptable = (text: string): OutcomeError => fail(406, 'not-supported', text);
 export const serverError = (): OutcomeError => fail(500, 'exception', 'Internal server error');
+/** A failure that says nothing about the request: the same request, sent again, can succeed. */
+export const transient = (text: string): OutcomeError => fail(503, 'transient', text);
 
 /** An OperationOutcome made of validation issues becomes a 400 (structure) or 422 (business rule). */
 export function invalidResource(issues: OperationOutcomeIssue[], status = 400): OutcomeError {

@@ -5,7 +5,7 @@
  * not OutcomeErrors become a bare 500 with no detail, and are logged without PHI.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, unsupportedMediaType } from '@continuum/fhir';
+import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, transient, unsupportedMediaType } from '@continuum/fhir';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
@@ -35,9 +35,20 @@ class FormBody {
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json'];
 
-function toOutcomeError(err: unknown): OutcomeError {
+/**
+ * PostgreSQL's transient failures: a deadlock (40P01) or a serialization failure (40001), where
+ * PostgreSQL rolled the transaction back because of what ran beside it, not because of what it
+ * did. Nothing was written, and the same request can simply be sent again.
+ */
+const TRANSIENT_SQLSTATES = new Set(['40P01', '40001']);
+
+/** What an error thrown while handling a request is answered with. */
+export function toOutcomeError(err: unknown): OutcomeError {
   if (isOutcomeError(err)) return err;
   const e = err as { statusCode?: number; code?: string; message?: string };
+  if (typeof e.code === 'string' && TRANSIENT_SQLSTATES.has(e.code)) {
+    return transient('The request collided with concurrent writes and was rolled back; nothing was changed. Send it again.');
+  }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge('The request body is larger than the server accepts');
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType('Unsupported Content-Type: send application/fhir+json');
   if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return badRequest('The request body is empty');
@@ -89,7 +100,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const frames = (e.stack ?? '').split('\n').slice(1, 6).join(' | ');
       log(`error ${req.method} ${req.routeOptions.url ?? ''} -> 500 ${e.name ?? 'Error'} ${e.code ?? ''} ${frames}`);
     }
-    void send(reply, { status: oe.status, headers: {}, body: oe.outcome }, false);
+    void send(reply, { status: oe.status, headers: oe.status === 503 ? { 'retry-after': '1' } : {}, body: oe.outcome }, false);
   });
 
   app.setNotFoundHandler((req, reply) => {
