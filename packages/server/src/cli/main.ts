@@ -6,6 +6,8 @@ import cluster from 'node:cluster';
 import { runCluster } from '../cluster/primary.ts';
 import { workerCount } from '../cluster/workers.ts';
 import { configFromEnv } from '../config.ts';
+import { USERS_USAGE_LINES } from '../identity/users-args.ts';
+import { runUsersCommand } from '../identity/users-command.ts';
 import { startServer } from '../server.ts';
 import { REINDEX_USAGE, runReindexCommand } from '../search-params/reindex-command.ts';
 import { runSeedCommand, SEED_USAGE } from '../seed/command.ts';
@@ -44,11 +46,15 @@ const reindex: Command = async (args) => {
   process.exitCode = await runReindexCommand(args, configFromEnv(process.env));
 };
 
-const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  help               show this text\n`);
+const users: Command = async (args) => {
+  process.exitCode = await runUsersCommand(args, configFromEnv(process.env), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 };
 
-const COMMANDS: Record<string, Command> = { start, seed, reindex, help, '--help': help };
+const help: Command = async () => {
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  help               show this text\n`);
+};
+
+const COMMANDS: Record<string, Command> = { start, seed, reindex, users, help, '--help': help };
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;

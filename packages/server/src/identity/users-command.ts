@@ -1,0 +1,155 @@
+/**
+ * `continuum users add|list|disable|enable|reset-password|role|mfa`: account administration
+ * from the command line, on the configured database (the same CONTINUUM_DATA_DIR / DATABASE_URL
+ * as `start`; with PGlite, stop the server first). Exit codes: 0 done, 2 usage error, 1 refused
+ * or failed. Output never contains a password, hash or TOTP secret; `reset-password --link`
+ * prints the one-time token, because handing it over is the point.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { openStoreDatabase } from '../store/open-store.ts';
+import { AccountService } from './accounts.ts';
+import { missingLinks } from './links.ts';
+import { MfaService } from './mfa.ts';
+import { isTerminal, promptNewPassword, readAllStdin } from './password-input.ts';
+import { PasswordResetService } from './password-reset.ts';
+import { AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
+import { parseUsersArgs, UsageError, USERS_USAGE, type UsersArgs } from './users-args.ts';
+import { formatAccounts, describe } from './users-output.ts';
+
+export interface UsersIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export interface UsersDeps {
+  db: Database;
+  tenant: string;
+  io: UsersIo;
+  clock?: Clock;
+}
+
+async function obtainPassword(args: UsersArgs, io: UsersIo): Promise<string> {
+  if (args.passwordStdin) {
+    const password = await readAllStdin(io.stdin);
+    if (password === '') throw new UsageError('--password-stdin: nothing was given on standard input');
+    return password;
+  }
+  if (args.password !== undefined) {
+    io.stderr.write('warning: --password leaves the password in the shell history and the process list; prefer --password-stdin\n');
+    return args.password;
+  }
+  if (isTerminal(io.stdin)) return promptNewPassword(io.stdin, io.stderr);
+  throw new UsageError('no password: pipe it in with --password-stdin, or run on a terminal to be asked for it');
+}
+
+/** Runs one parsed action against an open database; resolves with the exit code. */
+export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<number> {
+  const { db, io } = deps;
+  const tenant = args.tenant ?? deps.tenant;
+  const clock = deps.clock ?? systemClock;
+  const accounts = new AccountService(db, clock);
+  const say = (s: string): void => void io.stdout.write(`${s}\n`);
+  const username = args.username ?? '';
+  const done = (a: UserAccount, what: string): number => {
+    say(`${a.username}: ${what}`);
+    return 0;
+  };
+  switch (args.action) {
+    case 'add': {
+      const password = await obtainPassword(args, io);
+      const a = await accounts.create({
+        tenantId: tenant, username, kind: args.kind!, roles: args.roles, fhirUser: args.fhirUser!,
+        organization: args.organization ?? null, password, mfaRequired: args.mfaRequired,
+      });
+      say(`created ${describe(a)} in tenant '${tenant}'`);
+      if (a.mfaRequired) say(`MFA is required: ${a.username} enrols an authenticator app at first login`);
+      const missing = await missingLinks(db, tenant, [a.fhirUser, ...(a.organization ? [a.organization] : [])]);
+      for (const ref of missing) io.stderr.write(`note: ${ref} does not exist in tenant '${tenant}' yet; create it before ${a.username} logs in\n`);
+      return 0;
+    }
+    case 'list': {
+      const all = await accounts.list(tenant, args.kind);
+      io.stdout.write(formatAccounts(all, clock()));
+      return 0;
+    }
+    case 'disable':
+      return done(await accounts.disable(tenant, username), 'disabled (cannot log in until enabled)');
+    case 'enable':
+      return done(await accounts.enable(tenant, username), 'enabled (any lockout cleared)');
+    case 'reset-password': {
+      if (args.link) {
+        const { token, expiresAt } = await new PasswordResetService(db, clock).issue(tenant, username);
+        say(`one-time password reset token for ${username} (tenant '${tenant}'), valid until ${expiresAt.toISOString()}:`);
+        say(`  ${token}`);
+        say('It works once; issuing another retires it. The page that accepts it comes with login (OpenID Connect), which is not built yet.');
+        return 0;
+      }
+      await accounts.get(tenant, username); // an unknown user fails before the password is asked for
+      const a = await accounts.setPassword(tenant, username, await obtainPassword(args, io));
+      return done(a, 'password set (lockout cleared, outstanding reset links retired)');
+    }
+    case 'role': {
+      const current = await accounts.get(tenant, username);
+      const next = args.set ?? [...current.roles.filter((r) => !(args.remove ?? []).includes(r)), ...(args.add ?? [])];
+      const a = await accounts.setRoles(tenant, username, next);
+      say(`${a.username}: roles ${a.roles.length > 0 ? a.roles.join(', ') : '(none)'}`);
+      if (a.mfaRequired && !a.mfaEnabled) say(`${a.username} has no MFA yet: it is required (admin) and is enrolled at the next login`);
+      return 0;
+    }
+    case 'mfa': {
+      if (args.mfa === 'reset') return done(await new MfaService(db, clock).reset(tenant, username), 'MFA reset (device and recovery codes forgotten); enrol again at the next login');
+      const a = await accounts.setMfaRequired(tenant, username, args.mfa === 'require');
+      return done(a, a.mfaRequired ? 'MFA required' : 'MFA optional');
+    }
+    default: {
+      const never: never = args.action;
+      throw new Error(`unhandled action ${String(never)}`);
+    }
+  }
+}
+
+function usage(io: UsersIo, message: string): number {
+  io.stderr.write(`continuum users: ${message}\nUsage: continuum ${USERS_USAGE}\n`);
+  return 2;
+}
+
+function parse(argv: readonly string[], io: UsersIo): UsersArgs | number {
+  try {
+    return parseUsersArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usage(io, err.message);
+    throw err;
+  }
+}
+
+async function runParsed(args: UsersArgs, deps: UsersDeps): Promise<number> {
+  try {
+    return await usersCommand(args, deps);
+  } catch (err) {
+    if (err instanceof UsageError) return usage(deps.io, err.message);
+    if (!(err instanceof AccountError)) throw err;
+    deps.io.stderr.write(`continuum users ${args.action}: ${err.message}\n`);
+    return 1;
+  }
+}
+
+/** The command on an open database (tests, and callers that hold one); resolves with the exit code. */
+export async function runUsers(argv: readonly string[], deps: UsersDeps): Promise<number> {
+  const args = parse(argv, deps.io);
+  return typeof args === 'number' ? args : runParsed(args, deps);
+}
+
+/** `continuum users ...`: parses, opens the configured database, runs; resolves with the exit code. */
+export async function runUsersCommand(argv: readonly string[], config: Config, io: UsersIo): Promise<number> {
+  const args = parse(argv, io);
+  if (typeof args === 'number') return args;
+  const db = await openStoreDatabase({ dataDir: config.dataDir, poolSize: 2, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    return await runParsed(args, { db, tenant: config.defaultTenant, io });
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Identity suite, `continuum users`: in-process on the backend under test, an add / list / role /
+ * disable / enable / reset-password / mfa round trip with the exit codes and messages an
+ * administrator sees, and no hash or password in any output; then as a real child process over
+ * a fresh data folder (or PostgreSQL database), through the CLI's command table.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadDefinitions } from '@continuum/fhir';
+import { LoginService } from '../../src/identity/login.ts';
+import { PasswordResetService } from '../../src/identity/password-reset.ts';
+import { runUsers } from '../../src/identity/users-command.ts';
+import { SearchParamProvider } from '../../src/search-params/provider.ts';
+import { Repository } from '../../src/store/repository.ts';
+import { backend, createPgDatabase, createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
+import { GOOD_PASSWORD, newTenant } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+let t: TestDatabase;
+before(async () => {
+  t = await createTestDatabase();
+});
+after(() => t.drop());
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function users(tenant: string, args: string[], stdin = ''): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => void (out += c.toString()));
+  stderr.on('data', (c: Buffer) => void (err += c.toString()));
+  const code = await runUsers(args, { db: t.db, tenant, io: { stdin: Readable.from([stdin]), stdout, stderr } });
+  return { code, out, err };
+}
+
+const ADD = ['add', '--username', 'Ada.Admin', '--kind', 'staff', '--role', 'physician', '--fhir-user', 'Practitioner/prac-1', '--organization', 'Organization/org-1', '--password-stdin'];
+
+describe('continuum users, in-process', () => {
+  it('adds, lists, changes roles, disables and enables, never printing secrets', async () => {
+    const tenant = newTenant();
+    const added = await users(tenant, ADD, `${GOOD_PASSWORD}\n`);
+    assert.equal(added.code, 0, added.err);
+    assert.equal(added.out, `created staff user Ada.Admin with roles physician, linked to Practitioner/prac-1, Organization/org-1 in tenant '${tenant}'\n`);
+    assert.match(added.err, /note: Practitioner\/prac-1 does not exist in tenant 't-[0-9a-f]+' yet/);
+    assert.equal((await new LoginService(t.db).verify({ tenantId: tenant, username: 'ada.admin', password: GOOD_PASSWORD })).outcome, 'ok', 'the trailing newline is not part of the password');
+
+    const dup = await users(tenant, [...ADD.slice(0, 2), 'ADA.ADMIN', ...ADD.slice(3)], `${GOOD_PASSWORD}\n`);
+    assert.deepEqual([dup.code, dup.out], [1, '']);
+    assert.match(dup.err, /continuum users add: the username 'ADA.ADMIN' is taken in this tenant/);
+
+    const role = await users(tenant, ['role', '--username', 'ada.admin', '--add', 'admin,auditor']);
+    assert.equal(role.code, 0, role.err);
+    assert.equal(role.out, 'Ada.Admin: roles admin, auditor, physician\nAda.Admin has no MFA yet: it is required (admin) and is enrolled at the next login\n');
+    assert.equal((await users(tenant, ['role', '--username', 'ada.admin', '--remove', 'auditor'])).out, 'Ada.Admin: roles admin, physician\nAda.Admin has no MFA yet: it is required (admin) and is enrolled at the next login\n');
+    const badRole = await users(tenant, ['role', '--username', 'ada.admin', '--set', 'wizard']);
+    assert.equal(badRole.code, 1);
+    assert.match(badRole.err, /unknown role 'wizard'/);
+
+    assert.equal((await users(tenant, ['add', '--username', 'pat.okafor', '--kind', 'patient', '--fhir-user', 'Patient/pat-9', '--password-stdin'], GOOD_PASSWORD)).code, 0);
+    assert.equal((await users(tenant, ['disable', '--username', 'pat.okafor'])).out, 'pat.okafor: disabled (cannot log in until enabled)\n');
+    const list = await users(tenant, ['list']);
+    assert.equal(list.code, 0);
+    assert.deepEqual(list.out.trimEnd().split('\n').map((l) => l.split(/\s{2,}/)), [
+      ['USERNAME', 'KIND', 'ROLES', 'FHIR USER', 'ORGANIZATION', 'MFA', 'STATUS'],
+      ['Ada.Admin', 'staff', 'admin,physician', 'Practitioner/prac-1', 'Organization/org-1', 'required, not enrolled', 'active'],
+      ['pat.okafor', 'patient', '-', 'Patient/pat-9', '-', 'off', 'disabled'],
+    ]);
+    assert.equal((await users(tenant, ['list', '--kind', 'patient'])).out.trimEnd().split('\n').length, 2);
+    assert.equal((await users(tenant, ['enable', '--username', 'pat.okafor'])).code, 0);
+    assert.match((await users(tenant, ['list', '--kind', 'patient'])).out, /active\n$/);
+
+    const mfa = await users(tenant, ['mfa', '--username', 'ada.admin', '--optional']);
+    assert.equal(mfa.code, 1);
+    assert.match(mfa.err, /MFA is always required for admins/);
+    assert.equal((await users(tenant, ['mfa', '--username', 'pat.okafor', '--require'])).out, 'pat.okafor: MFA required\n');
+
+    const everything = [added, dup, role, list].map((r) => r.out + r.err).join('');
+    assert.ok(!everything.includes(GOOD_PASSWORD) && !everything.includes('$argon2'), 'no password or hash in any output');
+  });
+
+  it('resets a password from stdin (policy-checked) or prints a one-time link token', async () => {
+    const tenant = newTenant();
+    assert.equal((await users(tenant, ADD, GOOD_PASSWORD)).code, 0);
+    const weak = await users(tenant, ['reset-password', '--username', 'ada.admin', '--password-stdin'], 'password1234\n');
+    assert.equal(weak.code, 1);
+    assert.match(weak.err, /the password is refused: it is one of the most common passwords/);
+    const set = await users(tenant, ['reset-password', '--username', 'ada.admin', '--password-stdin'], 'Quiet-meadow-lantern-88\n');
+    assert.equal(set.out, 'Ada.Admin: password set (lockout cleared, outstanding reset links retired)\n');
+    const link = await users(tenant, ['reset-password', '--username', 'ada.admin', '--link']);
+    assert.equal(link.code, 0, link.err);
+    const token = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(link.out)?.[1];
+    assert.ok(token, link.out);
+    assert.match(link.out, /valid until \d{4}-\d\d-\d\dT/);
+    assert.match(link.out, /comes with login \(OpenID Connect\), which is not built yet/);
+    await new PasswordResetService(t.db).complete(tenant, token, 'Silver-compass-dune-63');
+    assert.equal((await new LoginService(t.db).verify({ tenantId: tenant, username: 'ada.admin', password: 'Silver-compass-dune-63' })).outcome, 'ok');
+    const ghost = await users(tenant, ['reset-password', '--username', 'ghost', '--link']);
+    assert.equal(ghost.code, 1);
+    assert.match(ghost.err, /no user 'ghost'/);
+  });
+
+  it('warns when the password is given on the command line, and needs one from somewhere', async () => {
+    const tenant = newTenant();
+    const argv = ADD.filter((a) => a !== '--password-stdin');
+    const missing = await users(tenant, argv);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no password: pipe it in with --password-stdin/);
+    const empty = await users(tenant, ADD, '');
+    assert.equal(empty.code, 2);
+    const warned = await users(tenant, [...argv, '--password', GOOD_PASSWORD]);
+    assert.equal(warned.code, 0);
+    assert.match(warned.err, /warning: --password leaves the password in the shell history/);
+  });
+
+  it('notes no missing link when the linked resources exist', async () => {
+    const tenant = newTenant();
+    loadDefinitions();
+    const repo = new Repository({ db: t.db, indexer: await new SearchParamProvider(t.db).indexerFor(tenant) }, tenant);
+    await repo.create({ resourceType: 'Practitioner', name: [{ family: 'Synthetic' }] }, { id: 'prac-1' });
+    await repo.create({ resourceType: 'Organization', name: 'Synthetic Clinic' }, { id: 'org-1' });
+    const added = await users(tenant, ADD, GOOD_PASSWORD);
+    assert.equal(added.code, 0);
+    assert.equal(added.err, '');
+  });
+
+  it('answers usage errors with exit code 2 and the usage', async () => {
+    const tenant = newTenant();
+    for (const args of [[], ['frobnicate'], ['add', '--username', 'x'], ['add', ...ADD.slice(1), '--kind', 'staff'], ['list', '--username', 'x'], ['role', '--username', 'x'], ['role', '--username', 'x', '--set', 'a', '--add', 'b'], ['mfa', '--username', 'x'], ['reset-password', '--username', 'x', '--link', '--password-stdin'], ['add', ...ADD.slice(1, 4), '--kind', 'robot'], ['list', '--tenant', 'a b']]) {
+      const run = await users(tenant, args);
+      assert.equal(run.code, 2, JSON.stringify(args));
+      assert.match(run.err, /Usage: continuum users add/, JSON.stringify(args));
+    }
+  });
+});
+
+describe('continuum users, as a child process', () => {
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    if (backend === 'postgres') {
+      const pg = await createPgDatabase();
+      env = { DATABASE_URL: pg.url, CONTINUUM_TENANT: 'cli' };
+      cleanup = pg.drop;
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'continuum-users-'));
+      env = { CONTINUUM_DATA_DIR: dir, CONTINUUM_TENANT: 'cli' };
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  after(() => cleanup());
+
+  function cli(args: string[], stdin = ''): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+      if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'users', ...args], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => void (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code: code ?? -1, out, err }));
+      child.stdin.end(stdin);
+    });
+  }
+
+  it('adds a user from stdin and lists it, through the command table', async () => {
+    const added = await cli(ADD, `${GOOD_PASSWORD}\n`);
+    assert.equal(added.code, 0, added.err);
+    assert.match(added.out, /^created staff user Ada.Admin with roles physician, .* in tenant 'cli'\n$/);
+    const list = await cli(['list']);
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /^Ada\.Admin +staff +physician +Practitioner\/prac-1 +Organization\/org-1 +off +active$/m);
+  });
+
+  it('exits 2 on a usage error before opening any database', async () => {
+    const run = await cli(['add', '--kind', 'robot']);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /--kind must be staff, patient or proxy, got 'robot'/);
+  });
+});
