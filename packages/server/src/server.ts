@@ -51,7 +51,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const runner = config.jobs ? new ReindexRunner({ db, searchParams, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
   runner?.start();
   const statistics = new StatisticsKeeper(db, opts.log);
-  void statistics.analyze();
+  void statistics.analyze({ missingOnly: true });
   const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');

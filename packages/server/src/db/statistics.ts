@@ -3,9 +3,13 @@
  * near-empty tables after a bulk load and picks nested-loop plans that turn a 2 ms search into
  * hundreds of milliseconds; PGlite has no autovacuum at all, so it would never gather them.
  *
- * Each node counts the writes it commits and runs ANALYZE in the background when the count
- * doubles (at most every 50,000 writes), plus once at start-up. ANALYZE samples a fixed number
- * of rows, so its cost does not grow with the table.
+ * Each node counts the writes it commits and, in the background, analyzes when the count passes
+ * a threshold: 200 writes at first, then doubling, but never sooner than a tenth of the rows the
+ * store held at the last analysis (at most 50,000 writes apart), so a large store is not
+ * re-analyzed for a handful of writes. At start-up only tables that were never analyzed are.
+ * ANALYZE samples a fixed number of rows, so its cost does not grow with the table; it runs one
+ * table per statement, because PGlite has one connection and a whole-database ANALYZE would hold
+ * every request back for seconds.
  */
 import type { Database } from './database.ts';
 
@@ -28,10 +32,7 @@ export class StatisticsKeeper implements WriteObserver {
 
   noteWrites(count: number): void {
     this.written += count;
-    if (this.written >= this.nextAt && !this.running) {
-      this.nextAt = this.written + Math.min(this.written, MAX_STEP);
-      void this.analyze();
-    }
+    if (this.written >= this.nextAt && !this.running) void this.analyze();
   }
 
   /** Resolves when no ANALYZE is running. */
@@ -39,14 +40,29 @@ export class StatisticsKeeper implements WriteObserver {
     await this.running;
   }
 
-  /** Starts an ANALYZE unless one is running; resolves when the current one is done. */
-  analyze(): Promise<void> {
-    this.running ??= this.db
-      .exec('ANALYZE')
+  /**
+   * Starts an analysis unless one is running (of every table, or with `missingOnly` of those
+   * never analyzed); resolves when the current one is done.
+   */
+  analyze(opts: { missingOnly?: boolean } = {}): Promise<void> {
+    this.running ??= this.run(opts.missingOnly === true)
       .catch((err: unknown) => this.log(`statistics: ANALYZE failed (${(err as Error).name})`))
       .finally(() => {
         this.running = undefined;
       });
     return this.running;
+  }
+
+  private async run(missingOnly: boolean): Promise<void> {
+    const writtenAtStart = this.written;
+    const tables = await this.db.query<{ name: string }>(
+      `SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r' AND n.nspname = current_schema() ${missingOnly ? 'AND c.reltuples < 0' : ''}
+       ORDER BY c.relname`,
+    );
+    for (const t of tables.rows) await this.db.exec(`ANALYZE ${t.name}`);
+    const size = await this.db.query<{ n: number }>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'resource'::regclass`);
+    const rows = Number(size.rows[0]?.n ?? 0);
+    this.nextAt = writtenAtStart + Math.min(MAX_STEP, Math.max(FIRST_AT, writtenAtStart, Math.ceil(rows / 10)));
   }
 }

@@ -31,3 +31,35 @@ it('analyzes the tables after enough writes, without being asked', async () => {
   assert.ok((await reltuples('resource')) >= 200, 'resource statistics reflect the rows written');
   assert.ok((await reltuples('sp_token')) >= 200);
 });
+
+it('leaves a large store alone for a handful of writes, and at start-up analyzes only tables never analyzed', async () => {
+  const insertBasics = (from: number, to: number) =>
+    t.db.query(
+      `INSERT INTO resource (rid, tenant_id, resource_type, id, version_id, last_updated, content)
+       SELECT nextval('resource_rid_seq'), 'stats-big', 'Basic', 'b' || g, 1, now(), '{"resourceType":"Basic","code":{"text":"x"}}'
+       FROM generate_series($1::int, $2::int) g`,
+      [from, to],
+    );
+  await insertBasics(1, 5000);
+  await t.db.exec('ANALYZE');
+  const analyzed = await reltuples('resource');
+  assert.ok(analyzed >= 5000);
+  // Rows the statistics do not know of yet: a start-up pass leaves tables that have statistics alone.
+  await insertBasics(5001, 6000);
+  const keeper = new StatisticsKeeper(t.db);
+  await keeper.analyze({ missingOnly: true });
+  assert.equal(await reltuples('resource'), analyzed);
+
+  // The next analysis waits for a tenth of the store (about 525 writes here): 300 are not enough.
+  const repo = new Repository({ db: t.db, indexer: createIndexer(SearchParamRegistry.r4()), writes: keeper }, 'stats-big');
+  const create = (i: number) => repo.create({ resourceType: 'Patient', identifier: [{ system: 'urn:test', value: `big-${i}` }] });
+  for (let i = 0; i < 300; i++) await create(i);
+  await keeper.settled();
+  assert.equal(await reltuples('resource'), analyzed, 'no analysis after 300 writes');
+  for (let i = 300; i < 600; i++) await create(i);
+  await keeper.settled();
+  // It started at write ceil(analyzed / 10) and ran beside the writes that followed.
+  const after = await reltuples('resource');
+  const threshold = Math.ceil(analyzed / 10);
+  assert.ok(after >= analyzed + 1000 + threshold && after <= analyzed + 1000 + 600, `analyzed once the writes reached a tenth of the store (${after})`);
+});
