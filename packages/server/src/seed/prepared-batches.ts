@@ -5,7 +5,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PopulationOptions } from '@continuum/synth';
-import { parseDateRange } from '@continuum/fhir';
 
 /**
  * What the worker writes as meta.lastUpdated (and so as `_lastUpdated` and last_updated): an
@@ -83,24 +82,16 @@ export class PreparedBatches {
   }
 }
 
-/** The `[low, high)` index range of an instant: its high end is 1 ms on. */
-function instantHigh(instant: string): string {
-  const high = parseDateRange(instant)?.high;
-  if (!high) throw new Error(`not an instant: ${instant}`);
-  return high;
-}
-
-const SENTINEL_HIGH = instantHigh(STAMP_SENTINEL);
-
-/** The batch's parameters with the commit time in place of the sentinel (and its index range's end). */
+/**
+ * The batch's parameters with the commit time in place of the sentinel: in the content's
+ * meta.lastUpdated and the last_updated column (no index row holds it; `_lastUpdated` is answered
+ * from that column).
+ */
 export function stampBatch(batch: PreparedBatch, lastUpdated: string): string[] {
-  const high = instantHigh(lastUpdated);
-  return batch.literals.map((p) =>
-    p.includes(STAMP_SENTINEL) || p.includes(SENTINEL_HIGH) ? p.replaceAll(STAMP_SENTINEL, lastUpdated).replaceAll(SENTINEL_HIGH, high) : p,
-  );
+  return batch.literals.map((p) => (p.includes(STAMP_SENTINEL) ? p.replaceAll(STAMP_SENTINEL, lastUpdated) : p));
 }
 
-/** True when `text` holds the sentinel anywhere but at its one stamped place (the worker refuses those). */
+/** True when `content` holds the sentinel anywhere but its one stamped place (the worker refuses those). */
 export function holdsSentinel(content: string): boolean {
-  return content.split(STAMP_SENTINEL).length !== 2 || content.includes(SENTINEL_HIGH);
+  return content.split(STAMP_SENTINEL).length !== 2;
 }

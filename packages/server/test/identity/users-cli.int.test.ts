@@ -6,9 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +15,7 @@ import { PasswordResetService } from '../../src/identity/password-reset.ts';
 import { runUsers } from '../../src/identity/users-command.ts';
 import { SearchParamProvider } from '../../src/search-params/provider.ts';
 import { Repository } from '../../src/store/repository.ts';
-import { backend, createPgDatabase, createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
+import { createTestDatabase, freshStoreEnv, type TestDatabase } from '../fixtures/backend.ts';
 import { GOOD_PASSWORD, newTenant } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -150,15 +147,7 @@ describe('continuum users, as a child process', () => {
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
   before(async () => {
-    if (backend === 'postgres') {
-      const pg = await createPgDatabase();
-      env = { DATABASE_URL: pg.url, CONTINUUM_TENANT: 'cli' };
-      cleanup = pg.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'continuum-users-'));
-      env = { CONTINUUM_DATA_DIR: dir, CONTINUUM_TENANT: 'cli' };
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ env, cleanup } = await freshStoreEnv('cli', 'continuum-users-'));
   });
   after(() => cleanup());
 

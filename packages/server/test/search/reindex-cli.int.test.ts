@@ -7,9 +7,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '@continuum/fhir';
 import type { Database } from '../../src/db/database.ts';
@@ -17,7 +14,7 @@ import { SearchParamProvider } from '../../src/search-params/provider.ts';
 import { createJob } from '../../src/search-params/reindex-jobs.ts';
 import { openStoreDatabase } from '../../src/store/open-store.ts';
 import { Repository } from '../../src/store/repository.ts';
-import { backend, createPgDatabase } from '../fixtures/backend.ts';
+import { freshStoreEnv } from '../fixtures/backend.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXT = 'http://example.org/fhir/StructureDefinition/nickname';
@@ -50,15 +47,7 @@ const rowsFor = (db: Database, param: string): Promise<number> =>
   db.query<{ n: number }>('SELECT count(*)::int AS n FROM sp_string WHERE param = $1', [param]).then((r) => Number(r.rows[0]!.n));
 
 before(async () => {
-  if (backend === 'postgres') {
-    const pg = await createPgDatabase();
-    env = { DATABASE_URL: pg.url, CONTINUUM_TENANT: 'cli' };
-    cleanup = pg.drop;
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'continuum-reindex-'));
-    env = { CONTINUUM_DATA_DIR: dir, CONTINUUM_TENANT: 'cli' };
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  ({ env, cleanup } = await freshStoreEnv('cli', 'continuum-reindex-'));
   loadDefinitions();
   await withDb(async (db) => {
     const repo = new Repository({ db, indexer: await new SearchParamProvider(db).indexerFor('cli') }, 'cli');
