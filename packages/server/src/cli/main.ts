@@ -3,6 +3,8 @@
  * later issues add theirs (seed, users, clients, bench, ...) without touching the others.
  */
 import cluster from 'node:cluster';
+import { AUDIT_USAGE_LINES } from '../audit/audit-args.ts';
+import { runAuditCommand } from '../audit/audit-command.ts';
 import { runCluster } from '../cluster/primary.ts';
 import { workerCount } from '../cluster/workers.ts';
 import { configFromEnv } from '../config.ts';
@@ -50,11 +52,15 @@ const users: Command = async (args) => {
   process.exitCode = await runUsersCommand(args, configFromEnv(process.env), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 };
 
-const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  help               show this text\n`);
+const audit: Command = async (args) => {
+  process.exitCode = await runAuditCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
-const COMMANDS: Record<string, Command> = { start, seed, reindex, users, help, '--help': help };
+const help: Command = async () => {
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  help               show this text\n`);
+};
+
+const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, help, '--help': help };
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;
