@@ -218,6 +218,7 @@ export async function runEverything(ctx: EverythingContext): Promise<EverythingF
     const t0 = performance.now();
     const writer = await ctx.start();
     const client = new HttpClient('127.0.0.1', writer.port, 1);
+    await writer.authorize(client);
     try {
       await topUp(client, big.id, toppedUp);
     } finally {
@@ -237,6 +238,7 @@ export async function runEverything(ctx: EverythingContext): Promise<EverythingF
   }
   const server = await ctx.start();
   const http = new HttpClient('127.0.0.1', server.port, 1);
+  await server.authorize(http);
   try {
     for (const w of walks) {
       const walked = await walk(http, w.first);

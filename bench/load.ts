@@ -62,6 +62,8 @@ export interface HttpResponse {
 /** A minimal keep-alive HTTP client for one origin. */
 export class HttpClient {
   private readonly agent: http.Agent;
+  /** Sent with every request: the bearer token, when the server has authorization on. */
+  authorization: string | undefined;
 
   constructor(
     private readonly host: string,
@@ -73,7 +75,7 @@ export class HttpClient {
 
   request(method: string, path: string, body?: string, readBody = false, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = { accept: 'application/fhir+json', ...extraHeaders };
+      const headers: http.OutgoingHttpHeaders = { accept: 'application/fhir+json', ...(this.authorization ? { authorization: this.authorization } : {}), ...extraHeaders };
       if (body !== undefined) {
         headers['content-type'] = 'application/fhir+json';
         headers['content-length'] = Buffer.byteLength(body);

@@ -37,6 +37,8 @@ const BENCH_SUITES: readonly BenchSuite[] = [...SUITES, 'search', 'everything'];
 const NEED_POPULATION: readonly BenchSuite[] = ['search', 'everything'];
 
 interface Options {
+  /** Authorization and audit on the server (the default); off measures what they cost. */
+  auth: boolean;
   suites: BenchSuite[];
   backends: BackendName[];
   concurrency: number;
@@ -58,6 +60,7 @@ interface Options {
 
 const USAGE = `Usage: npm run bench -- <read|create|ingest|mixed|update|search|everything|all|scale|populate|suite,suite,...> [--backend postgres|pglite|both]
        [--concurrency 16] [--duration 10] [--warmup 3] [--repeat 1] [--profile] [--no-ceiling] [--workers 1] [--population N] [--population-db NAME]
+       [--auth on|off]   (off: the server runs with CONTINUUM_AUTH=off, to measure what authorization and audit cost)
        npm run bench -- compare <result.json> <result.json> ...`;
 
 /** `all`: the suites that need no population. */
@@ -107,6 +110,7 @@ function parseArgs(argv: string[]): Options {
     population,
     ...(populationDb ? { populationDb } : {}),
     samples: Math.max(1, Math.floor(num('samples', 20))),
+    auth: opt('auth', 'on') !== 'off',
   };
 }
 
@@ -150,8 +154,9 @@ async function runSuite(o: Options, suite: LoadSuite, backendName: BackendName, 
     // The search values come straight from the database, before a PGlite server holds its folder.
     const early = suite === 'search' ? await prepareSearchSuite(backend) : undefined;
     const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
-    server = await startServer(ROOT, backend.serverEnv, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
+    server = await startServer(ROOT, { ...backend.serverEnv, ...(o.auth ? {} : { CONTINUUM_AUTH: 'off' }) }, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
     const http = new HttpClient('127.0.0.1', server.port, o.concurrency);
+    await server.authorize(http);
     const prepared = early ?? (await prepareSuite(suite as SuiteName, http, shared?.population.ids));
     const probed = { continuum: [] as unknown[], ceiling: [] as unknown[] };
     const runs = await measure(o, 'continuum', prepared.task(http), { server: server.pid, database: () => backend.serverPids() }, prepared.probe, probed.continuum);
@@ -178,7 +183,7 @@ async function runSuite(o: Options, suite: LoadSuite, backendName: BackendName, 
       unit: prepared.unit,
       target: backendName === 'postgres' ? prepared.target : Math.round(prepared.target / 3),
       ...(backendName === 'postgres' && prepared.p95Target ? { p95Target: prepared.p95Target } : {}),
-      settings: { concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile, workers: o.workers, population: o.population },
+      settings: { auth: o.auth, concurrency: o.concurrency, duration: o.duration, warmup: o.warmup, repeat: o.repeat, profile: o.profile, workers: o.workers, population: o.population },
       population: populationFigures(shared?.population),
       continuum: { median: c, runs, serverRssMiB },
       ceiling: { median: d, runs: ceilingRuns, method: ceilingMethod(suite, backendName, o.concurrency) },
@@ -203,7 +208,7 @@ async function runEverythingAndReport(o: Options, backendName: BackendName, shar
   const { backend, population } = shared;
   process.stdout.write(`\n== everything on ${backendName}, population ${population.patients} ==\n`);
   const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
-  const start = (): Promise<ServerProcess> => startServer(ROOT, backend.serverEnv, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
+  const start = (): Promise<ServerProcess> => startServer(ROOT, { ...backend.serverEnv, ...(o.auth ? {} : { CONTINUUM_AUTH: 'off' }) }, nodeArgs, o.workers > 1 ? ['--workers', String(o.workers)] : []);
   const { text, ...figures } = await runEverything({ backend, start, samples: o.samples, ceiling: o.ceiling });
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
   process.stdout.write(`\n[everything / ${backendName} / population ${n(population.patients)} patients, ${n(population.resources)} resources]\n${text}`);

@@ -7,13 +7,20 @@
  * the environment it is given.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { processTree } from './cpu.ts';
 
 export interface ServerProcess {
   port: number;
   pid: number;
+  /**
+   * Gives `client` a token of the bootstrap system client and renews it before it expires
+   * (nothing when the server runs with CONTINUUM_AUTH=off).
+   */
+  authorize(client: { authorization: string | undefined }): Promise<void>;
   /** Resident set size in MiB of the child and its descendants, from /proc/<pid>/status VmRSS. */
   rssMiB(): number;
   stop(): Promise<void>;
@@ -30,6 +37,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The bootstrap system client the benchmarks register through the environment (contract). */
+const BENCH_CLIENT = { id: 'bench-system', secret: 'bench-system-secret-0123456789abcdef' };
+
 export async function startServer(
   repoRoot: string,
   env: Record<string, string>,
@@ -37,6 +47,12 @@ export async function startServer(
   startArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
+  // The bootstrap system client of the contract; signing keys in a throw-away folder unless the
+  // store's own folder is given (PGlite).
+  const keysDir = env.CONTINUUM_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'continuum-bench-keys-'));
+  const auth = env.CONTINUUM_AUTH !== 'off';
+  env = { CONTINUUM_BOOTSTRAP_CLIENT_ID: BENCH_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: BENCH_CLIENT.secret, ...(keysDir ? { CONTINUUM_DATA_DIR: keysDir } : {}), ...env };
+  const timers: NodeJS.Timeout[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
     [...nodeArgs, '--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', ...startArgs],
@@ -63,9 +79,26 @@ export async function startServer(
     await new Promise((r) => setTimeout(r, 200));
   }
 
+  const token = async (): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${BENCH_CLIENT.id}:${BENCH_CLIENT.secret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials&scope=system%2F*.*',
+    });
+    const json = (await res.json()) as { access_token?: string };
+    if (!json.access_token) throw new Error(`bench: no token from the server (${res.status})`);
+    return json.access_token;
+  };
   return {
     port,
     pid: child.pid!,
+    async authorize(client) {
+      if (!auth) return;
+      client.authorization = `Bearer ${await token()}`;
+      const timer = setInterval(() => void token().then((t) => (client.authorization = `Bearer ${t}`)).catch(() => undefined), 4 * 60_000);
+      timer.unref();
+      timers.push(timer);
+    },
     rssMiB() {
       let kb = 0;
       for (const pid of processTree(child.pid)) {
@@ -78,6 +111,8 @@ export async function startServer(
       return Math.round((kb / 1024) * 10) / 10;
     },
     async stop() {
+      for (const t of timers) clearInterval(t);
+      if (keysDir) rmSync(keysDir, { recursive: true, force: true });
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

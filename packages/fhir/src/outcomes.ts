@@ -47,6 +47,10 @@ function fail(status: number, code: IssueType, text: string, expression?: string
 export const badRequest = (text: string, expression?: string[]): OutcomeError =>
   fail(400, 'invalid', text, expression);
 export const notFound = (text = 'Not found'): OutcomeError => fail(404, 'not-found', text);
+/** The caller is known but its access does not allow the interaction. */
+export const forbidden = (text: string): OutcomeError => fail(403, 'forbidden', text);
+/** No valid credentials: the caller must authenticate (sent with a WWW-Authenticate header). */
+export const unauthorized = (text: string): OutcomeError => fail(401, 'login', text);
 export const gone = (text = 'Resource deleted'): OutcomeError => fail(410, 'deleted', text);
 export const conflict = (text: string): OutcomeError => fail(409, 'conflict', text);
 export const preconditionFailed = (text: string): OutcomeError => fail(412, 'conflict', text);

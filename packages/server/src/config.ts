@@ -19,6 +19,24 @@ export interface Config {
   demo: boolean;
   /** Run background jobs (reindexing) in this process; off (CONTINUUM_JOBS=0) leaves them to other nodes. */
   jobs: boolean;
+  /**
+   * Authorization and audit on the FHIR API (default on: deny by default). `CONTINUUM_AUTH=off`
+   * exists only to measure what they cost; the server says so loudly at start-up.
+   */
+  auth: boolean;
+  /** The bootstrap system client (client_credentials, client_secret_basic, `system/*.*`). */
+  bootstrapClient?: { id: string; secret: string };
+  /** Origins allowed to call the FHIR API from a browser (`*` for any); none by default. */
+  corsOrigins: string[];
+  /** Minutes of inactivity after which a user's session and tokens end (default 15). */
+  idleMinutes: number;
+  /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
+  trustProxy: boolean;
+  /** Serve HTTPS directly from these PEM files. */
+  tls?: { certFile: string; keyFile: string };
+  /** Signing keys from the environment (JSON) or a file, instead of the data folder. */
+  jwksJson?: string;
+  jwksFile?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,6 +45,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+    return n;
+  };
+  const positive = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got '${raw}'`);
     return n;
   };
   const config: Config = {
@@ -39,7 +64,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTenant: env.CONTINUUM_TENANT ?? 'default',
     demo: env.CONTINUUM_DEMO !== '0',
     jobs: env.CONTINUUM_JOBS !== '0',
+    auth: !['off', '0', 'false'].includes((env.CONTINUUM_AUTH ?? '').toLowerCase()),
+    corsOrigins: (env.CONTINUUM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    idleMinutes: positive('CONTINUUM_IDLE_MINUTES', 15),
+    trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
   };
+  if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
+    if (!env.CONTINUUM_BOOTSTRAP_CLIENT_ID || !env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
+      throw new Error('CONTINUUM_BOOTSTRAP_CLIENT_ID and CONTINUUM_BOOTSTRAP_CLIENT_SECRET must be set together');
+    }
+    config.bootstrapClient = { id: env.CONTINUUM_BOOTSTRAP_CLIENT_ID, secret: env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET };
+  }
+  if (env.CONTINUUM_TLS_CERT || env.CONTINUUM_TLS_KEY) {
+    if (!env.CONTINUUM_TLS_CERT || !env.CONTINUUM_TLS_KEY) throw new Error('CONTINUUM_TLS_CERT and CONTINUUM_TLS_KEY must be set together');
+    config.tls = { certFile: env.CONTINUUM_TLS_CERT, keyFile: env.CONTINUUM_TLS_KEY };
+  }
+  if (env.CONTINUUM_JWKS) config.jwksJson = env.CONTINUUM_JWKS;
+  if (env.CONTINUUM_JWKS_FILE) config.jwksFile = env.CONTINUUM_JWKS_FILE;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.CONTINUUM_BASE_URL) config.baseUrl = env.CONTINUUM_BASE_URL.replace(/\/$/, '');
   return config;

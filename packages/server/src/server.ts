@@ -20,9 +20,16 @@ import { ReindexRunner } from './search-params/reindex-runner.ts';
 import { reindexService } from './search-params/reindex-service.ts';
 import { demoBanner, seedDemo, type DemoResult, type DemoSource } from './seed/demo.ts';
 import { progressReporter, type SeedProgress } from './seed/progress.ts';
+import { AuditTrail } from './audit/audit-trail.ts';
+import { ensureDemoAccounts } from './seed/demo-accounts.ts';
+import { setupAuth, type Auth } from './auth/setup.ts';
+import { Repository } from './store/repository.ts';
+import type { Patient, RelatedPerson } from '@medplum/fhirtypes';
 
 export interface RunningServer {
   app: FastifyInstance;
+  /** The authorization server and audit trail; absent when CONTINUUM_AUTH=off. */
+  auth?: Auth;
   db: Database;
   url: string;
   /** The demo clinic seeding: undefined when nothing was seeded (off, not needed, or failed). */
@@ -52,7 +59,38 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   runner?.start();
   const statistics = new StatisticsKeeper(db, opts.log);
   void statistics.analyze({ missingOnly: true });
-  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}) });
+  const audit = new AuditTrail(db);
+  const repoFor = async (tenant: string): Promise<Repository> => new Repository({ db, indexer: await searchParams.indexerFor(tenant) }, tenant);
+  const auth: Auth | undefined = config.auth
+    ? await setupAuth({
+        db,
+        config,
+        audit,
+        // A proxy (RelatedPerson) acts for the patient its RelatedPerson names.
+        proxyPatients: async (tenant, id) => {
+          try {
+            const rp = (await (await repoFor(tenant)).read('RelatedPerson', id)) as RelatedPerson;
+            const ref = rp.patient?.reference ?? '';
+            return ref.startsWith('Patient/') ? [ref.slice('Patient/'.length)] : [];
+          } catch {
+            return [];
+          }
+        },
+        findPatients: async (tenant, text) => {
+          const repo = await repoFor(tenant);
+          const criteria = /^[A-Za-z0-9.-]{1,64}$/.test(text.trim()) && /\d/.test(text) ? `_id=${encodeURIComponent(text.trim())}` : text.trim() ? `name=${encodeURIComponent(text.trim())}` : 'name:missing=false';
+          const page = await repo.search(repo.parseCriteria('Patient', `${criteria}&_sort=family,given`), { count: 25 });
+          return page.matches.map((m) => {
+            const p = JSON.parse(m.content) as Patient;
+            const n = p.name?.[0];
+            const name = n ? `${(n.given ?? []).join(' ')} ${n.family ?? ''}`.trim() : p.id!;
+            return { id: p.id!, display: `${name}${p.birthDate ? ` (born ${p.birthDate})` : ''}` };
+          });
+        },
+      })
+    : undefined;
+  if (!config.auth) (opts.log ?? ((l: string) => process.stderr.write(l + '\n')))('WARNING: CONTINUUM_AUTH=off: the FHIR API is open to anyone and nothing is audited. Use this only to measure.');
+  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
@@ -74,8 +112,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             ...(opts.demoPatients ? { patients: opts.demoPatients } : {}),
           },
         );
-      })().then((result) => {
+      })().then(async (result) => {
         if (result) {
+          if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff);
           announce(demoBanner(result));
           void statistics.analyze();
         }
@@ -89,10 +128,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db,
     url,
     demo,
+    ...(auth ? { auth } : {}),
     async close() {
       stopDemo.abort();
       await demo;
       await app.close();
+      await auth?.close();
+      await audit.flush();
       await runner?.close();
       await searchParams.close();
       await statistics.settled();

@@ -133,6 +133,9 @@ export function permits(p: Principal, interaction: Interaction, type: string, pe
       return rolePermits(p.roles, type, permission);
     case 'patient':
     case 'proxy':
+      // A patient adds to their record (intake, self-reported data, appointments) but never
+      // deletes from it: the record is the clinic's legal document (amendments go to staff).
+      if (permission === 'd') return false;
       return !WRITES.has(permission) || PATIENT_WRITABLE.has(category);
   }
 }

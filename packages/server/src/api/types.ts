@@ -4,6 +4,8 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { ReindexService } from '../search-params/reindex-service.ts';
+import type { Principal } from '../access/policy.ts';
+import type { AuditReader } from './interactions/audit.ts';
 import type { Repository } from '../store/repository.ts';
 
 export interface FhirRequest {
@@ -29,6 +31,13 @@ export interface ApiContext {
   baseUrl: string;
   /** Reindex jobs (`$reindex`, `$reindex-status`); absent where the operations are not offered. */
   reindex?: ReindexService;
+  /**
+   * Who is calling. Set on every request when authorization is on; every interaction is then
+   * checked against it (api/guard.ts). Absent only when authorization is switched off.
+   */
+  principal?: Principal;
+  /** The audit trail, for the AuditEvent view; absent when auth (and so auditing) is off. */
+  audit?: AuditReader;
 }
 
 export function queryValue(req: FhirRequest, name: string): string | undefined {

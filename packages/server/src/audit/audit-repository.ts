@@ -48,23 +48,36 @@ const INSERT = `INSERT INTO audit_entry (seq, tenant_id, recorded, action, outco
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  /** Appends the entries, in order, after the current head, in one transaction. */
+  /** The head this process last wrote or read: the expected predecessor of its next append. */
+  private known: AuditHead | undefined;
+
+  /**
+   * Appends the entries, in order, after the current head. The fast path is one statement: it
+   * moves the head from the one this process knows to the new one and inserts the entries only
+   * if that move succeeded, so an append that raced another process's changes nothing (the row
+   * lock on the head serialises them). It then re-reads the head and tries again; after a few
+   * lost races it takes the advisory lock and appends in a transaction of its own.
+   */
   async append(entries: readonly Omit<AuditFields, 'seq'>[]): Promise<void> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const from = this.known ?? (await head(this.db));
+      const { rows, last } = chain(from, entries);
+      const res = await this.db.query(APPEND_IF_HEAD, [JSON.stringify(rows), last.seq, last.hash, from.seq, from.hash], { name: 'audit_append' });
+      if (res.rowCount === entries.length) {
+        this.known = last;
+        return;
+      }
+      if (res.rowCount !== 0) throw new AuditError(`audit append wrote ${res.rowCount} of ${entries.length} entries`);
+      this.known = undefined;
+    }
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
       // Read under the lock: the head another process committed while this one waited is visible.
-      let { seq, hash } = await head(tx);
-      let next = BigInt(seq);
-      const rows: AuditRow[] = entries.map((e) => {
-        next += 1n;
-        const fields: AuditFields = { ...e, seq: next.toString() };
-        const row = { ...fields, prevHash: hash, hash: entryHash(hash, fields) };
-        hash = row.hash;
-        return row;
-      });
-      seq = next.toString();
+      // FOR UPDATE: an optimistic append still in flight cannot commit between this read and the insert.
+      const { rows, last } = chain(await head(tx, true), entries);
       await tx.query(INSERT, [JSON.stringify(rows)]);
-      await tx.query('UPDATE audit_head SET seq = $1::bigint, hash = $2 WHERE id = 1', [seq, hash]);
+      await tx.query('UPDATE audit_head SET seq = $1::bigint, hash = $2 WHERE id = 1', [last.seq, last.hash]);
+      this.known = last;
     });
   }
 
@@ -108,8 +121,28 @@ export class AuditRepository {
 
 const HEAD = 'SELECT seq::text AS seq, hash FROM audit_head WHERE id = 1';
 
-async function head(q: Queryable): Promise<AuditHead> {
-  const row = (await q.query<AuditHead>(HEAD)).rows[0];
+/** Moves the head from $4/$5 to $2/$3 and inserts the entries ($1), or does neither. */
+const APPEND_IF_HEAD = `WITH moved AS (
+    UPDATE audit_head SET seq = $2::bigint, hash = $3 WHERE id = 1 AND seq = $4::bigint AND hash = $5 RETURNING 1
+  )
+  ${INSERT.replace(/\)\s*$/, ')')} WHERE EXISTS (SELECT 1 FROM moved)`;
+
+/** The entries chained after `from`: seq and hashes assigned. */
+function chain(from: AuditHead, entries: readonly Omit<AuditFields, 'seq'>[]): { rows: AuditRow[]; last: AuditHead } {
+  let hash = from.hash;
+  let next = BigInt(from.seq);
+  const rows = entries.map((e) => {
+    next += 1n;
+    const fields: AuditFields = { ...e, seq: next.toString() };
+    const row: AuditRow = { ...fields, prevHash: hash, hash: entryHash(hash, fields) };
+    hash = row.hash;
+    return row;
+  });
+  return { rows, last: { seq: next.toString(), hash } };
+}
+
+async function head(q: Queryable, forUpdate = false): Promise<AuditHead> {
+  const row = (await q.query<AuditHead>(forUpdate ? `${HEAD} FOR UPDATE` : HEAD)).rows[0];
   if (!row) throw new Error('the audit head is missing (migration 008 inserts it)');
   return row;
 }

@@ -10,7 +10,7 @@ import { workerCount } from '../cluster/workers.ts';
 import { configFromEnv } from '../config.ts';
 import { USERS_USAGE_LINES } from '../identity/users-args.ts';
 import { runUsersCommand } from '../identity/users-command.ts';
-import { startServer } from '../server.ts';
+import { CLIENTS_USAGE_LINES, runClientsCommand } from '../auth/clients-command.ts';
 import { REINDEX_USAGE, runReindexCommand } from '../search-params/reindex-command.ts';
 import { runSeedCommand, SEED_USAGE } from '../seed/command.ts';
 
@@ -28,6 +28,8 @@ const start: Command = async (args) => {
   const config = configFromEnv(env);
   const workers = workerCount(option(args, 'workers'), config);
   if (workers > 1 && cluster.isPrimary) return runCluster(workers, config);
+  // Loaded only to serve: the other commands never load the HTTP and OAuth stack.
+  const { startServer } = await import('../server.ts');
   const server = await startServer(config);
   const backend = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   // A cluster worker stays quiet: the primary announces the cluster once every worker listens.
@@ -56,11 +58,32 @@ const audit: Command = async (args) => {
   process.exitCode = await runAuditCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
-const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  help               show this text\n`);
+const clients: Command = async (args) => {
+  process.exitCode = await runClientsCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
-const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, help, '--help': help };
+const keys: Command = async (args) => {
+  if (args[0] !== 'rotate' || args.length > 1) {
+    process.stderr.write('Usage: continuum keys rotate\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = configFromEnv(process.env);
+  if (config.jwksJson || config.jwksFile) {
+    process.stderr.write('continuum keys: the keys come from CONTINUUM_JWKS / CONTINUUM_JWKS_FILE; rotate them there\n');
+    process.exitCode = 1;
+    return;
+  }
+  const { rotateKeys } = await import('../auth/keys.ts');
+  const rotated = await rotateKeys(config.dataDir);
+  process.stdout.write(`new signing key ${String(rotated.jwks.keys[0]!.kid)}; ${rotated.jwks.keys.length - 1} older key(s) still published. Restart every node to use it.\n`);
+};
+
+const help: Command = async () => {
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  help               show this text\n`);
+};
+
+const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, clients, keys, help, '--help': help };
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;

@@ -5,7 +5,10 @@
  * not OutcomeErrors become a bare 500 with no detail, and are logged without PHI.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, transient, unsupportedMediaType } from '@continuum/fhir';
+import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, transient, unauthorized, unsupportedMediaType } from '@continuum/fhir';
+import type { Principal } from '../access/policy.ts';
+import type { Auth } from '../auth/setup.ts';
+import { auditFhir } from './audit-fhir.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
@@ -15,6 +18,7 @@ import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
 import { parseJsonBody } from './json-body.ts';
+import { readFileSync } from 'node:fs';
 
 export interface AppDeps {
   db: Database;
@@ -25,6 +29,8 @@ export interface AppDeps {
   writes?: WriteObserver;
   config: Config;
   log?: (line: string) => void;
+  /** The authorization server, bearer tokens and the audit trail; absent when auth is off. */
+  auth?: Auth;
 }
 
 /** A form-urlencoded body; a class, so that no JSON body (Medication has `form`) looks like one. */
@@ -80,7 +86,42 @@ function send(reply: FastifyReply, res: FhirResponse, pretty: boolean): FastifyR
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
   const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const app = Fastify({ bodyLimit: config.maxBodyBytes, logger: false, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({
+    bodyLimit: config.maxBodyBytes,
+    logger: false,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  const auth = deps.auth;
+
+  // Security headers on every answer; HSTS when the public URL is HTTPS.
+  const https = config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://');
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    return payload;
+  });
+
+  // CORS for the FHIR API, only for the configured origins.
+  const anyOrigin = config.corsOrigins.includes('*');
+  const allowed = new Set(config.corsOrigins);
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (!origin || !req.url.startsWith('/fhir')) return;
+    if (!anyOrigin && !allowed.has(origin)) return;
+    reply.header('access-control-allow-origin', anyOrigin ? '*' : origin);
+    reply.header('vary', 'Origin');
+    reply.header('access-control-expose-headers', 'Location, ETag, Content-Location, Last-Modified, WWW-Authenticate');
+    if (req.method === 'OPTIONS') {
+      reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+      reply.header('access-control-allow-headers', 'Authorization, Content-Type, Accept, If-Match, If-None-Exist, If-None-Match, Prefer');
+      reply.header('access-control-max-age', '600');
+      await reply.code(204).send();
+    }
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) => {
@@ -100,7 +141,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const frames = (e.stack ?? '').split('\n').slice(1, 6).join(' | ');
       log(`error ${req.method} ${req.routeOptions.url ?? ''} -> 500 ${e.name ?? 'Error'} ${e.code ?? ''} ${frames}`);
     }
-    void send(reply, { status: oe.status, headers: oe.status === 503 ? { 'retry-after': '1' } : {}, body: oe.outcome }, false);
+    const headers: Record<string, string> = oe.status === 503 ? { 'retry-after': '1' } : {};
+    if (oe.status === 401) headers['www-authenticate'] = (err as { wwwAuthenticate?: string }).wwwAuthenticate ?? 'Bearer realm="Continuum"';
+    void send(reply, { status: oe.status, headers, body: oe.outcome }, false);
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -127,12 +170,40 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const base = config.baseUrl ?? `${req.protocol}://${req.headers.host ?? `localhost:${config.port}`}`;
-    const indexer = await deps.indexers.indexerFor(config.defaultTenant);
-    const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, config.defaultTenant);
+    const publicRoute = req.method === 'GET' && (path === '/metadata' || path === '/metadata/');
+    let principal: Principal | undefined;
+    if (auth && !publicRoute) principal = await authenticate(req);
+    const tenant = principal?.tenant ?? config.defaultTenant;
+    const indexer = await deps.indexers.indexerFor(tenant);
+    const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, tenant);
     const fr: FhirRequest = { method: req.method, path, query, headers, body };
-    const res = await route({ repo, baseUrl: `${base}/fhir`, ...(deps.reindex ? { reindex: deps.reindex } : {}) }, fr);
+    const ctx = { repo, baseUrl: `${base}/fhir`, ...(deps.reindex ? { reindex: deps.reindex } : {}), ...(principal ? { principal } : {}), ...(auth?.reader ? { audit: auth.reader } : {}) };
+    if (!auth || !principal) return send(reply, await route(ctx, fr), pretty);
+    let res: FhirResponse;
+    try {
+      res = await route(ctx, fr);
+    } catch (err) {
+      // Refusals and failures are audited too, then answered as usual.
+      await auth.audit.record(auditFhir(principal, fr, toOutcomeError(err).status, undefined, req.ip));
+      throw err;
+    }
+    // Durable before the answer goes out (the trail batches concurrent entries into one commit).
+    await auth.audit.record(auditFhir(principal, fr, res.status, res.body, req.ip));
     return send(reply, res, pretty);
   };
+
+  /** The caller of a FHIR request, from its bearer token: 401 without a valid one. */
+  async function authenticate(req: FastifyRequest): Promise<Principal> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
+    if (!match) throw Object.assign(unauthorized('This server needs an access token: send Authorization: Bearer <token>'), { wwwAuthenticate: 'Bearer realm="Continuum"' });
+    const principal = await auth!.bearer.principal(match[1]!, auth!.server.originOf(req));
+    if (!principal) {
+      throw Object.assign(unauthorized('The access token is invalid, expired or revoked'), { wwwAuthenticate: 'Bearer realm="Continuum", error="invalid_token"' });
+    }
+    return principal;
+  }
+  if (auth) auth.server.register(app, authenticate);
   app.all('/fhir', fhir);
   app.all('/fhir/*', fhir);
   return app;

@@ -6,6 +6,7 @@
  * prints the one-time token, because handing it over is the point.
  */
 import type { Readable, Writable } from 'node:stream';
+import { AuditTrail } from '../audit/audit-trail.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { openStoreDatabase } from '../store/open-store.ts';
@@ -45,8 +46,30 @@ async function obtainPassword(args: UsersArgs, io: UsersIo): Promise<string> {
   throw new UsageError('no password: pipe it in with --password-stdin, or run on a terminal to be asked for it');
 }
 
-/** Runs one parsed action against an open database; resolves with the exit code. */
+/**
+ * Runs one parsed action against an open database; resolves with the exit code. Every change
+ * to an account (creation, roles, disabling, MFA, passwords) is a permission change: it is
+ * appended to the audit trail, at high priority, naming the operating-system user who ran it.
+ */
 export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<number> {
+  const code = await usersAction(args, deps);
+  if (code === 0 && args.action !== 'list') {
+    const trail = new AuditTrail(deps.db);
+    await trail.record({
+      tenant: args.tenant ?? deps.tenant,
+      action: 'permission-change',
+      outcome: 'success',
+      priority: 'high',
+      username: `os:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`,
+      clientId: 'continuum-cli',
+      detail: `users ${args.action} ${args.username ?? ''}${args.action === 'role' ? ` ${JSON.stringify({ set: args.set, add: args.add, remove: args.remove })}` : ''}${args.action === 'mfa' ? ` ${String(args.mfa)}` : ''}`,
+    });
+    await trail.flush();
+  }
+  return code;
+}
+
+async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
   const { db, io } = deps;
   const tenant = args.tenant ?? deps.tenant;
   const clock = deps.clock ?? systemClock;
@@ -84,7 +107,7 @@ export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<nu
         const { token, expiresAt } = await new PasswordResetService(db, clock).issue(tenant, username);
         say(`one-time password reset token for ${username} (tenant '${tenant}'), valid until ${expiresAt.toISOString()}:`);
         say(`  ${token}`);
-        say('It works once; issuing another retires it. The page that accepts it comes with login (OpenID Connect), which is not built yet.');
+        say('It works once; issuing another retires it. The user sets a new password with it at /auth/reset on the server.');
         return 0;
       }
       await accounts.get(tenant, username); // an unknown user fails before the password is asked for

@@ -121,6 +121,20 @@ export class UsersRepository {
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
+  /** By id alone (ids are unique across tenants): the authorization server knows only the subject. */
+  async byGlobalId(id: string): Promise<AccountRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const res = await this.q.query<Row>(`SELECT ${COLUMNS} FROM user_account WHERE id = $1::uuid`, [id]);
+    return res.rows[0] ? toRecord(res.rows[0]) : undefined;
+  }
+
+  /** The sensitive categories (meta.security codes) the user may see without breaking the glass. */
+  async securityRights(tenantId: string, id: string): Promise<string[]> {
+    if (!UUID.test(id)) return [];
+    const res = await this.q.query<{ security_rights: string[] }>(`SELECT security_rights FROM user_account WHERE tenant_id = $1 AND id = $2::uuid`, [tenantId, id]);
+    return res.rows[0]?.security_rights ?? [];
+  }
+
   async list(tenantId: string, kind?: UserKind): Promise<AccountRecord[]> {
     const res = await this.q.query<Row>(
       `SELECT ${COLUMNS} FROM user_account WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY lower(username)`,

@@ -8,6 +8,7 @@
  */
 import type { DemoStaff, PopulationOptions } from '@continuum/synth';
 import type { Queryable } from '../db/database.ts';
+import { demoLoginsText, type DemoAccounts } from './demo-accounts.ts';
 import { summaryLine, type SeedProgress, type SeedSummary } from './progress.ts';
 import { findSeedRun, SeedRunBusy, storeIsEmpty } from './seed-runs.ts';
 import { seedPopulation, type PopulationSource, type SeedDeps } from './seeder.ts';
@@ -32,6 +33,8 @@ export interface DemoOptions {
 export interface DemoResult {
   summary: SeedSummary;
   staff: DemoStaff[];
+  /** The demo logins, once created (they need the authorization tables: absent with auth off). */
+  accounts?: DemoAccounts;
 }
 
 /** True when this start should seed (or finish seeding) the demo clinic. */
@@ -81,7 +84,7 @@ export function demoBanner(result: DemoResult): string {
     for (const s of result.staff) roles.set(s.role, [...(roles.get(s.role) ?? []), s.name]);
     for (const [role, names] of roles) lines.push(`    ${role}: ${names.join('; ')}`);
   }
-  lines.push('  Staff and patient logins come with identity and access (not built yet); the FHIR API is open for now.');
+  if (result.accounts) lines.push(demoLoginsText(result.accounts).trimEnd());
   lines.push('  Set CONTINUUM_DEMO=0 to start without the demo on a new data folder.');
   return lines.join('\n') + '\n';
 }

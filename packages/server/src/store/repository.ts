@@ -68,6 +68,11 @@ export class Repository {
     return this.deps.indexer;
   }
 
+  /** The connection (or transaction) this repository runs on, for the tables beside the store. */
+  get queryable(): Queryable {
+    return this.q;
+  }
+
   /** Runs `fn` with a repository bound to one transaction (reusing the current one if any). */
   async inTransaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
     if (this.inTx) return fn(this);

@@ -46,8 +46,9 @@ function crashBundle(n: number): unknown {
   return { resourceType: 'Bundle', type: 'transaction', entry };
 }
 
-async function fhir(url: string, path: string, init: RequestInit = {}): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${url}/fhir${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+async function fhir(server: { url: string; authorization: string }, path: string, init: RequestInit = {}): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const headers = { ...(init.headers as Record<string, string> | undefined), authorization: server.authorization };
+  const res = await fetch(`${server.url}/fhir${path}`, { ...init, headers, signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
@@ -90,7 +91,7 @@ describe(`SIGKILL during transaction writes (${backend})`, () => {
         try {
           const res = await fetch(`${first.url}/fhir`, {
             method: 'POST',
-            headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+            headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal', authorization: first.authorization },
             body: JSON.stringify(crashBundle(n)),
             signal: AbortSignal.timeout(15_000),
           });
@@ -124,16 +125,16 @@ describe(`SIGKILL during transaction writes (${backend})`, () => {
     const problems: string[] = [];
     const check = async (n: number): Promise<void> => {
       const ids = Array.from({ length: PER_BUNDLE }, (_, i) => `urn:crash|${n}-${i}`).join(',');
-      const patients = await fhir(second.url, `/Patient?identifier=${encodeURIComponent(ids)}&_count=100`);
+      const patients = await fhir(second, `/Patient?identifier=${encodeURIComponent(ids)}&_count=100`);
       assert.equal(patients.status, 200);
       const found = (patients.json.entry ?? []).map((e: { resource: { id: string } }) => e.resource.id) as string[];
       const obsIds = Array.from({ length: PER_BUNDLE }, (_, i) => `urn:crash-obs|${n}-${i}`).join(',');
-      const byIdentifier = await fhir(second.url, `/Observation?identifier=${encodeURIComponent(obsIds)}&_count=100`);
+      const byIdentifier = await fhir(second, `/Observation?identifier=${encodeURIComponent(obsIds)}&_count=100`);
       let bySubject = 0;
       let subjectsOk = true;
       if (found.length > 0) {
         const refs = found.map((id) => `Patient/${id}`).join(',');
-        const obs = await fhir(second.url, `/Observation?subject=${encodeURIComponent(refs)}&_count=100`);
+        const obs = await fhir(second, `/Observation?subject=${encodeURIComponent(refs)}&_count=100`);
         const entries = (obs.json.entry ?? []) as { resource: { subject: { reference: string } } }[];
         bySubject = entries.length;
         const wanted = new Set(found.map((id) => `Patient/${id}`));
@@ -168,7 +169,7 @@ describe(`SIGKILL during transaction writes (${backend})`, () => {
 
     mark('checked');
     // 4. A write after the restart works, then a clean stop.
-    const again = await fhir(second.url, '', {
+    const again = await fhir(second, '', {
       method: 'POST',
       headers: { 'content-type': 'application/fhir+json' },
       body: JSON.stringify(crashBundle(1_000_000)),

@@ -101,10 +101,16 @@ describe('official R4 examples', () => {
 
   it('stores every valid example and reads it back unchanged', () => {
     const failures = outcomes
-      .filter((o) => !(o.example.file in REJECTED))
+      .filter((o) => !(o.example.file in REJECTED) && !o.example.file.startsWith('AuditEvent'))
       .filter((o) => o.status >= 300 || o.mismatch)
       .map((o) => `${o.example.file}: ${o.status} ${o.mismatch ?? o.diagnostics ?? ''}`);
     assert.deepEqual(failures, []);
+  });
+
+  it('refuses to store AuditEvents: the server keeps its own append-only trail', () => {
+    const audit = outcomes.filter((o) => o.example.file.startsWith('AuditEvent'));
+    assert.ok(audit.length > 5);
+    assert.deepEqual(audit.filter((o) => o.status !== 405).map((o) => `${o.example.file}: ${o.status}`), []);
   });
 
   it('rejects every example in KNOWN_INVALID with 400 or 422', () => {

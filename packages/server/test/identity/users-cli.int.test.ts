@@ -10,6 +10,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '@continuum/fhir';
+import { AuditTrail } from '../../src/audit/audit-trail.ts';
 import { LoginService } from '../../src/identity/login.ts';
 import { PasswordResetService } from '../../src/identity/password-reset.ts';
 import { runUsers } from '../../src/identity/users-command.ts';
@@ -78,6 +79,18 @@ describe('continuum users, in-process', () => {
     assert.equal((await users(tenant, ['list', '--kind', 'patient'])).out.trimEnd().split('\n').length, 2);
     assert.equal((await users(tenant, ['enable', '--username', 'pat.okafor'])).code, 0);
     assert.match((await users(tenant, ['list', '--kind', 'patient'])).out, /active\n$/);
+    // Every change is a permission change in the audit trail, at high priority; listing is not.
+    const changes = await new AuditTrail(t.db).search({ tenant, action: 'permission-change', count: 100 });
+    const details = changes.map((c) => c.detail ?? '').reverse();
+    assert.deepEqual(details.map((d) => d.split(' ').slice(0, 3).join(' ')), [
+      'users add Ada.Admin',
+      'users role ada.admin',
+      'users role ada.admin',
+      'users add pat.okafor',
+      'users disable pat.okafor',
+      'users enable pat.okafor',
+    ]);
+    assert.ok(changes.every((c) => c.priority === 'high' && c.clientId === 'continuum-cli' && (c.username ?? '').startsWith('os:')), 'who ran it is recorded');
 
     const mfa = await users(tenant, ['mfa', '--username', 'ada.admin', '--optional']);
     assert.equal(mfa.code, 1);
@@ -101,7 +114,7 @@ describe('continuum users, in-process', () => {
     const token = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(link.out)?.[1];
     assert.ok(token, link.out);
     assert.match(link.out, /valid until \d{4}-\d\d-\d\dT/);
-    assert.match(link.out, /comes with login \(OpenID Connect\), which is not built yet/);
+    assert.match(link.out, /sets a new password with it at \/auth\/reset/);
     await new PasswordResetService(t.db).complete(tenant, token, 'Silver-compass-dune-63');
     assert.equal((await new LoginService(t.db).verify({ tenantId: tenant, username: 'ada.admin', password: 'Silver-compass-dune-63' })).outcome, 'ok');
     const ghost = await users(tenant, ['reset-password', '--username', 'ghost', '--link']);

@@ -84,10 +84,21 @@ describe('paging through a search while it is being written to', () => {
     /** Identifier values in the order returned. */
     const order: string[] = [];
 
+    /**
+     * Ids with a write in flight. The two writers never touch the same id at once: an update
+     * that reached the server after a concurrent delete would recreate the resource (201).
+     */
+    const busy = new Set<string>();
     const update = async (id: string): Promise<void> => {
-      const res = await server.request('PUT', `/Basic/${id}`, { body: { ...basic('match', numberOf.get(id)!), id, created: '2024-01-01' } });
-      if (res.status !== 200) errors.push(`PUT ${id}: ${res.status}`);
-      else updates++;
+      if (busy.has(id) || deleted.has(id)) return;
+      busy.add(id);
+      try {
+        const res = await server.request('PUT', `/Basic/${id}`, { body: { ...basic('match', numberOf.get(id)!), id, created: '2024-01-01' } });
+        if (res.status !== 200) errors.push(`PUT ${id}: ${res.status}`);
+        else updates++;
+      } finally {
+        busy.delete(id);
+      }
     };
     const writeSome = async (): Promise<void> => {
       const unseen = [...atStart].filter((id) => !seen.has(id) && !deleted.has(id));
@@ -102,11 +113,18 @@ describe('paging through a search while it is being written to', () => {
         created.push(String(res.json.id));
         numberOf.set(String(res.json.id), n);
       } else errors.push(`POST: ${res.status}`);
-      if (rnd() < 0.5 && unseen.length) {
-        const victim = pick(unseen);
-        const del = await server.request('DELETE', `/Basic/${victim}`);
-        if (del.status < 300) deleted.add(victim);
-        else errors.push(`DELETE ${victim}: ${del.status}`);
+      const victims = unseen.filter((id) => !busy.has(id) && !deleted.has(id));
+      if (rnd() < 0.5 && victims.length) {
+        const victim = pick(victims);
+        // Counted as deleted from the moment the request is sent: whether it is returned is then open.
+        deleted.add(victim);
+        busy.add(victim);
+        try {
+          const del = await server.request('DELETE', `/Basic/${victim}`);
+          if (del.status >= 300) errors.push(`DELETE ${victim}: ${del.status}`);
+        } finally {
+          busy.delete(victim);
+        }
       }
     };
 

@@ -16,11 +16,16 @@ import { fileURLToPath } from 'node:url';
 import { openStoreDatabase } from '../../src/store/open-store.ts';
 import { backend, createPgDatabase } from '../fixtures/backend.ts';
 import { freePort } from '../fixtures/crash-server.ts';
+import { clientCredentialsToken, TEST_CLIENT } from '../fixtures/server.ts';
 import { countRows, danglingReferences } from './checks.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-const getJson = async (url: string): Promise<{ entry?: unknown[] }> => (await fetch(url)).json() as Promise<{ entry?: unknown[] }>;
+/** GET with a token of the bootstrap system client. */
+const getJson = async (url: string): Promise<{ entry?: unknown[] }> => {
+  const token = await clientCredentialsToken(new URL(url).origin, TEST_CLIENT);
+  return (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<{ entry?: unknown[] }>;
+};
 
 const synth = (await import('@continuum/synth')) as Record<string, unknown>;
 const noGenerator = typeof synth.patientBundles === 'function' ? false : '@continuum/synth is not implemented yet';
@@ -28,14 +33,21 @@ const noGenerator = typeof synth.patientBundles === 'function' ? false : '@conti
 it('the real `continuum start` seeds the demo clinic over a fresh store within 60 s', { timeout: 240_000, skip: noGenerator }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-demo-'));
   const pg = backend === 'postgres' ? await createPgDatabase() : undefined;
-  const store = pg ? { DATABASE_URL: pg.url } : { CONTINUUM_DATA_DIR: dir };
+  // PostgreSQL keeps the data; the folder still holds the signing keys.
+  const store = pg ? { DATABASE_URL: pg.url, CONTINUUM_DATA_DIR: dir } : { CONTINUUM_DATA_DIR: dir };
   let healthMs = 0;
   const run = async (expectDemo: boolean): Promise<{ output: string; ms: number }> => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...store };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id,
+      CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret,
+      ...store,
+    };
     delete env.CONTINUUM_DEMO;
-    if (pg) delete env.CONTINUUM_DATA_DIR;
-    else delete env.DATABASE_URL;
+    if (!pg) delete env.DATABASE_URL;
     const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

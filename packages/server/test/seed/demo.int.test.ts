@@ -5,22 +5,38 @@
  * one tenant each. The real `continuum start`, timed, is in demo-start.solo.test.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { configFromEnv } from '../../src/config.ts';
 import { silentProgress } from '../../src/seed/progress.ts';
 import { startServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
+import { clientCredentialsToken, TEST_CLIENT } from '../fixtures/server.ts';
 import { countRows } from './checks.ts';
 import { fakePopulation } from './fake-population.ts';
 
 let t: TestDatabase;
+const keysDir = mkdtempSync(join(tmpdir(), 'continuum-demo-keys-'));
 before(async () => {
   t = await createTestDatabase();
 });
-after(() => t.drop());
+after(async () => {
+  await t.drop();
+  rmSync(keysDir, { recursive: true, force: true });
+});
 
 async function start(tenant: string, env: Record<string, string> = {}) {
-  const config = configFromEnv({ PORT: '1', HOST: '127.0.0.1', CONTINUUM_TENANT: tenant, ...env });
+  const config = configFromEnv({
+    PORT: '1',
+    HOST: '127.0.0.1',
+    CONTINUUM_TENANT: tenant,
+    CONTINUUM_DATA_DIR: keysDir,
+    CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id,
+    CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret,
+    ...env,
+  });
   config.port = 0;
   let printed = '';
   const server = await startServer(config, {
@@ -34,7 +50,12 @@ async function start(tenant: string, env: Record<string, string> = {}) {
   return { server, printed: () => printed };
 }
 
-const getJson = async (url: string): Promise<{ entry?: unknown[] }> => (await fetch(url)).json() as Promise<{ entry?: unknown[] }>;
+/** GET with a token of the bootstrap system client. */
+const getJson = async (url: string): Promise<{ entry?: unknown[] }> => {
+  const origin = new URL(url).origin;
+  const token = await clientCredentialsToken(origin, TEST_CLIENT);
+  return (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<{ entry?: unknown[] }>;
+};
 
 it('seeds the demo clinic on the first start, and not on the second', async () => {
   const first = await start('demo-first');
@@ -44,7 +65,7 @@ it('seeds the demo clinic on the first start, and not on the second', async () =
     assert.match(first.printed(), /Seeding the demo clinic \(7 synthetic patients\)/);
     assert.match(first.printed(), /Demo clinic ready: seeded 7 patients, [\d,]+ resources/);
     assert.match(first.printed(), /physician: Dr\. Pat Example/);
-    assert.match(first.printed(), /logins come with identity and access/);
+    assert.match(first.printed(), /Demo logins \(password for all: /);
     assert.ok(((await getJson(`${first.server.url}/fhir/Patient?_count=1`)).entry ?? []).length > 0);
     assert.ok(((await getJson(`${first.server.url}/fhir/Organization`)).entry ?? []).length > 0);
   } finally {

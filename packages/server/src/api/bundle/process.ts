@@ -16,6 +16,7 @@ import type { Repository } from '../../store/repository.ts';
 import { VersionConflict } from '../../store/store.ts';
 import type { PreparedWrite } from '../../store/types.ts';
 import { parseIfMatch } from '../respond.ts';
+import { authorizeEntry } from '../guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
 import { parseEntries, processingRank, type ParsedEntry } from './entries.ts';
 import { resolveConditional, rewriteReferences } from './references.ts';
@@ -73,7 +74,8 @@ function checkDuplicates(entries: ParsedEntry[]): void {
 async function transaction(ctx: ApiContext, entries: ParsedEntry[], route: Router, prefer?: string): Promise<Bundle> {
   checkDuplicates(entries);
   return ctx.repo.inTransaction(async (repo) => {
-    const txCtx: ApiContext = { repo, baseUrl: ctx.baseUrl };
+    // Entries act as the caller: reads and patches go through the router (and its guard).
+    const txCtx: ApiContext = { ...ctx, repo };
     const map = new Map<string, string>();
     const results = new Map<number, BundleEntry>();
     const matched = new Set<number>();
@@ -94,6 +96,16 @@ async function transaction(ctx: ApiContext, entries: ParsedEntry[], route: Route
       await resolveConditional(repo, conditional, map);
       const none = new Set<string>();
       for (const e of entries) if (e.resource) rewriteReferences(e.resource, map, none);
+    }
+
+    // Every write entry is authorized before anything is written; one refusal fails them all.
+    for (const e of entries) {
+      if (e.method !== 'POST' && e.method !== 'PUT' && e.method !== 'DELETE') continue;
+      try {
+        await authorizeEntry(txCtx, { method: e.method, type: e.type!, ...(e.id ? { id: e.id } : {}), conditional: e.method !== 'POST' && !e.id, resource: e.resource });
+      } catch (err) {
+        atEntry(e, err);
+      }
     }
 
     const ordered = [...entries].sort((a, b) => processingRank(a.method) - processingRank(b.method) || a.index - b.index);

@@ -1,0 +1,178 @@
+/**
+ * Authorization on every FHIR interaction: the policy (access/policy.ts) applied to a request
+ * before it runs and to what it returns.
+ *
+ * Before: the interaction must be permitted on its type (scopes, and roles for staff): else 403.
+ * An existing resource the request names (read, vread, history, update, patch, delete, a
+ * compartment, `$everything`) must be visible to the caller: else 404, so that its existence
+ * does not leak. What a write would store must be visible too (a patient cannot write into
+ * another patient's compartment): else 403. A caller limited to one patient's compartment
+ * searches that compartment only (so pages and totals are right).
+ *
+ * After: a resource answer that is not visible becomes 404; Bundle entries that are not visible
+ * (search matches, `_include`/`_revinclude` additions, history, `$everything`, batch answers) are
+ * dropped. Transaction and batch entries pass through `route` one by one, so each is checked
+ * like a request of its own, and a refused entry fails the whole transaction.
+ *
+ * An unrestricted caller (a system client holding `system/*.*`-like scopes, no compartment
+ * limit) skips the instance checks: the policy could never refuse it anything.
+ */
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { forbidden, notFound } from '@continuum/fhir';
+import { permits, visible, type Interaction, type Principal, type ResourceAccessInfo } from '../access/policy.ts';
+import { inPatientCompartment } from './interactions/compartment.ts';
+import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
+
+export type Handler = (ctx: ApiContext, req: FhirRequest, ...segments: string[]) => Promise<FhirResponse>;
+
+/** What a matched route does, for the policy. */
+export interface RouteAccess {
+  interaction: Interaction | 'transaction' | 'public' | 'admin';
+  /** The resource type acted on ('*' for system-wide history). */
+  type: string;
+  /** An existing resource named by the request, which must be visible. */
+  target?: { type: string; id: string };
+  /** The request body is a resource that will be stored. */
+  writesBody?: boolean;
+  /** Conditional update or delete: criteria pick the target. */
+  conditional?: boolean;
+}
+
+/** Could the policy refuse this caller anything? */
+export function unrestricted(p: Principal): boolean {
+  return (
+    p.kind === 'system' &&
+    p.patients === undefined &&
+    p.scopes.some((r) => r.context === 'system' && r.resourceType === '*' && r.filter.length === 0 && ['c', 'r', 'u', 'd', 's'].every((x) => r.permissions.has(x as 'c')))
+  );
+}
+
+export function accessInfo(ctx: ApiContext, resource: Resource): ResourceAccessInfo {
+  let indexed: ReturnType<ApiContext['repo']['indexer']['index']> | undefined;
+  const index = () => (indexed ??= ctx.repo.indexer.index(resource));
+  return {
+    get compartments() {
+      return index().compartments;
+    },
+    inCompartmentType: inPatientCompartment(resource.resourceType),
+    tokens(param: string) {
+      const out: string[] = [];
+      for (const row of index().rows.token) {
+        if (row.param !== param || row.code === null) continue;
+        out.push(row.code);
+        if (row.system) out.push(`${row.system}|${row.code}`);
+      }
+      return out;
+    },
+  };
+}
+
+function canSee(ctx: ApiContext, p: Principal, resource: Resource, interaction: Interaction): boolean {
+  const info = accessInfo(ctx, resource);
+  if (interaction === 'search') return visible(p, resource, info, 'search') || visible(p, resource, info, 'read');
+  return visible(p, resource, info, interaction);
+}
+
+function parseBody(body: FhirResponse['body']): Resource | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? (JSON.parse(body) as Resource) : body;
+}
+
+/** Runs `handler` under the caller's rights. */
+export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAccess, handler: Handler, segments: string[]): Promise<FhirResponse> {
+  const p = ctx.principal!;
+  if (access.interaction === 'public') return handler(ctx, req, ...segments);
+  const free = unrestricted(p);
+  if (access.interaction === 'admin') {
+    if (!(free || (p.kind === 'staff' && p.roles.includes('admin')))) throw forbidden('Only administrators and system clients may run this operation');
+    return handler(ctx, req, ...segments);
+  }
+  if (access.interaction === 'transaction') return handler(ctx, req, ...segments);
+  const interaction = access.interaction;
+  // An unknown type is a 404 whoever asks (the store's own answer), not a refusal.
+  if (access.type !== '*') ctx.repo.checkType(access.type);
+  if (access.target) ctx.repo.checkType(access.target.type);
+  if (access.type !== '*' && !permits(p, interaction, access.type)) {
+    throw forbidden(`Your access does not allow ${interaction} on ${access.type}`);
+  }
+  if (access.type === '*' && !free && p.kind !== 'staff') throw forbidden('System-wide history needs system or staff access');
+  if (free) return handler(ctx, req, ...segments);
+
+  await instanceChecks(ctx, p, access, interaction, req.body);
+  let run = handler;
+  let args = segments;
+  // A caller limited to one patient searches that patient's compartment.
+  if (interaction === 'search' && access.target === undefined && p.patients?.length === 1 && inPatientCompartment(access.type)) {
+    const { compartmentSearch } = await import('./interactions/compartment.ts');
+    run = (c, r) => compartmentSearch(c, r, 'Patient', p.patients![0]!, access.type);
+    args = [];
+  }
+  const res = await run(ctx, req, ...args);
+  return filterResponse(ctx, p, res, interaction);
+}
+
+
+/**
+ * The checks on what a request names and what it would store (see the header). Exported for
+ * transaction entries, which are written in one batch rather than routed one by one.
+ */
+export async function instanceChecks(ctx: ApiContext, p: Principal, access: RouteAccess, interaction: Interaction, body: unknown): Promise<void> {
+  if (access.conditional && p.patients !== undefined) throw forbidden('Conditional writes are not available to a caller limited to a patient’s record');
+  if (access.target) {
+    const existing = await ctx.repo.readStored(access.target.type, access.target.id).catch((err: unknown) => {
+      // A write may create what does not exist yet; anything else answers as the store does.
+      const status = (err as { status?: number }).status;
+      if (interaction === 'update' && (status === 404 || status === 410)) return undefined;
+      throw err;
+    });
+    if (existing !== undefined && existing.content !== null) {
+      const resource = JSON.parse(existing.content) as Resource;
+      const as: Interaction = interaction === 'search' || interaction === 'operation' || interaction === 'history' || interaction === 'vread' ? 'read' : interaction;
+      if (!canSee(ctx, p, resource, as)) throw notFound(`${access.target.type}/${access.target.id} is not known`);
+    }
+  }
+  if (access.writesBody && body !== undefined && typeof body === 'object') {
+    const resource = body as Resource;
+    if (typeof resource.resourceType === 'string' && !canSee(ctx, p, resource, interaction)) {
+      throw forbidden('You may not store this resource: it is outside what your access allows');
+    }
+  }
+}
+
+/** A transaction entry that writes (POST, PUT, DELETE), checked like the request it stands for. */
+export async function authorizeEntry(ctx: ApiContext, entry: { method: string; type: string; id?: string; conditional: boolean; resource?: unknown }): Promise<void> {
+  const p = ctx.principal;
+  if (!p || unrestricted(p)) return;
+  const interaction: Interaction = entry.method === 'POST' ? 'create' : entry.method === 'PUT' ? 'update' : 'delete';
+  ctx.repo.checkType(entry.type);
+  if (!permits(p, interaction, entry.type)) throw forbidden(`Your access does not allow ${interaction} on ${entry.type}`);
+  const access: RouteAccess = {
+    interaction,
+    type: entry.type,
+    ...(entry.id && entry.method !== 'POST' ? { target: { type: entry.type, id: entry.id } } : {}),
+    writesBody: entry.method !== 'DELETE',
+    conditional: entry.conditional,
+  };
+  await instanceChecks(ctx, p, access, interaction, entry.resource);
+}
+
+function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, interaction: Interaction): FhirResponse {
+  if (res.status >= 300 || res.body === undefined) return res;
+  const body = parseBody(res.body)!;
+  if (body.resourceType === 'Bundle') {
+    const bundle = body as Bundle;
+    const entries = bundle.entry ?? [];
+    const kept = entries.filter((e) => {
+      const r = e.resource;
+      if (!r || r.resourceType === 'OperationOutcome') return true;
+      return canSee(ctx, p, r, e.search?.mode === 'include' ? 'read' : interaction === 'search' || interaction === 'operation' ? 'search' : 'read');
+    });
+    if (kept.length === entries.length) return res;
+    return { ...res, body: { ...bundle, entry: kept } };
+  }
+  if (body.resourceType === 'OperationOutcome') return res;
+  if (!canSee(ctx, p, body, interaction === 'operation' || interaction === 'search' ? 'read' : interaction === 'history' ? 'read' : interaction)) {
+    throw notFound(`${body.resourceType}/${body.id ?? ''} is not known`);
+  }
+  return res;
+}

@@ -1,0 +1,175 @@
+/**
+ * From a bearer token to the principal a FHIR request acts as.
+ *
+ * Tokens are opaque and stored by the authorization server; one is looked up once, then its
+ * principal is kept in memory for a short while (at most until the token expires). Revoking a
+ * token (revocation endpoint, grant revoked, logout) evicts it at once on this node and, through
+ * NOTIFY, on the others; a break-the-glass grant evicts the user's principals so the new right
+ * applies to the next request.
+ */
+import type Provider from 'oidc-provider';
+import type { Database } from '../db/database.ts';
+import { parseScopes } from '../access/scopes.ts';
+import type { Principal } from '../access/policy.ts';
+import { UsersRepository } from '../identity/users-repository.ts';
+import type { ClientRegistry } from './clients.ts';
+import { grantContext } from './launch.ts';
+
+export const REVOKE_CHANNEL = 'continuum_token_revoked';
+
+/** The patients a proxy (a RelatedPerson) acts for; supplied by the FHIR layer. */
+export type ProxyPatients = (tenant: string, relatedPerson: string) => Promise<string[]>;
+
+interface Cached {
+  principal: Principal;
+  until: number;
+  origin: string;
+  /** A user's interactive grant: subject to the inactivity limit. */
+  session?: string;
+}
+
+export interface BearerOptions {
+  db: Database;
+  /** The authorization server for a public origin (scheme://host[:port]). */
+  provider: (origin: string) => Provider;
+  clients: ClientRegistry;
+  proxyPatients: ProxyPatients;
+  /** How long a looked-up token is trusted before it is looked up again (ms). */
+  cacheMs?: number;
+  /**
+   * Automatic logoff: a user's tokens stop working after this long without a request (ms).
+   * Tokens obtained by refresh (offline_access: an app the user let run unattended) are exempt.
+   */
+  idleMs?: number;
+  maxCached?: number;
+}
+
+export class BearerVerifier {
+  private readonly cache = new Map<string, Cached>();
+  /** Last request per interactive grant, for the inactivity limit. */
+  private readonly lastSeen = new Map<string, number>();
+  private readonly users: UsersRepository;
+  private readonly cacheMs: number;
+  private readonly maxCached: number;
+
+  constructor(private readonly opts: BearerOptions) {
+    this.users = new UsersRepository(opts.db);
+    this.cacheMs = opts.cacheMs ?? 30_000;
+    this.maxCached = opts.maxCached ?? 20_000;
+  }
+
+  /** The principal for a token, or undefined when it is unknown, expired, revoked or not for this server. */
+  async principal(token: string, origin: string, now = Date.now()): Promise<Principal | undefined> {
+    let entry = this.cache.get(token);
+    if (entry && !(entry.until > now && entry.origin === origin)) {
+      this.cache.delete(token);
+      entry = undefined;
+    }
+    if (!entry) {
+      const found = await this.lookup(token, origin);
+      if (!found) return undefined;
+      if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value!);
+      entry = { principal: found.principal, until: Math.min(now + this.cacheMs, found.exp * 1000), origin, ...(found.session ? { session: found.session } : {}) };
+      this.cache.set(token, entry);
+    }
+    if (entry.session && this.opts.idleMs) {
+      const last = this.lastSeen.get(entry.session);
+      if (last !== undefined && now - last > this.opts.idleMs) {
+        // Logged off for inactivity: every token of the grant is dead from now on.
+        this.cache.delete(token);
+        this.lastSeen.set(entry.session, -Infinity);
+        return undefined;
+      }
+      if (last !== -Infinity) this.lastSeen.set(entry.session, now);
+      else return undefined;
+      if (this.lastSeen.size > 100_000) {
+        for (const [k, v] of this.lastSeen) if (v !== -Infinity && now - v > this.opts.idleMs) this.lastSeen.delete(k);
+      }
+    }
+    return entry.principal;
+  }
+
+  /** Forgets everything (notifications may have been lost). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** Forgets tokens (by value: opaque token values are their ids). */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.cache.delete(id);
+  }
+
+  /** Forgets every principal of one user (their rights changed). */
+  forgetUser(userId: string): void {
+    for (const [k, v] of this.cache) if (v.principal.userId === userId) this.cache.delete(k);
+  }
+
+  private async lookup(token: string, origin: string): Promise<{ principal: Principal; exp: number; session?: string } | undefined> {
+    if (token.length > 512) return undefined;
+    const provider = this.opts.provider(origin);
+    const base = `${origin}/fhir`;
+    const at = await provider.AccessToken.find(token);
+    if (at) {
+      if (!audienceIs(at.aud, base) || !at.accountId || !at.clientId) return undefined;
+      const client = await this.opts.clients.get(at.clientId);
+      if (!client || client.disabled) return undefined;
+      const account = await this.users.byGlobalId(at.accountId);
+      if (!account || account.disabled || account.tenantId !== client.tenantId) return undefined;
+      const scopes = parseScopes(at.scope ?? '').rules;
+      const context = at.grantId ? await grantContext(this.opts.db, at.grantId) : undefined;
+      const [type, id] = account.fhirUser.split('/') as [string, string];
+      let patients: string[] | undefined;
+      if (account.kind === 'patient') patients = [id];
+      else if (account.kind === 'proxy') patients = await this.opts.proxyPatients(account.tenantId, id);
+      else if (context?.patient && !scopes.some((s) => s.context === 'user')) patients = [context.patient];
+      const [rights, breakGlass] = await Promise.all([this.users.securityRights(account.tenantId, account.id), this.breakGlass(account.tenantId, account.id)]);
+      const principal: Principal = {
+        kind: account.kind,
+        tenant: account.tenantId,
+        clientId: at.clientId,
+        userId: account.id,
+        username: account.username,
+        fhirUser: `${type}/${id}`,
+        roles: account.roles,
+        scopes,
+        ...(context?.patient ? { patient: context.patient } : account.kind === 'patient' ? { patient: id } : {}),
+        ...(patients ? { patients } : {}),
+        securityRights: rights,
+        breakGlass,
+      };
+      // A token from a refresh is an app working unattended with the user's leave (offline_access).
+      const offline = at.gty === 'refresh_token';
+      return { principal, exp: at.exp ?? 0, ...(at.grantId && !offline ? { session: at.grantId } : {}) };
+    }
+    const cc = await provider.ClientCredentials.find(token);
+    if (cc) {
+      if (!audienceIs(cc.aud, base) || !cc.clientId) return undefined;
+      const client = await this.opts.clients.get(cc.clientId);
+      if (!client || client.disabled) return undefined;
+      const principal: Principal = {
+        kind: 'system',
+        tenant: client.tenantId,
+        clientId: cc.clientId,
+        roles: [],
+        scopes: parseScopes(cc.scope ?? '').rules.filter((r) => r.context === 'system'),
+        securityRights: [],
+        breakGlass: [],
+      };
+      return { principal, exp: cc.exp ?? 0 };
+    }
+    return undefined;
+  }
+
+  private async breakGlass(tenant: string, userId: string): Promise<{ patient: string; until: Date }[]> {
+    const { rows } = await this.opts.db.query<{ patient: string; expires_at: Date | string }>(
+      `SELECT patient, expires_at FROM break_glass_grant WHERE tenant_id = $1 AND user_id = $2::uuid AND expires_at > $3`,
+      [tenant, userId, new Date()],
+    );
+    return rows.map((r) => ({ patient: r.patient, until: new Date(r.expires_at) }));
+  }
+}
+
+function audienceIs(aud: string | string[] | undefined, base: string): boolean {
+  if (aud === undefined) return false;
+  return (Array.isArray(aud) ? aud : [aud]).some((a) => a.replace(/\/$/, '') === base);
+}

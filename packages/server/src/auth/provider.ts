@@ -1,0 +1,224 @@
+/**
+ * The OAuth 2 / OpenID Connect authorization server (oidc-provider), configured for SMART App
+ * Launch 2.0 and SMART Backend Services:
+ * - authorization code with PKCE, S256 only (plain is refused), for public and confidential apps;
+ * - refresh tokens (offline_access), revocation, introspection, JWKS;
+ * - client_credentials for backend services (private_key_jwt, RS384 or ES384) and for the
+ *   bootstrap client (client_secret_basic);
+ * - an id_token carrying `fhirUser`;
+ * - SMART scopes (v1 and v2) as the scopes of one resource server: the FHIR endpoint. A client
+ *   gets at most the scopes it was registered with; the `aud` an app sends must be that endpoint.
+ *
+ * Access tokens are opaque and stored (adapter.ts), so revocation takes effect at once. The
+ * token response carries the SMART launch context (`patient`, `encounter`), added by a
+ * middleware from the context recorded with the grant.
+ */
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Database } from '../db/database.ts';
+import { isSmartScope, parseScopes, type ScopeRule } from '../access/scopes.ts';
+import { UsersRepository } from '../identity/users-repository.ts';
+import { adapterFactory, type RevokeListener } from './adapter.ts';
+import { OIDC_SCOPES, registeredScope, type ClientRegistry } from './clients.ts';
+import type { AuthKeys } from './keys.ts';
+import { grantContext } from './launch.ts';
+
+
+export interface ProviderDeps {
+  db: Database;
+  clients: ClientRegistry;
+  keys: AuthKeys;
+  /** The authorization server's own URL, e.g. `https://ehr.example.org/oauth`. */
+  issuer: string;
+  /** The FHIR endpoint: the one resource server and the only accepted `aud`. */
+  fhirBase: string;
+  /** Where the login and consent pages live, e.g. `/auth/interaction/`. */
+  interactionPath: string;
+  onRevoke?: RevokeListener;
+  /** Seconds; user sessions end after this long without a new login. */
+  sessionTtl: number;
+  /** Cookies only over HTTPS (behind TLS). */
+  secureCookies: boolean;
+  /** Told (and awaited, so it is recorded before the answer) when a user signs out. */
+  onLogout?: (accountId: string, ip: string) => Promise<void>;
+}
+
+const ACCESS_TOKEN_TTL = 60 * 60;
+const SYSTEM_TOKEN_TTL = 5 * 60;
+
+/** Does a registered scope rule cover a requested one (same context, type or `*`, a superset of letters, no narrower filter)? */
+export function covers(registered: readonly ScopeRule[], requested: ScopeRule): boolean {
+  return registered.some(
+    (r) =>
+      r.context === requested.context &&
+      (r.resourceType === '*' || r.resourceType === requested.resourceType) &&
+      [...requested.permissions].every((p) => r.permissions.has(p)) &&
+      r.filter.every(([k, v]) => requested.filter.some(([k2, v2]) => k === k2 && v === v2)),
+  );
+}
+
+/** The requested SMART resource scopes the client's registration allows, as given. */
+export function allowedResourceScopes(requested: string | undefined, clientScope: string | undefined): string[] {
+  const registered = parseScopes(clientScope ?? '').rules;
+  const out: string[] = [];
+  for (const s of (requested ?? '').split(' ').filter(Boolean)) {
+    if (!isSmartScope(s)) continue;
+    const rule = parseScopes(s).rules[0];
+    if (rule && covers(registered, rule)) out.push(s);
+  }
+  return out;
+}
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { db, fhirBase } = deps;
+  const users = new UsersRepository(db);
+
+  const configuration: Configuration = {
+    adapter: adapterFactory({ db, clients: deps.clients, ...(deps.onRevoke ? { onRevoke: deps.onRevoke } : {}) }),
+    jwks: deps.keys.jwks as Configuration['jwks'],
+    cookies: {
+      keys: deps.keys.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies },
+      short: { signed: true, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies },
+    },
+    scopes: OIDC_SCOPES,
+    claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['preferred_username', 'name'] },
+    conformIdTokenClaims: false,
+    async findAccount(_ctx, sub) {
+      const account = await users.byGlobalId(sub);
+      if (!account || account.disabled) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, fhirUser: `${fhirBase}/${account.fhirUser}`, preferred_username: account.username, name: account.username };
+        },
+      };
+    },
+    pkce: { required: () => true },
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['RS384', 'ES384'],
+      idTokenSigningAlgValues: ['RS256'],
+    },
+    clientAuthMethods: ['none', 'client_secret_basic', 'private_key_jwt'],
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'none' },
+    responseTypes: ['code'],
+    extraParams: {
+      launch: null,
+      async aud(_ctx, value) {
+        // SMART: the app names the FHIR server it will call; anything else is refused.
+        if (value !== undefined && value.replace(/\/$/, '') !== fhirBase) {
+          throw new errors.InvalidRequest(`aud must be this server's FHIR endpoint (${fhirBase})`);
+        }
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: logoutPage },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => oneOf ?? fhirBase,
+        useGrantedResource: () => true,
+        getResourceServerInfo: async (ctx, indicator, client) => {
+          if (indicator.replace(/\/$/, '') !== fhirBase) throw new errors.InvalidTarget('the only resource server is this FHIR endpoint');
+          const entities = (ctx).oidc.entities as { AuthorizationCode?: { scope?: string }; RefreshToken?: { scope?: string } };
+          const requested = (ctx).oidc.params?.scope as string | undefined;
+          const candidate = requested ?? entities.AuthorizationCode?.scope ?? entities.RefreshToken?.scope ?? '';
+          const system = client.grantTypeAllowed('client_credentials') && (ctx).oidc.params?.grant_type === 'client_credentials';
+          return {
+            scope: allowedResourceScopes(candidate, registeredScope((await deps.clients.get(client.clientId))!)).join(' '),
+            audience: fhirBase,
+            accessTokenFormat: 'opaque',
+            accessTokenTTL: system ? SYSTEM_TOKEN_TTL : ACCESS_TOKEN_TTL,
+          };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      AuthorizationCode: 60,
+      ClientCredentials: SYSTEM_TOKEN_TTL,
+      IdToken: 60 * 60,
+      Interaction: 60 * 60,
+      Session: deps.sessionTtl,
+      Grant: 14 * 24 * 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+    },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    interactions: { url: (_ctx, interaction) => `${deps.interactionPath}${interaction.uid}` },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = page('Sign-in problem', `<p>${escapeHtml(String(out.error_description ?? out.error))}</p>`);
+    },
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = true;
+
+  // SMART: the token response tells the app its launch context, and the full granted scope.
+  provider.use(async (ctx, next) => {
+    // OpenID Connect grants offline_access only with prompt=consent; SMART apps ask for
+    // offline_access without it. Every authorization here shows the consent screen anyway.
+    if (ctx.path === '/auth' && ctx.method === 'GET') {
+      const q = new URLSearchParams(ctx.querystring);
+      if ((q.get('scope') ?? '').split(' ').includes('offline_access') && !q.has('prompt')) {
+        // The mount path is read from originalUrl: keep the two in step.
+        const req = ctx.req as typeof ctx.req & { originalUrl?: string };
+        const mount = req.originalUrl?.slice(0, Math.max(0, req.originalUrl.indexOf(ctx.url))) ?? '';
+        q.set('prompt', 'consent');
+        ctx.querystring = q.toString();
+        req.originalUrl = `${mount}${ctx.url}`;
+      }
+    }
+    await next();
+    if (ctx.path === '/session/end/confirm' && ctx.method === 'POST' && deps.onLogout) {
+      const accountId = (ctx as KoaContextWithOIDC).oidc?.session?.accountId;
+      if (accountId) await deps.onLogout(accountId, ctx.ip);
+      return;
+    }
+    if (ctx.path !== '/token' || ctx.method !== 'POST' || ctx.status !== 200) return;
+    const body = ctx.body as Record<string, unknown> | undefined;
+    const at = (ctx as KoaContextWithOIDC).oidc?.entities?.AccessToken as { grantId?: string } | undefined;
+    const grant = (ctx as KoaContextWithOIDC).oidc?.entities?.Grant as { getOIDCScope?: () => string } | undefined;
+    if (!body || !at?.grantId) return;
+    const context = await grantContext(db, at.grantId);
+    if (context?.patient) body.patient = context.patient;
+    if (context?.encounter) body.encounter = context.encounter;
+    if (context?.patient) body.need_patient_banner = !context.launched;
+    const oidcScope = grant?.getOIDCScope?.() ?? '';
+    const all = new Set([...oidcScope.split(' '), ...(typeof body.scope === 'string' ? body.scope.split(' ') : [])].filter(Boolean));
+    body.scope = [...all].join(' ');
+  });
+  return provider;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function page(title: string, body: string, opts: { portal?: boolean } = {}): string {
+  const accent = opts.portal ? '#0b7a75' : '#1f4e8c';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Continuum</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f9;color:#1d2733;margin:0}
+main{max-width:420px;margin:8vh auto;background:#fff;border-radius:10px;box-shadow:0 2px 12px rgba(0,0,0,.08);padding:28px 32px}
+h1{font-size:1.35rem;margin:0 0 4px;color:${accent}}
+p.sub{margin:0 0 20px;color:#5b6776;font-size:.95rem}
+label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 4px}
+input[type=text],input[type=password],select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #c5ccd6;border-radius:6px;font-size:1rem}
+button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:${accent};color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
+button.secondary{background:#e6e9ee;color:#1d2733}
+.error{background:#fdecec;color:#8a1c1c;border-radius:6px;padding:10px;margin:10px 0}
+ul.scopes{padding-left:18px;line-height:1.6}
+.brand{font-weight:700;letter-spacing:.02em;color:#5b6776;font-size:.8rem;text-transform:uppercase;margin-bottom:14px}
+</style></head><body><main><div class="brand">Continuum${opts.portal ? ' · Patient portal' : ''}</div>${body}</main></body></html>`;
+}
+
+async function logoutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = page('Sign out', `<h1>Sign out</h1><p class="sub">Do you want to sign out of Continuum?</p>${form}<button form="op.logoutForm" type="submit" name="logout" value="yes">Sign out</button>`);
+}

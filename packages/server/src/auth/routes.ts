@@ -1,0 +1,470 @@
+/**
+ * The authorization server's HTTP surface, mounted on the Fastify app:
+ * - `/oauth/*`: oidc-provider itself (authorize, token, revocation, introspection, JWKS, userinfo,
+ *   logout, discovery at `/oauth/.well-known/openid-configuration`);
+ * - `/fhir/.well-known/smart-configuration`: SMART discovery;
+ * - `/auth/interaction/:uid`: the login page, then the consent page (with a patient picker for
+ *   staff in a standalone launch);
+ * - `POST /auth/launch`: an EHR creates a `launch` value for the patient open on screen;
+ * - `POST /auth/break-glass`: a clinician's emergency access to a restricted record.
+ *
+ * The issuer is `CONTINUUM_BASE_URL` + `/oauth`; when no base URL is configured it is taken from
+ * the first request's origin (one provider per origin, all over the same store).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Database } from '../db/database.ts';
+import { parseScopes } from '../access/scopes.ts';
+import type { Principal } from '../access/policy.ts';
+import { LoginService } from '../identity/login.ts';
+import { PasswordResetService } from '../identity/password-reset.ts';
+import { AccountError } from '../identity/types.ts';
+import { UsersRepository } from '../identity/users-repository.ts';
+import type { AuditSink } from './audit-sink.ts';
+import type { ClientRegistry } from './clients.ts';
+import type { AuthKeys } from './keys.ts';
+import { createLaunch, resolveLaunch, saveGrantContext, type LaunchContext } from './launch.ts';
+import { createProvider, escapeHtml, page } from './provider.ts';
+import { OIDC_SCOPES } from './clients.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+export const INTERACTION_PATH = '/auth/interaction/';
+
+export interface PatientChoice {
+  id: string;
+  display: string;
+}
+
+export interface AuthServerDeps {
+  db: Database;
+  clients: ClientRegistry;
+  keys: AuthKeys;
+  /** Public base URL (scheme://host[:port]); derived per request origin when unset. */
+  baseUrl?: string;
+  sessionTtl: number;
+  secureCookies: boolean;
+  audit: AuditSink;
+  /** The organization whose accounts the reset page serves. */
+  defaultTenant: string;
+  /** Patients a staff user may pick in a standalone launch, by name or id. */
+  findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
+  onRevoke: (ids: readonly string[]) => void;
+}
+
+const PATIENT_LAUNCH_SCOPES = new Set(['launch/patient']);
+
+/** Plain-language lines for the consent screen. */
+export function describeScope(scope: string): string {
+  switch (scope) {
+    case 'openid':
+      return 'Confirm who you are';
+    case 'fhirUser':
+      return 'Know your user record (your name and role)';
+    case 'profile':
+      return 'See your user name';
+    case 'offline_access':
+      return 'Keep access after you close the app, until you revoke it';
+    case 'online_access':
+      return 'Keep access while you are signed in';
+    case 'launch':
+    case 'launch/patient':
+      return 'Know which patient record is open';
+    case 'launch/encounter':
+      return 'Know which visit is open';
+  }
+  const rule = parseScopes(scope).rules[0];
+  if (!rule) return scope;
+  const verbs: string[] = [];
+  if (rule.permissions.has('r') || rule.permissions.has('s')) verbs.push('read');
+  if (rule.permissions.has('c')) verbs.push('create');
+  if (rule.permissions.has('u')) verbs.push('change');
+  if (rule.permissions.has('d')) verbs.push('delete');
+  const what = rule.resourceType === '*' ? 'all kinds of health data' : `${rule.resourceType} records`;
+  const whose = rule.context === 'patient' ? "of the selected patient" : rule.context === 'user' ? 'you can access' : 'of every patient (system access)';
+  const filter = rule.filter.length ? ` (only where ${rule.filter.map(([k, v]) => `${k} is ${v}`).join(' and ')})` : '';
+  return `${verbs.join(', ').replace(/^./, (c) => c.toUpperCase())} ${what} ${whose}${filter}`;
+}
+
+export class AuthServer {
+  private readonly providers = new Map<string, Provider>();
+  /** Login and password-reset attempts per client address (each costs an argon2 hash). */
+  readonly limiter = new RateLimiter({ perMinute: 30, burst: 20 });
+  /** Token requests per client address (client secrets and assertions are checked there). */
+  readonly tokenLimiter = new RateLimiter({ perMinute: 120, burst: 60 });
+
+  constructor(private readonly deps: AuthServerDeps) {}
+
+  originOf(req: FastifyRequest): string {
+    return this.deps.baseUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+  }
+
+  providerFor(origin: string): Provider {
+    let p = this.providers.get(origin);
+    if (!p) {
+      p = createProvider({
+        db: this.deps.db,
+        clients: this.deps.clients,
+        keys: this.deps.keys,
+        issuer: `${origin}/oauth`,
+        fhirBase: `${origin}/fhir`,
+        interactionPath: INTERACTION_PATH,
+        onRevoke: this.deps.onRevoke,
+        sessionTtl: this.deps.sessionTtl,
+        secureCookies: this.deps.secureCookies,
+        onLogout: async (accountId, ip) => {
+          const a = await new UsersRepository(this.deps.db).byGlobalId(accountId);
+          if (a) await this.deps.audit.record({ tenant: a.tenantId, action: 'logout', outcome: 'success', userId: a.id, username: a.username, sourceIp: ip });
+        },
+      });
+      this.providers.set(origin, p);
+    }
+    return p;
+  }
+
+  smartConfiguration(origin: string): Record<string, unknown> {
+    const issuer = `${origin}/oauth`;
+    return {
+      issuer,
+      jwks_uri: `${issuer}/jwks`,
+      authorization_endpoint: `${issuer}/auth`,
+      token_endpoint: `${issuer}/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      registration_endpoint: undefined,
+      scopes_supported: [...OIDC_SCOPES, 'patient/*.rs', 'user/*.rs', 'user/*.cruds', 'patient/*.cruds', 'system/*.rs', 'system/*.cruds', 'patient/*.read', 'user/*.read', 'system/*.read'],
+      response_types_supported: ['code'],
+      introspection_endpoint: `${issuer}/token/introspection`,
+      revocation_endpoint: `${issuer}/token/revocation`,
+      userinfo_endpoint: `${issuer}/me`,
+      management_endpoint: `${origin}/portal/apps`,
+      code_challenge_methods_supported: ['S256'],
+      capabilities: [
+        'launch-ehr',
+        'launch-standalone',
+        'client-public',
+        'client-confidential-symmetric',
+        'client-confidential-asymmetric',
+        'context-passthrough-banner',
+        'context-ehr-patient',
+        'context-ehr-encounter',
+        'context-standalone-patient',
+        'permission-offline',
+        'permission-online',
+        'permission-patient',
+        'permission-user',
+        'permission-v1',
+        'permission-v2',
+        'sso-openid-connect',
+        'authorize-post',
+      ],
+    };
+  }
+
+  register(app: FastifyInstance, authenticate: (req: FastifyRequest) => Promise<Principal>): void {
+    const deps = this.deps;
+    app.get('/fhir/.well-known/smart-configuration', async (req, reply) => {
+      const body = JSON.parse(JSON.stringify(this.smartConfiguration(this.originOf(req)))) as unknown;
+      return reply.code(200).header('content-type', 'application/json').header('cache-control', 'public, max-age=300').send(JSON.stringify(body));
+    });
+
+    void app.register(async (scope) => {
+      // oidc-provider reads its own request bodies: nothing here may consume the stream.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+      const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+        if (req.method === 'POST' && /^\/oauth\/token(\/|$|\?)/.test(req.url) && !this.tokenLimiter.take(req.ip)) {
+          void reply.code(429).header('retry-after', '60').header('content-type', 'application/json').send('{"error":"slow_down","error_description":"too many token requests; wait a minute"}');
+          return;
+        }
+        const provider = this.providerFor(this.originOf(req));
+        reply.hijack();
+        const raw = req.raw as typeof req.raw & { originalUrl?: string };
+        raw.originalUrl = raw.url;
+        raw.url = (raw.url ?? '/').slice('/oauth'.length) || '/';
+        await provider.callback()(raw, reply.raw);
+      };
+      scope.all('/oauth', handler);
+      scope.all('/oauth/*', handler);
+    });
+
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
+        done(null, Object.fromEntries(new URLSearchParams(body as string))),
+      );
+      scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(Object.assign(new Error('invalid JSON'), { statusCode: 400 }), undefined);
+        }
+      });
+      scope.get('/auth/interaction/:uid', (req, reply) => this.interaction(req, reply));
+      scope.post('/auth/interaction/:uid/login', (req, reply) => this.login(req, reply));
+      scope.post('/auth/interaction/:uid/confirm', (req, reply) => this.confirm(req, reply));
+      scope.post('/auth/interaction/:uid/abort', (req, reply) => this.abort(req, reply));
+
+      // Password reset by a one-time link (`continuum users reset-password --link` prints the
+      // token; a mail sender can send the link). The token is spent only by a password the
+      // policy accepts.
+      scope.get('/auth/reset', async (req, reply) => {
+        const token = String((req.query as { token?: string }).token ?? '');
+        return this.html(reply, 200, this.resetPage(token));
+      });
+      scope.post('/auth/reset', async (req, reply) => {
+        const body = (req.body ?? {}) as Record<string, string | undefined>;
+        const token = String(body.token ?? '');
+        if (!this.limiter.take(`reset:${req.ip}`)) return this.html(reply, 429, page('Too many attempts', '<h1>Too many attempts</h1><p class="sub">Wait a minute before trying again.</p>'));
+        if ((body.password ?? '') !== (body.confirm ?? '')) return this.html(reply, 400, this.resetPage(token, 'The two passwords are not the same.'));
+        try {
+          const account = await new PasswordResetService(deps.db).complete(deps.defaultTenant, token, String(body.password ?? ''));
+          await deps.audit.record({ tenant: deps.defaultTenant, action: 'permission-change', outcome: 'success', priority: 'high', userId: account.id, username: account.username, sourceIp: req.ip, detail: 'password reset by one-time link' });
+          return this.html(reply, 200, page('Password changed', '<h1>Password changed</h1><p class="sub">Your new password is set. Go back to the app and sign in with it.</p>'));
+        } catch (err) {
+          if (err instanceof AccountError) {
+            await deps.audit.record({ tenant: deps.defaultTenant, action: 'permission-change', outcome: 'failure', sourceIp: req.ip, detail: `password reset refused: ${err.code}` });
+            const reasons = err.reasons.length ? err.reasons.join('; ') : err.message;
+            return this.html(reply, 400, this.resetPage(token, `Not changed: ${reasons}.`));
+          }
+          throw err;
+        }
+      });
+
+      scope.post('/auth/launch', async (req, reply) => {
+        const p = await authenticate(req);
+        if (p.kind !== 'staff') return reply.code(403).send({ error: 'forbidden', error_description: 'only staff users start EHR launches' });
+        const body = (req.body ?? {}) as { patient?: unknown; encounter?: unknown };
+        if (typeof body.patient !== 'string' || (body.encounter !== undefined && typeof body.encounter !== 'string')) {
+          return reply.code(400).send({ error: 'invalid_request', error_description: 'patient (and optionally encounter) ids are required' });
+        }
+        try {
+          const launch = await createLaunch(deps.db, p.tenant, { ...(p.userId ? { userId: p.userId } : {}), patient: body.patient, ...(typeof body.encounter === 'string' ? { encounter: body.encounter } : {}) });
+          return reply.code(201).send({ launch });
+        } catch (err) {
+          return reply.code(400).send({ error: 'invalid_request', error_description: (err as Error).message });
+        }
+      });
+
+      scope.post('/auth/break-glass', async (req, reply) => {
+        const p = await authenticate(req);
+        const clinical = p.roles.some((r) => r === 'physician' || r === 'nurse');
+        if (p.kind !== 'staff' || !clinical || !p.userId) return reply.code(403).send({ error: 'forbidden', error_description: 'only clinicians may break the glass' });
+        const body = (req.body ?? {}) as { patient?: unknown; reason?: unknown; minutes?: unknown };
+        const minutes = body.minutes === undefined ? 60 : Number(body.minutes);
+        if (typeof body.patient !== 'string' || !/^[A-Za-z0-9.-]{1,64}$/.test(body.patient) || typeof body.reason !== 'string' || body.reason.trim().length < 10 || !Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+          return reply.code(400).send({ error: 'invalid_request', error_description: 'patient id, a reason of at least 10 characters, and minutes between 1 and 1440 are required' });
+        }
+        const now = new Date();
+        const until = new Date(now.getTime() + minutes * 60_000);
+        await deps.db.query(
+          `INSERT INTO break_glass_grant (tenant_id, user_id, patient, reason, granted_at, expires_at) VALUES ($1, $2::uuid, $3, $4, $5, $6)`,
+          [p.tenant, p.userId, body.patient, body.reason.trim(), now, until],
+        );
+        await deps.audit.record({
+          tenant: p.tenant,
+          action: 'break-glass',
+          outcome: 'success',
+          priority: 'high',
+          userId: p.userId,
+          ...(p.username ? { username: p.username } : {}),
+          role: p.roles.join(','),
+          clientId: p.clientId,
+          patients: [body.patient],
+          resource: `Patient/${body.patient}`,
+          sourceIp: req.ip,
+          detail: body.reason.trim(),
+        });
+        this.onBreakGlass?.(p.userId);
+        return reply.code(201).send({ patient: body.patient, expires: until.toISOString() });
+      });
+    });
+  }
+
+  /** Called after a break-the-glass grant, so cached principals pick it up. */
+  onBreakGlass?: (userId: string) => void;
+
+  private resetPage(token: string, error?: string): string {
+    return page(
+      'Choose a new password',
+      `<h1>Choose a new password</h1><p class="sub">At least 12 characters, not your user name, not a common password.</p>${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
+<form method="post" action="/auth/reset"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<label for="password">New password</label><input type="password" id="password" name="password" autocomplete="new-password" required minlength="12">
+<label for="confirm">New password again</label><input type="password" id="confirm" name="confirm" autocomplete="new-password" required minlength="12">
+<button type="submit">Set password</button></form>`,
+    );
+  }
+
+  private csrf(uid: string): string {
+    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(`interaction:${uid}`).digest('base64url');
+  }
+
+  private checkCsrf(uid: string, token: unknown): boolean {
+    if (typeof token !== 'string') return false;
+    const a = Buffer.from(this.csrf(uid));
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private html(reply: FastifyReply, status: number, body: string): FastifyReply {
+    return reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'")
+      .send(body);
+  }
+
+  private async details(req: FastifyRequest, reply: FastifyReply) {
+    const provider = this.providerFor(this.originOf(req));
+    try {
+      return { provider, details: await provider.interactionDetails(req.raw, reply.raw) };
+    } catch {
+      return { provider, details: undefined };
+    }
+  }
+
+  private async interaction(req: FastifyRequest, reply: FastifyReply, error?: string, username?: string): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const { details } = await this.details(req, reply);
+    if (!details || details.uid !== uid) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1><p class="sub">Go back to the app and start again.</p>'));
+    const client = await this.deps.clients.get(String(details.params.client_id));
+    const appName = escapeHtml(client?.name ?? 'An app');
+    const csrf = this.csrf(uid);
+    const err = error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : '';
+    if (details.prompt.name === 'login') {
+      return this.html(
+        reply,
+        error ? 401 : 200,
+        page(
+          'Sign in',
+          `<h1>Sign in</h1><p class="sub">${appName} is asking you to sign in to Continuum.</p>${err}
+<form method="post" action="${INTERACTION_PATH}${uid}/login" autocomplete="on">
+<input type="hidden" name="csrf" value="${csrf}">
+<label for="username">User name</label><input type="text" id="username" name="username" autocomplete="username" required value="${escapeHtml(username ?? '')}" ${username ? '' : 'autofocus'}>
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required ${username ? 'autofocus' : ''}>
+<label for="otp">Authentication code <span style="font-weight:400">(if you use two-step sign-in)</span></label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9A-Za-z-]*">
+<button type="submit">Sign in</button></form>
+<form method="post" action="${INTERACTION_PATH}${uid}/abort"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary" type="submit">Cancel</button></form>`,
+        ),
+      );
+    }
+    // Consent.
+    const session = details.session;
+    const account = session?.accountId ? await new UsersRepository(this.deps.db).byGlobalId(session.accountId) : undefined;
+    if (!account) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const requested = (typeof details.params.scope === 'string' ? details.params.scope : '').split(' ').filter(Boolean);
+    const needsPatient = requested.some((s) => PATIENT_LAUNCH_SCOPES.has(s)) && !details.params.launch && account.kind === 'staff';
+    let picker = '';
+    if (needsPatient) {
+      const q = String((req.query as { q?: string }).q ?? '');
+      const choices = await this.deps.findPatients(account.tenantId, q);
+      picker = `<form method="get" action="${INTERACTION_PATH}${uid}"><label for="q">Find the patient</label><input type="text" id="q" name="q" value="${escapeHtml(q)}" placeholder="Name or id"><button class="secondary" type="submit">Search</button></form>
+<label for="patient">Patient</label><select id="patient" name="patient" form="consent" required>${choices.map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.display)}</option>`).join('')}</select>`;
+    }
+    const lines = requested.map((s) => `<li>${escapeHtml(describeScope(s))}</li>`).join('');
+    return this.html(
+      reply,
+      error ? 400 : 200,
+      page(
+        'Allow access',
+        `<h1>Allow ${appName}?</h1><p class="sub">Signed in as <b>${escapeHtml(account.username)}</b>. ${appName} asks to:</p>${err}<ul class="scopes">${lines}</ul>${picker}
+<form id="consent" method="post" action="${INTERACTION_PATH}${uid}/confirm"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" name="decision" value="allow">Allow</button></form>
+<form method="post" action="${INTERACTION_PATH}${uid}/abort"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary" type="submit">Deny</button></form>`,
+      ),
+    );
+  }
+
+  private async login(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!this.checkCsrf(uid, body.csrf)) return this.html(reply, 403, page('Sign-in refused', '<h1>Sign-in refused</h1><p class="sub">The form was not sent from this page. Start again from the app.</p>'));
+    if (!this.limiter.take(`login:${req.ip}`)) return this.html(reply, 429, page('Too many attempts', '<h1>Too many attempts</h1><p class="sub">Wait a minute before trying again.</p>'));
+    const { provider, details } = await this.details(req, reply);
+    if (!details || details.uid !== uid || details.prompt.name !== 'login') return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const client = await this.deps.clients.get(String(details.params.client_id));
+    if (!client) return this.html(reply, 400, page('Unknown app', '<h1>Unknown app</h1>'));
+    const username = String(body.username ?? '').trim();
+    const otp = String(body.otp ?? '').trim();
+    const result = await new LoginService(this.deps.db).verify({
+      tenantId: client.tenantId,
+      username,
+      password: String(body.password ?? ''),
+      ...(otp ? (/^\d{6}$/.test(otp) ? { totpCode: otp } : { recoveryCode: otp }) : {}),
+    });
+    const audit = { tenant: client.tenantId, clientId: client.clientId, username, sourceIp: req.ip };
+    if (result.outcome !== 'ok') {
+      await this.deps.audit.record({ ...audit, action: 'login-failed', outcome: 'failure', detail: result.outcome });
+      const message =
+        result.outcome === 'mfa-needed'
+          ? 'Enter the code from your authenticator app (or a recovery code) with your password.'
+          : result.outcome === 'invalid-mfa'
+            ? 'That authentication code is not valid.'
+            : 'The user name or password is wrong, or the account is locked. Try again later or ask your administrator.';
+      return this.interaction(req, reply, message, username);
+    }
+    if (result.mfaEnrolmentRequired) {
+      await this.deps.audit.record({ ...audit, userId: result.account.id, action: 'login-failed', outcome: 'failure', detail: 'mfa-enrolment-required' });
+      return this.interaction(req, reply, 'Your account must use two-step sign-in. Ask your administrator to enrol you (continuum users mfa), then sign in again.', username);
+    }
+    await this.deps.audit.record({ ...audit, userId: result.account.id, role: result.account.roles.join(','), action: 'login', outcome: 'success' });
+    const to = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: result.account.id, amr: result.usedRecoveryCode || result.account.mfaEnabled ? ['pwd', 'otp'] : ['pwd'] } }, { mergeWithLastSubmission: false });
+    return reply.code(303).header('location', to).send();
+  }
+
+  private async confirm(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!this.checkCsrf(uid, body.csrf)) return this.html(reply, 403, page('Refused', '<h1>Refused</h1><p class="sub">The form was not sent from this page.</p>'));
+    const { provider, details } = await this.details(req, reply);
+    if (!details || details.uid !== uid || details.prompt.name !== 'consent' || !details.session?.accountId) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const account = await new UsersRepository(this.deps.db).byGlobalId(details.session.accountId);
+    if (!account) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const requested = (typeof details.params.scope === 'string' ? details.params.scope : '').split(' ').filter(Boolean);
+    let context: LaunchContext | undefined;
+    if (typeof details.params.launch === 'string') {
+      context = await resolveLaunch(this.deps.db, account.tenantId, details.params.launch, account.id);
+      if (!context) return this.interaction(req, reply, 'The launch has expired or was not made for you. Start the app again from the chart.');
+    } else if (requested.some((s) => PATIENT_LAUNCH_SCOPES.has(s))) {
+      if (account.kind === 'patient') context = { patient: account.fhirUser.split('/')[1]!, launched: false };
+      else if (account.kind === 'staff') {
+        const patient = String(body.patient ?? '');
+        if (!/^[A-Za-z0-9.-]{1,64}$/.test(patient)) return this.interaction(req, reply, 'Choose a patient.');
+        context = { patient, launched: false };
+      }
+    }
+    const { grantId: existing, session } = details;
+    const grant = existing ? await provider.Grant.find(existing) : new provider.Grant({ accountId: session.accountId, clientId: String(details.params.client_id) });
+    if (!grant) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]>; missingOIDCClaims?: string[] };
+    if (prompt.missingOIDCScope) grant.addOIDCScope(prompt.missingOIDCScope.join(' '));
+    if (prompt.missingOIDCClaims) grant.addOIDCClaims(prompt.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(prompt.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    if (context) await saveGrantContext(this.deps.db, grantId, account.tenantId, context);
+    await this.deps.audit.record({
+      tenant: account.tenantId,
+      action: 'permission-change',
+      outcome: 'success',
+      userId: account.id,
+      username: account.username,
+      clientId: String(details.params.client_id),
+      ...(context?.patient ? { patients: [context.patient] } : {}),
+      detail: `granted ${requested.join(' ')}`,
+      sourceIp: req.ip,
+    });
+    const to = await provider.interactionResult(req.raw, reply.raw, { consent: existing ? {} : { grantId } }, { mergeWithLastSubmission: true });
+    return reply.code(303).header('location', to).send();
+  }
+
+  private async abort(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!this.checkCsrf(uid, body.csrf)) return this.html(reply, 403, page('Refused', '<h1>Refused</h1>'));
+    const { provider, details } = await this.details(req, reply);
+    if (!details || details.uid !== uid) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    const to = await provider.interactionResult(req.raw, reply.raw, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
+    return reply.code(303).header('location', to).send();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the security side of a node: signing keys, the client registry (and the bootstrap
+ * client), the authorization server, the bearer-token verifier, and the revocation fan-out
+ * between nodes (NOTIFY on PostgreSQL; one process on PGlite).
+ */
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { AuditSink } from './audit-sink.ts';
+import type { AuditReader } from '../api/interactions/audit.ts';
+import { BearerVerifier, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
+import { ClientRegistry } from './clients.ts';
+import { loadKeys } from './keys.ts';
+import { sweepExpired } from './adapter.ts';
+import { AuthServer, type PatientChoice } from './routes.ts';
+
+export interface Auth {
+  server: AuthServer;
+  bearer: BearerVerifier;
+  clients: ClientRegistry;
+  audit: AuditSink;
+  /** The trail as the AuditEvent view reads it. */
+  reader: AuditReader;
+  close(): Promise<void>;
+}
+
+export interface AuthSetupDeps {
+  db: Database;
+  config: Config;
+  audit: AuditSink & AuditReader;
+  proxyPatients: ProxyPatients;
+  findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
+}
+
+const SWEEP_MS = 10 * 60 * 1000;
+
+export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
+  const { db, config } = deps;
+  const keys = await loadKeys({ dataDir: config.dataDir, ...(config.jwksJson ? { jwksJson: config.jwksJson } : {}), ...(config.jwksFile ? { jwksFile: config.jwksFile } : {}) });
+  const clients = new ClientRegistry(db);
+  if (config.bootstrapClient) await clients.ensureBootstrap(config.defaultTenant, config.bootstrapClient.id, config.bootstrapClient.secret);
+
+  const late: { bearer?: BearerVerifier } = {};
+  // Revocations reach the other nodes as NOTIFY payloads (token ids are opaque random values).
+  const onRevoke = (ids: readonly string[]): void => {
+    late.bearer?.forget(ids);
+    if (db.dialect === 'postgres') {
+      for (let i = 0; i < ids.length; i += 50) {
+        void db.query(`SELECT pg_notify($1, $2)`, [REVOKE_CHANNEL, ids.slice(i, i + 50).join(' ')]).catch(() => undefined);
+      }
+    }
+  };
+  const server = new AuthServer({
+    db,
+    clients,
+    keys,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+    sessionTtl: Math.max(1, Math.ceil(config.idleMinutes * 60)),
+    secureCookies: config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://'),
+    audit: deps.audit,
+    defaultTenant: config.defaultTenant,
+    findPatients: deps.findPatients,
+    onRevoke,
+  });
+  const bearer = new BearerVerifier({
+    db,
+    provider: (origin) => server.providerFor(origin),
+    clients,
+    idleMs: config.idleMinutes * 60_000,
+    proxyPatients: deps.proxyPatients,
+  });
+  late.bearer = bearer;
+  server.onBreakGlass = (userId) => bearer.forgetUser(userId);
+  const unlisten = db.dialect === 'postgres' ? await db.listen(REVOKE_CHANNEL, (payload) => bearer.forget(payload.split(' ').filter(Boolean)), () => bearer.clear()) : undefined;
+  const sweeper = setInterval(() => void sweepExpired(db).catch(() => undefined), SWEEP_MS);
+  sweeper.unref();
+  return {
+    server,
+    bearer,
+    clients,
+    audit: deps.audit,
+    reader: deps.audit,
+    async close() {
+      clearInterval(sweeper);
+      await unlisten?.();
+    },
+  };
+}
