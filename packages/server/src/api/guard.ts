@@ -107,6 +107,20 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
     run = (c, r) => compartmentSearch(c, r, 'Patient', p.patients![0]!, access.type);
     args = [];
   }
+  if (interaction === 'patch' && access.target) {
+    // What a patch stores is known only once applied: apply it in a transaction, check the
+    // result like any other write, and roll back if it left what the caller may write.
+    const target = access.target;
+    return ctx.repo.inTransaction(async (repo) => {
+      const inTx: ApiContext = { ...ctx, repo };
+      const res = await run(inTx, req, ...args);
+      const stored = await repo.readStored(target.type, target.id);
+      if (stored.content !== null && !canSee(inTx, p, JSON.parse(stored.content) as Resource, 'patch')) {
+        throw forbidden('You may not store this resource: the patch takes it outside what your access allows');
+      }
+      return filterResponse(inTx, p, res, interaction);
+    });
+  }
   const res = await run(ctx, req, ...args);
   return filterResponse(ctx, p, res, interaction);
 }

@@ -177,6 +177,21 @@ describe('access matrix: roles, patients and organizations', () => {
     assert.equal(tx.status, 403);
     const afterCount = await server.request('GET', `/Observation?subject=Patient/${clinic.patientA}&_summary=count`);
     assert.equal(afterCount.json.total, before.json.total, 'the allowed entry was rolled back with the refused one');
+    // A patch that would move the patient's own lab into another patient's record is refused whole.
+    const patch = await server.request('PATCH', `/Observation/${clinic.labA}`, {
+      token: patient,
+      raw: JSON.stringify([{ op: 'replace', path: '/subject/reference', value: `Patient/${clinic.patientB}` }]),
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
+    assert.equal(patch.status, 403, patch.text.slice(0, 200));
+    const lab = await server.request('GET', `/Observation/${clinic.labA}`);
+    assert.equal(lab.json.subject.reference, `Patient/${clinic.patientA}`, 'nothing was stored');
+    const ownPatch = await server.request('PATCH', `/Observation/${clinic.labA}`, {
+      token: patient,
+      raw: JSON.stringify([{ op: 'replace', path: '/status', value: 'amended' }]),
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
+    assert.equal(ownPatch.status, 200, ownPatch.text.slice(0, 200));
     // A batch answers each entry for itself.
     const batch = await server.request('POST', '', {
       token: patient,
