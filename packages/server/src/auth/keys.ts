@@ -11,7 +11,7 @@
  * signed before the rotation still verify against the published JWKS until they expire.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -57,12 +57,25 @@ function parseKeys(text: string, where: string): AuthKeys {
   return { jwks, cookieKeys };
 }
 
-function writePrivate(path: string, keys: AuthKeys): void {
+/** Writes the key file atomically; with `exclusive`, returns false (writing nothing) when it already exists. */
+function writePrivate(path: string, keys: AuthKeys, opts: { exclusive?: boolean } = {}): boolean {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   chmodSync(dirname(path), 0o700);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
-  renameSync(tmp, path);
+  if (!opts.exclusive) {
+    renameSync(tmp, path);
+    return true;
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    unlinkSync(tmp);
+  }
 }
 
 /** Loads the keys, generating the key file on first start when no other source is given. */
@@ -72,7 +85,9 @@ export async function loadKeys(src: KeySource): Promise<AuthKeys> {
   const path = keyFilePath(src.dataDir);
   if (existsSync(path)) return parseKeys(readFileSync(path, 'utf8'), path);
   const keys: AuthKeys = { jwks: { keys: [await newSigningKey()] }, cookieKeys: [randomBytes(32).toString('base64url')] };
-  writePrivate(path, keys);
+  // Several processes may start together on a new folder: the first file written wins, and the
+  // others use it rather than replacing it.
+  if (!writePrivate(path, keys, { exclusive: true })) return parseKeys(readFileSync(path, 'utf8'), path);
   return keys;
 }
 

@@ -83,6 +83,12 @@ export function superviseWorkers(o: ClusterOptions): Promise<number> {
 /** `start --workers N` in the primary: supervises the workers, then exits the process. */
 export async function runCluster(workers: number, config: Config): Promise<void> {
   const pool = workerPoolSize(config.poolSize, workers);
+  // The workers must share one set of signing and cookie keys (a login started on one worker
+  // finishes on another): make sure the key file exists before any of them starts.
+  if (config.auth && !config.jwksJson && !config.jwksFile) {
+    const { loadKeys } = await import('../auth/keys.ts');
+    await loadKeys({ dataDir: config.dataDir });
+  }
   const code = await superviseWorkers({
     workers,
     env: { PORT: String(config.port), CONTINUUM_DB_POOL: String(pool) },

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend, createPgDatabase } from '../fixtures/backend.ts';
+import { clientCredentialsToken, TEST_CLIENT } from '../fixtures/server.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SKIP = backend === 'postgres' ? false : 'needs PostgreSQL: PGlite is a single-process embedded database';
@@ -39,8 +40,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The nodes' shared signing keys (several nodes over one database share one key file). */
+const KEYS_DIR = mkdtempSync(join(tmpdir(), 'continuum-multinode-keys-'));
+
 function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', CONTINUUM_DEMO: '0', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    CONTINUUM_DEMO: '0',
+    CONTINUUM_DATA_DIR: KEYS_DIR,
+    CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id,
+    CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret,
+    ...extra,
+  };
   if (!extra.DATABASE_URL) delete env.DATABASE_URL;
   return env;
 }
@@ -91,11 +103,21 @@ interface Res {
   json: any;
 }
 
+/** A token of the bootstrap client per node origin (a token names the FHIR base it is for). */
+const tokens = new Map<string, Promise<string>>();
+const tokenFor = (url: string): Promise<string> => {
+  const origin = new URL(url).origin;
+  let t = tokens.get(origin);
+  if (!t) tokens.set(origin, (t = clientCredentialsToken(origin, TEST_CLIENT)));
+  return t;
+};
+
 /** One request on a fresh connection (no keep-alive), so a cluster spreads them over workers. */
-function request(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+async function request(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  const authorization = `Bearer ${await tokenFor(url)}`;
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent: false, headers: { accept: 'application/fhir+json', ...(data ? { 'content-type': 'application/fhir+json' } : {}), ...headers } }, (res) => {
+    const req = http.request(url, { method, agent: false, headers: { accept: 'application/fhir+json', authorization, ...(data ? { 'content-type': 'application/fhir+json' } : {}), ...headers } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => void (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
@@ -256,3 +278,5 @@ describe('start --workers on PGlite', () => {
     }
   });
 });
+
+after(() => rmSync(KEYS_DIR, { recursive: true, force: true }));

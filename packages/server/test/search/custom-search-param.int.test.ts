@@ -397,7 +397,9 @@ describe('several app nodes over one PostgreSQL', { skip: MULTI_SKIP }, () => {
     a = await startTestServer();
     const url = a.database.url!;
     bDb = await openStoreDatabase({ databaseUrl: url, dataDir: '', poolSize: 10 });
-    const config = configFromEnv({ PORT: '1', CONTINUUM_DEMO: '0' });
+    // Nodes B and F are about search parameters, not tokens: they run without authorization
+    // (node A, through which the test writes, has it on).
+    const config = configFromEnv({ PORT: '1', CONTINUUM_DEMO: '0', CONTINUUM_AUTH: 'off' });
     config.port = 0;
     config.host = '127.0.0.1';
     b = await startServer(config, { db: bDb, log: () => undefined });
