@@ -18,6 +18,7 @@ import type { Database } from '../db/database.ts';
 import { parseScopes } from '../access/scopes.ts';
 import type { Principal } from '../access/policy.ts';
 import { LoginService } from '../identity/login.ts';
+import { MfaService } from '../identity/mfa.ts';
 import { PasswordResetService } from '../identity/password-reset.ts';
 import { AccountError } from '../identity/types.ts';
 import { UsersRepository } from '../identity/users-repository.ts';
@@ -205,6 +206,8 @@ export class AuthServer {
       scope.post('/auth/interaction/:uid/login', (req, reply) => this.login(req, reply));
       scope.post('/auth/interaction/:uid/confirm', (req, reply) => this.confirm(req, reply));
       scope.post('/auth/interaction/:uid/abort', (req, reply) => this.abort(req, reply));
+      scope.post('/auth/interaction/:uid/enrol', (req, reply) => this.enrol(req, reply));
+      scope.post('/auth/interaction/:uid/continue', (req, reply) => this.continueLogin(req, reply));
 
       // Password reset by a one-time link (`continuum users reset-password --link` prints the
       // token; a mail sender can send the link). The token is spent only by a password the
@@ -285,6 +288,31 @@ export class AuthServer {
   /** Called after a break-the-glass grant, so cached principals pick it up. */
   onBreakGlass?: (userId: string) => void;
 
+  /** Proof, for the next form of this sign-in, that the password of `accountId` was checked. */
+  private passed(uid: string, accountId: string): string {
+    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(`password-ok:${uid}:${accountId}`).digest('base64url');
+  }
+
+  private checkPassed(uid: string, accountId: unknown, proof: unknown): accountId is string {
+    if (typeof accountId !== 'string' || typeof proof !== 'string') return false;
+    const a = Buffer.from(this.passed(uid, accountId));
+    const b = Buffer.from(proof);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private enrolPage(uid: string, accountId: string, qrDataUrl: string, secret: string, error?: string): string {
+    return page(
+      'Set up two-step sign-in',
+      `<h1>Set up two-step sign-in</h1><p class="sub">Your account must use an authenticator app. Scan the code with it (or type the key), then enter the 6-digit code it shows.</p>${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
+<p style="text-align:center"><img src="${qrDataUrl}" alt="QR code for your authenticator app" width="200" height="200"></p>
+<p style="font-family:monospace;text-align:center;word-break:break-all" aria-label="key">${escapeHtml(secret)}</p>
+<form method="post" action="${INTERACTION_PATH}${uid}/enrol"><input type="hidden" name="csrf" value="${this.csrf(uid)}"><input type="hidden" name="account" value="${escapeHtml(accountId)}"><input type="hidden" name="proof" value="${this.passed(uid, accountId)}">
+<input type="hidden" name="qr" value="${escapeHtml(qrDataUrl)}"><input type="hidden" name="secret" value="${escapeHtml(secret)}">
+<label for="otp">Code from the app</label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required autofocus>
+<button type="submit">Turn on two-step sign-in</button></form>`,
+    );
+  }
+
   private resetPage(token: string, error?: string): string {
     return page(
       'Choose a new password',
@@ -312,7 +340,7 @@ export class AuthServer {
       .code(status)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'")
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'")
       .send(body);
   }
 
@@ -405,11 +433,55 @@ export class AuthServer {
       return this.interaction(req, reply, message, username);
     }
     if (result.mfaEnrolmentRequired) {
-      await this.deps.audit.record({ ...audit, userId: result.account.id, action: 'login-failed', outcome: 'failure', detail: 'mfa-enrolment-required' });
-      return this.interaction(req, reply, 'Your account must use two-step sign-in. Ask your administrator to enrol you (continuum users mfa), then sign in again.', username);
+      // The password was right, but the account must use two-step sign-in and has no device yet:
+      // enrol one now (a QR code), before the sign-in completes.
+      const enrolment = await new MfaService(this.deps.db).begin(client.tenantId, result.account.username);
+      return this.html(reply, 200, this.enrolPage(uid, result.account.id, enrolment.qrDataUrl, enrolment.secret));
     }
     await this.deps.audit.record({ ...audit, userId: result.account.id, role: result.account.roles.join(','), action: 'login', outcome: 'success' });
     const to = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: result.account.id, amr: result.usedRecoveryCode || result.account.mfaEnabled ? ['pwd', 'otp'] : ['pwd'] } }, { mergeWithLastSubmission: false });
+    return reply.code(303).header('location', to).send();
+  }
+
+  /** The first code from the new device: turns MFA on and shows the recovery codes once. */
+  private async enrol(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!this.checkCsrf(uid, body.csrf) || !this.checkPassed(uid, body.account, body.proof)) return this.html(reply, 403, page('Refused', '<h1>Refused</h1><p class="sub">Start again from the app.</p>'));
+    if (!this.limiter.take(`login:${req.ip}`)) return this.html(reply, 429, page('Too many attempts', '<h1>Too many attempts</h1><p class="sub">Wait a minute before trying again.</p>'));
+    const account = await new UsersRepository(this.deps.db).byGlobalId(body.account);
+    if (!account || account.disabled) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
+    try {
+      const { recoveryCodes } = await new MfaService(this.deps.db).confirm(account.tenantId, account.username, String(body.otp ?? '').trim());
+      await this.deps.audit.record({ tenant: account.tenantId, action: 'permission-change', outcome: 'success', priority: 'high', userId: account.id, username: account.username, sourceIp: req.ip, detail: 'MFA enrolled at sign-in' });
+      const codes = recoveryCodes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('');
+      return this.html(
+        reply,
+        200,
+        page(
+          'Recovery codes',
+          `<h1>Two-step sign-in is on</h1><p class="sub">Keep these recovery codes somewhere safe. Each works once, instead of a code from the app, if you lose the device. They are not shown again.</p><ul class="scopes">${codes}</ul>
+<form method="post" action="${INTERACTION_PATH}${uid}/continue"><input type="hidden" name="csrf" value="${this.csrf(uid)}"><input type="hidden" name="account" value="${escapeHtml(account.id)}"><input type="hidden" name="proof" value="${this.passed(uid, account.id)}"><button type="submit">I have saved them: continue</button></form>`,
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof AccountError)) throw err;
+      return this.html(reply, 400, this.enrolPage(uid, account.id, String(body.qr ?? ''), String(body.secret ?? ''), 'That code does not match. Check the time on your device and enter the current code.'));
+    }
+  }
+
+  /** After enrolment: the sign-in completes with both factors just proven. */
+  private async continueLogin(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { uid } = req.params as { uid: string };
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!this.checkCsrf(uid, body.csrf) || !this.checkPassed(uid, body.account, body.proof)) return this.html(reply, 403, page('Refused', '<h1>Refused</h1><p class="sub">Start again from the app.</p>'));
+    const { provider, details } = await this.details(req, reply);
+    const account = await new UsersRepository(this.deps.db).byGlobalId(body.account);
+    if (!details || details.uid !== uid || details.prompt.name !== 'login' || !account || account.disabled || !account.mfaEnabled) {
+      return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1><p class="sub">Go back to the app and sign in again.</p>'));
+    }
+    await this.deps.audit.record({ tenant: account.tenantId, clientId: String(details.params.client_id), userId: account.id, username: account.username, role: account.roles.join(','), action: 'login', outcome: 'success', sourceIp: req.ip, detail: 'after MFA enrolment' });
+    const to = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, amr: ['pwd', 'otp'] } }, { mergeWithLastSubmission: false });
     return reply.code(303).header('location', to).send();
   }
 

@@ -69,6 +69,40 @@ describe('login, lockout, MFA, password reset and logout pages', () => {
     await assert.rejects(frontChannel(server.origin, params(), { username: 'desk.kim', password: PASSWORD }), /login refused/, 'the old one does not');
   });
 
+  it('enrols an admin who has no authenticator yet at sign-in (QR code, first code, recovery codes), then signs in', async () => {
+    const { AccountService } = await import('../../src/identity/accounts.ts');
+    await new AccountService(server.database.db).create({ tenantId: 'default', username: 'admin.new', kind: 'staff', roles: ['admin'], fhirUser: `Practitioner/${clinic.practitioner}`, organization: `Organization/${clinic.organization}`, password: PASSWORD });
+    const jar = new CookieJar();
+    let res = await step(jar, authorizeUrl(server.origin, params()));
+    for (let i = 0; i < 10 && (res.status === 302 || res.status === 303); i++) res = await step(jar, new URL(res.headers.get('location')!, server.origin).href);
+    let html = await res.text();
+    const csrf = /name="csrf" value="([^"]*)"/.exec(html)![1]!;
+    res = await step(jar, new URL(/action="([^"]*\/login)"/.exec(html)![1]!, server.origin).href, { csrf, username: 'admin.new', password: PASSWORD, otp: '' });
+    html = await res.text();
+    assert.match(html, /Set up two-step sign-in/);
+    assert.match(html, /<img src="data:image\/png;base64,/, 'a QR code to scan');
+    const field = (name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+    const secret = field('secret');
+    const enrol = new URL(/action="([^"]*\/enrol)"/.exec(html)![1]!, server.origin).href;
+    const form = { csrf, account: field('account'), proof: field('proof'), qr: field('qr'), secret };
+    const wrong = await step(jar, enrol, { ...form, otp: '000000' });
+    assert.equal(wrong.status, 400, 'a wrong first code does not turn MFA on');
+    const forged = await step(jar, enrol, { ...form, proof: 'x'.repeat(43), otp: await totpCode(secret, new Date()) });
+    assert.equal(forged.status, 403, 'the enrolment form cannot be posted without a checked password');
+    res = await step(jar, enrol, { ...form, otp: await totpCode(secret, new Date()) });
+    html = await res.text();
+    assert.equal(res.status, 200, html.slice(0, 300));
+    assert.match(html, /recovery codes/i);
+    assert.equal((html.match(/<li><code>/g) ?? []).length, 10, 'ten recovery codes, shown once');
+    res = await step(jar, new URL(/action="([^"]*\/continue)"/.exec(html)![1]!, server.origin).href, { csrf, account: form.account, proof: form.proof });
+    assert.equal(res.status, 303);
+    for (let i = 0; i < 10 && (res.status === 302 || res.status === 303); i++) res = await step(jar, new URL(res.headers.get('location')!, server.origin).href);
+    assert.match(await res.text(), /Allow Growth Chart/, 'signed in: the consent page follows');
+    const enrolled = await trail.search({ tenant: 'default', user: 'admin.new', action: 'permission-change' });
+    assert.equal(enrolled.length, 1);
+    assert.equal(enrolled[0]!.detail, 'MFA enrolled at sign-in');
+  });
+
   it('signs out at the end-session endpoint, and audits it', async () => {
     const jar = new CookieJar();
     // Sign in with this jar: the session cookie is what logout ends.
