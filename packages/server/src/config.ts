@@ -40,20 +40,16 @@ export interface Config {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const int = (name: string, fallback: number): number => {
+  const positive = (name: string, fallback: number, integer = false): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got '${raw}'`);
+    }
     return n;
   };
-  const positive = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got '${raw}'`);
-    return n;
-  };
+  const int = (name: string, fallback: number): number => positive(name, fallback, true);
   const config: Config = {
     port: int('PORT', 8080),
     host: env.HOST ?? '0.0.0.0',

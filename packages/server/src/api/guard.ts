@@ -20,7 +20,7 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { forbidden, notFound } from '@continuum/fhir';
 import { permits, visible, type Interaction, type Principal, type ResourceAccessInfo } from '../access/policy.ts';
-import { inPatientCompartment } from './interactions/compartment.ts';
+import { compartmentSearch, inPatientCompartment } from './interactions/compartment.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 
 export type Handler = (ctx: ApiContext, req: FhirRequest, ...segments: string[]) => Promise<FhirResponse>;
@@ -103,7 +103,6 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
   let args = segments;
   // A caller limited to one patient searches that patient's compartment.
   if (interaction === 'search' && access.target === undefined && p.patients?.length === 1 && inPatientCompartment(access.type)) {
-    const { compartmentSearch } = await import('./interactions/compartment.ts');
     run = (c, r) => compartmentSearch(c, r, 'Patient', p.patients![0]!, access.type);
     args = [];
   }
@@ -179,13 +178,18 @@ function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, intera
     const kept = entries.filter((e) => {
       const r = e.resource;
       if (!r || r.resourceType === 'OperationOutcome') return true;
-      return canSee(ctx, p, r, e.search?.mode === 'include' ? 'read' : interaction === 'search' || interaction === 'operation' ? 'search' : 'read');
+      // Search matches (of a search or `$everything`) may be seen by search or read; includes,
+      // history entries and batch answers by read.
+      const asSearch = e.search?.mode !== 'include' && (interaction === 'search' || interaction === 'operation');
+      return canSee(ctx, p, r, asSearch ? 'search' : 'read');
     });
     if (kept.length === entries.length) return res;
     return { ...res, body: { ...bundle, entry: kept } };
   }
   if (body.resourceType === 'OperationOutcome') return res;
-  if (!canSee(ctx, p, body, interaction === 'operation' || interaction === 'search' ? 'read' : interaction === 'history' ? 'read' : interaction)) {
+  // A single resource answer: a read (vread and operations read it too), or what a write stored.
+  const as: Interaction = interaction === 'create' || interaction === 'update' || interaction === 'patch' || interaction === 'delete' ? interaction : 'read';
+  if (!canSee(ctx, p, body, as)) {
     throw notFound(`${body.resourceType}/${body.id ?? ''} is not known`);
   }
   return res;

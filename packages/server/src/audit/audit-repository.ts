@@ -125,7 +125,7 @@ const HEAD = 'SELECT seq::text AS seq, hash FROM audit_head WHERE id = 1';
 const APPEND_IF_HEAD = `WITH moved AS (
     UPDATE audit_head SET seq = $2::bigint, hash = $3 WHERE id = 1 AND seq = $4::bigint AND hash = $5 RETURNING 1
   )
-  ${INSERT.replace(/\)\s*$/, ')')} WHERE EXISTS (SELECT 1 FROM moved)`;
+  ${INSERT} WHERE EXISTS (SELECT 1 FROM moved)`;
 
 /** The entries chained after `from`: seq and hashes assigned. */
 function chain(from: AuditHead, entries: readonly Omit<AuditFields, 'seq'>[]): { rows: AuditRow[]; last: AuditHead } {

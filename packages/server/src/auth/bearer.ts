@@ -17,6 +17,10 @@ import { grantContext } from './launch.ts';
 
 export const REVOKE_CHANNEL = 'continuum_token_revoked';
 
+/** How long an access token from a sign-in lives, in seconds. */
+export const ACCESS_TOKEN_TTL = 60 * 60;
+const TOKEN_LIFETIME_MS = ACCESS_TOKEN_TTL * 1000;
+
 /** The patients a proxy (a RelatedPerson) acts for; supplied by the FHIR layer. */
 export type ProxyPatients = (tenant: string, relatedPerson: string) => Promise<string[]>;
 
@@ -47,7 +51,7 @@ export interface BearerOptions {
 export class BearerVerifier {
   private readonly cache = new Map<string, Cached>();
   /** Last request per interactive grant, for the inactivity limit. */
-  private readonly lastSeen = new Map<string, number>();
+  private readonly lastSeen = new Map<string, { last: number; loggedOff: boolean }>();
   private readonly users: UsersRepository;
   private readonly cacheMs: number;
   private readonly maxCached: number;
@@ -72,21 +76,29 @@ export class BearerVerifier {
       entry = { principal: found.principal, until: Math.min(now + this.cacheMs, found.exp * 1000), origin, ...(found.session ? { session: found.session } : {}) };
       this.cache.set(token, entry);
     }
-    if (entry.session && this.opts.idleMs) {
-      const last = this.lastSeen.get(entry.session);
-      if (last !== undefined && now - last > this.opts.idleMs) {
-        // Logged off for inactivity: every token of the grant is dead from now on.
-        this.cache.delete(token);
-        this.lastSeen.set(entry.session, -Infinity);
-        return undefined;
-      }
-      if (last !== -Infinity) this.lastSeen.set(entry.session, now);
-      else return undefined;
-      if (this.lastSeen.size > 100_000) {
-        for (const [k, v] of this.lastSeen) if (v !== -Infinity && now - v > this.opts.idleMs) this.lastSeen.delete(k);
-      }
+    if (entry.session && this.opts.idleMs && !this.active(entry.session, now, this.opts.idleMs)) {
+      this.cache.delete(token);
+      return undefined;
     }
     return entry.principal;
+  }
+
+  /**
+   * Whether an interactive grant is still in use: not idle longer than `idleMs` since its last
+   * request. Once idle it stays logged off. A session is forgotten only when every token it can
+   * have is expired anyway (an hour, plus the idle time, after its last request).
+   */
+  private active(session: string, now: number, idleMs: number): boolean {
+    const seen = this.lastSeen.get(session);
+    if (seen?.loggedOff || (seen && now - seen.last > idleMs)) {
+      this.lastSeen.set(session, { last: seen.last, loggedOff: true });
+      return false;
+    }
+    this.lastSeen.set(session, { last: now, loggedOff: false });
+    if (this.lastSeen.size > 100_000) {
+      for (const [k, v] of this.lastSeen) if (now - v.last > TOKEN_LIFETIME_MS + idleMs) this.lastSeen.delete(k);
+    }
+    return true;
   }
 
   /** Forgets everything (notifications may have been lost). */
@@ -122,7 +134,7 @@ export class BearerVerifier {
       if (account.kind === 'patient') patients = [id];
       else if (account.kind === 'proxy') patients = await this.opts.proxyPatients(account.tenantId, id);
       else if (context?.patient && !scopes.some((s) => s.context === 'user')) patients = [context.patient];
-      const [rights, breakGlass] = await Promise.all([this.users.securityRights(account.tenantId, account.id), this.breakGlass(account.tenantId, account.id)]);
+      const breakGlass = await this.breakGlass(account.tenantId, account.id);
       const principal: Principal = {
         kind: account.kind,
         tenant: account.tenantId,
@@ -134,7 +146,7 @@ export class BearerVerifier {
         scopes,
         ...(context?.patient ? { patient: context.patient } : account.kind === 'patient' ? { patient: id } : {}),
         ...(patients ? { patients } : {}),
-        securityRights: rights,
+        securityRights: account.securityRights,
         breakGlass,
       };
       // A token from a refresh is an app working unattended with the user's leave (offline_access).

@@ -44,7 +44,8 @@ function parseKeys(text: string, where: string): AuthKeys {
     throw new Error(`${where} is not valid JSON`);
   }
   const p = parsed as Partial<AuthKeys> & { keys?: JWK[] };
-  // A bare JWKS ({ keys: [...] }) is accepted; cookie keys are then derived from nothing and generated per file.
+  // The signing keys may be given as `jwks` or as a bare JWKS (`keys`); cookie keys are required
+  // either way, since every node must sign its cookies alike.
   const jwks = p.jwks ?? (Array.isArray(p.keys) ? { keys: p.keys } : undefined);
   if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error(`${where} holds no signing keys`);
   for (const k of jwks.keys) {

@@ -18,6 +18,7 @@ import type { Database } from '../db/database.ts';
 import { isSmartScope, parseScopes, type ScopeRule } from '../access/scopes.ts';
 import { UsersRepository } from '../identity/users-repository.ts';
 import { adapterFactory, type RevokeListener } from './adapter.ts';
+import { ACCESS_TOKEN_TTL } from './bearer.ts';
 import { OIDC_SCOPES, registeredScope, type ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
 import { grantContext } from './launch.ts';
@@ -42,7 +43,6 @@ export interface ProviderDeps {
   onLogout?: (accountId: string, ip: string) => Promise<void>;
 }
 
-const ACCESS_TOKEN_TTL = 60 * 60;
 const SYSTEM_TOKEN_TTL = 5 * 60;
 
 /** Does a registered scope rule cover a requested one (same context, type or `*`, a superset of letters, no narrower filter)? */
@@ -112,7 +112,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
+      // A client learns about its own tokens only: another app's token is reported inactive.
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },

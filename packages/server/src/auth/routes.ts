@@ -290,14 +290,11 @@ export class AuthServer {
 
   /** Proof, for the next form of this sign-in, that the password of `accountId` was checked. */
   private passed(uid: string, accountId: string): string {
-    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(`password-ok:${uid}:${accountId}`).digest('base64url');
+    return this.sign(`password-ok:${uid}:${accountId}`);
   }
 
   private checkPassed(uid: string, accountId: unknown, proof: unknown): accountId is string {
-    if (typeof accountId !== 'string' || typeof proof !== 'string') return false;
-    const a = Buffer.from(this.passed(uid, accountId));
-    const b = Buffer.from(proof);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return typeof accountId === 'string' && this.signedBy(`password-ok:${uid}:${accountId}`, proof);
   }
 
   private enrolPage(uid: string, accountId: string, qrDataUrl: string, secret: string, error?: string): string {
@@ -324,15 +321,24 @@ export class AuthServer {
     );
   }
 
+  /** A token binding `what` to this server's cookie key: the forms' CSRF and step proofs. */
+  private sign(what: string): string {
+    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(what).digest('base64url');
+  }
+
+  private signedBy(what: string, token: unknown): boolean {
+    if (typeof token !== 'string') return false;
+    const a = Buffer.from(this.sign(what));
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
   private csrf(uid: string): string {
-    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(`interaction:${uid}`).digest('base64url');
+    return this.sign(`interaction:${uid}`);
   }
 
   private checkCsrf(uid: string, token: unknown): boolean {
-    if (typeof token !== 'string') return false;
-    const a = Buffer.from(this.csrf(uid));
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return this.signedBy(`interaction:${uid}`, token);
   }
 
   private html(reply: FastifyReply, status: number, body: string): FastifyReply {

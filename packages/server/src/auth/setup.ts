@@ -39,10 +39,17 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
   const clients = new ClientRegistry(db);
   if (config.bootstrapClient) await clients.ensureBootstrap(config.defaultTenant, config.bootstrapClient.id, config.bootstrapClient.secret);
 
-  const late: { bearer?: BearerVerifier } = {};
+  // The verifier asks the authorization server (created next) for the provider of an origin.
+  const bearer: BearerVerifier = new BearerVerifier({
+    db,
+    provider: (origin) => server.providerFor(origin),
+    clients,
+    idleMs: config.idleMinutes * 60_000,
+    proxyPatients: deps.proxyPatients,
+  });
   // Revocations reach the other nodes as NOTIFY payloads (token ids are opaque random values).
   const onRevoke = (ids: readonly string[]): void => {
-    late.bearer?.forget(ids);
+    bearer.forget(ids);
     if (db.dialect === 'postgres') {
       for (let i = 0; i < ids.length; i += 50) {
         void db.query(`SELECT pg_notify($1, $2)`, [REVOKE_CHANNEL, ids.slice(i, i + 50).join(' ')]).catch(() => undefined);
@@ -61,14 +68,6 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     findPatients: deps.findPatients,
     onRevoke,
   });
-  const bearer = new BearerVerifier({
-    db,
-    provider: (origin) => server.providerFor(origin),
-    clients,
-    idleMs: config.idleMinutes * 60_000,
-    proxyPatients: deps.proxyPatients,
-  });
-  late.bearer = bearer;
   server.onBreakGlass = (userId) => bearer.forgetUser(userId);
   const unlisten = db.dialect === 'postgres' ? await db.listen(REVOKE_CHANNEL, (payload) => bearer.forget(payload.split(' ').filter(Boolean)), () => bearer.clear()) : undefined;
   const sweeper = setInterval(() => void sweepExpired(db).catch(() => undefined), SWEEP_MS);

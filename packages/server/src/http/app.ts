@@ -4,6 +4,7 @@
  * HTTP. This is the one place where an OperationOutcome becomes a status code; errors that are
  * not OutcomeErrors become a bare 500 with no detail, and are logged without PHI.
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { badRequest, isOutcomeError, notAcceptable, notFound, OutcomeError, outcome, issue, serverError, tooLarge, transient, unauthorized, unsupportedMediaType } from '@continuum/fhir';
 import type { Principal } from '../access/policy.ts';
@@ -18,7 +19,6 @@ import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
 import { parseJsonBody } from './json-body.ts';
-import { readFileSync } from 'node:fs';
 
 export interface AppDeps {
   db: Database;
@@ -188,6 +188,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       throw err;
     }
     // Durable before the answer goes out (the trail batches concurrent entries into one commit).
+    // Serialised once: the audit reads the patients from the text that is then sent.
+    if (res.body !== undefined && typeof res.body !== 'string' && !pretty) res = { ...res, body: JSON.stringify(res.body) };
     await auth.audit.record(auditFhir(principal, fr, res.status, res.body, req.ip));
     return send(reply, res, pretty);
   };

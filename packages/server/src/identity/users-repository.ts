@@ -15,6 +15,8 @@ export interface AccountRecord extends UserAccount {
   totpSecret: string | null;
   totpLastStep: number | null;
   recoveryCodeHashes: string[];
+  /** The sensitive categories (meta.security codes) the user may see without breaking the glass. */
+  securityRights: string[];
 }
 
 export interface NewAccount {
@@ -44,6 +46,7 @@ interface Row {
   totp_secret: string | null;
   totp_last_step: string | null;
   recovery_code_hashes: string[];
+  security_rights: string[];
   failed_attempts: number;
   locked_until: Date | null;
   last_login_at: Date | null;
@@ -53,7 +56,7 @@ interface Row {
 
 const COLUMNS = `id::text AS id, tenant_id, username, kind, roles, fhir_user, organization, password_hash,
   password_changed_at, disabled, mfa_required, mfa_enabled, totp_secret, totp_last_step::text AS totp_last_step,
-  recovery_code_hashes, failed_attempts, locked_until, last_login_at, created_at, updated_at`;
+  recovery_code_hashes, failed_attempts, locked_until, last_login_at, created_at, updated_at, security_rights`;
 
 const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 const maybeDate = (v: Date | string | null): Date | null => (v === null ? null : date(v));
@@ -81,12 +84,13 @@ function toRecord(r: Row): AccountRecord {
     totpSecret: r.totp_secret,
     totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     recoveryCodeHashes: [...r.recovery_code_hashes],
+    securityRights: [...r.security_rights],
   };
 }
 
 /** The account without its secrets. */
 export function publicView(r: AccountRecord): UserAccount {
-  const { passwordHash: _p, totpSecret: _s, totpLastStep: _l, recoveryCodeHashes: _c, ...account } = r;
+  const { passwordHash: _p, totpSecret: _s, totpLastStep: _l, recoveryCodeHashes: _c, securityRights: _r, ...account } = r;
   return account;
 }
 
@@ -126,13 +130,6 @@ export class UsersRepository {
     if (!UUID.test(id)) return undefined;
     const res = await this.q.query<Row>(`SELECT ${COLUMNS} FROM user_account WHERE id = $1::uuid`, [id]);
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
-  }
-
-  /** The sensitive categories (meta.security codes) the user may see without breaking the glass. */
-  async securityRights(tenantId: string, id: string): Promise<string[]> {
-    if (!UUID.test(id)) return [];
-    const res = await this.q.query<{ security_rights: string[] }>(`SELECT security_rights FROM user_account WHERE tenant_id = $1 AND id = $2::uuid`, [tenantId, id]);
-    return res.rows[0]?.security_rights ?? [];
   }
 
   async list(tenantId: string, kind?: UserKind): Promise<AccountRecord[]> {

@@ -5,24 +5,17 @@
  * where, once an entry has been changed behind the triggers' back.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit/audit-command.ts';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
 import type { Database } from '../../src/db/database.ts';
 import { openStoreDatabase } from '../../src/store/open-store.ts';
-import { createTestDatabase, freshStoreEnv, type TestDatabase } from '../fixtures/backend.ts';
+import { createTestDatabase, freshStoreEnv, runCli, type CliRun, type TestDatabase } from '../fixtures/backend.ts';
 import { newTenant, readEntry } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+type Run = CliRun;
 
 describe('continuum audit, in-process', () => {
   let t: TestDatabase;
@@ -96,19 +89,7 @@ describe('continuum audit, as a child process', () => {
   });
   after(() => cleanup());
 
-  function cli(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-      if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'audit', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => void (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code: code ?? -1, out, err }));
-    });
-  }
+  const cli = (args: string[]): Promise<Run> => runCli(env, ['audit', ...args]);
 
   /** The child's store, opened here while no child runs (PGlite allows one process at a time). */
   async function withStore(fn: (db: Database) => Promise<void>): Promise<void> {

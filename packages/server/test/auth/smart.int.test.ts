@@ -110,9 +110,17 @@ describe('SMART App Launch and OAuth 2', () => {
       body: new URLSearchParams({ token: at2 }).toString(),
     });
     assert.equal(intro.status, 200);
-    const introJson = (await intro.json()) as { active: boolean };
-    // RFC 7662 lets a server hide tokens of other clients; either way it must not claim a foreign token is someone else's.
-    assert.equal(typeof introJson.active, 'boolean');
+    assert.deepEqual(await intro.json(), { active: false }, "another app learns nothing about this app's token");
+    const own = await fetch(`${server.origin}/oauth/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${server.client.id}:${server.client.secret}`).toString('base64')}` },
+      body: new URLSearchParams({ token: server.token }).toString(),
+    });
+    const ownJson = (await own.json()) as { active: boolean; client_id: string; scope: string; aud: string };
+    assert.equal(ownJson.active, true);
+    assert.equal(ownJson.client_id, server.client.id);
+    assert.equal(ownJson.scope, 'system/*.*');
+    assert.equal(ownJson.aud, server.base);
     const revoke = await fetch(`${server.origin}/oauth/token/revocation`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -180,16 +188,15 @@ describe('SMART App Launch and OAuth 2', () => {
     const invalidClient = await exchange({ client_id: 'nobody' });
     assert.equal(invalidClient.json.error, 'invalid_client');
     assert.ok(invalidClient.status === 400 || invalidClient.status === 401, 'invalidClient.status === 400 || invalidClient.status === 401');
-    // A wrong verifier consumed nothing? The spec lets servers burn the code; either way it is single-use:
+    // Failed exchanges do not spend the code; the right verifier then gets the tokens, once.
     const good = await exchange({});
+    assert.equal(good.status, 200, JSON.stringify(good.json));
     const reused = await exchange({});
     assert.equal(reused.status, 400);
     assert.equal(reused.json.error, 'invalid_grant');
-    if (good.status === 200) {
-      // Reusing a code revokes what it issued (RFC 6749 §4.1.2).
-      const res = await server.request('GET', `/Patient/${clinic.patientA}`, { token: String(good.json.access_token) });
-      assert.equal(res.status, 401);
-    }
+    // Reusing a code revokes what it issued (RFC 6749 §4.1.2).
+    const res = await server.request('GET', `/Patient/${clinic.patientA}`, { token: good.json.access_token as string });
+    assert.equal(res.status, 401);
   });
 
   it('denies nothing silently: a user who refuses consent sends the app access_denied', async () => {

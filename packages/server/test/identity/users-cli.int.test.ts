@@ -5,10 +5,8 @@
  * a fresh data folder (or PostgreSQL database), through the CLI's command table.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '@continuum/fhir';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
 import { LoginService } from '../../src/identity/login.ts';
@@ -16,10 +14,9 @@ import { PasswordResetService } from '../../src/identity/password-reset.ts';
 import { runUsers } from '../../src/identity/users-command.ts';
 import { SearchParamProvider } from '../../src/search-params/provider.ts';
 import { Repository } from '../../src/store/repository.ts';
-import { createTestDatabase, freshStoreEnv, type TestDatabase } from '../fixtures/backend.ts';
+import { createTestDatabase, freshStoreEnv, runCli, type CliRun, type TestDatabase } from '../fixtures/backend.ts';
 import { GOOD_PASSWORD, newTenant } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 let t: TestDatabase;
 before(async () => {
@@ -27,11 +24,7 @@ before(async () => {
 });
 after(() => t.drop());
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+type Run = CliRun;
 
 async function users(tenant: string, args: string[], stdin = ''): Promise<Run> {
   const stdout = new PassThrough();
@@ -164,20 +157,7 @@ describe('continuum users, as a child process', () => {
   });
   after(() => cleanup());
 
-  function cli(args: string[], stdin = ''): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-      if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'users', ...args], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => void (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code: code ?? -1, out, err }));
-      child.stdin.end(stdin);
-    });
-  }
+  const cli = (args: string[], stdin = ''): Promise<Run> => runCli(env, ['users', ...args], stdin);
 
   it('adds a user from stdin and lists it, through the command table', async () => {
     const added = await cli(ADD, `${GOOD_PASSWORD}\n`);

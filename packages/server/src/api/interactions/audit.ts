@@ -15,21 +15,14 @@
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { badRequest, forbidden, methodNotAllowed, notFound } from '@continuum/fhir';
 import { permits } from '../../access/policy.ts';
+import type { AuditFilter } from '../../audit/audit-repository.ts';
+import type { AuditRow } from '../../audit/types.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
 
 /** What this view needs of the trail. */
 export interface AuditReader {
-  search(filter: {
-    tenant: string;
-    user?: string;
-    patient?: string;
-    from?: Date;
-    to?: Date;
-    action?: string;
-    count?: number;
-    after?: string;
-  }): Promise<unknown[]>;
-  toAuditEvent(row: never): AuditEvent;
+  search(filter: AuditFilter): Promise<AuditRow[]>;
+  toAuditEvent(row: AuditRow): AuditEvent;
 }
 
 const ID = /^[A-Za-z0-9.-]{1,64}$/;
@@ -67,7 +60,7 @@ function scopeOfCaller(ctx: ApiContext): { patientOnly?: readonly string[] } {
 export async function auditSearch(ctx: ApiContext, req: FhirRequest): Promise<FhirResponse> {
   if (!ctx.audit) throw notFound('This server does not expose its audit trail here');
   const { patientOnly } = scopeOfCaller(ctx);
-  const filter: Parameters<AuditReader['search']>[0] = { tenant: ctx.repo.tenantId };
+  const filter: AuditFilter = { tenant: ctx.repo.tenantId };
   let count = 50;
   for (const [k, v] of req.query) {
     switch (k) {
@@ -113,7 +106,7 @@ export async function auditSearch(ctx: ApiContext, req: FhirRequest): Promise<Fh
     if (!filter.patient || !patientOnly.includes(filter.patient)) throw forbidden('You may see the access log of your own record only');
   }
   filter.count = count + 1;
-  const rows = (await ctx.audit.search(filter)) as { seq: string }[];
+  const rows = await ctx.audit.search(filter);
   const page = rows.slice(0, count);
   const self = `${ctx.baseUrl}/AuditEvent?${req.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
   const link: Bundle['link'] = [{ relation: 'self', url: self }];
@@ -127,7 +120,7 @@ export async function auditSearch(ctx: ApiContext, req: FhirRequest): Promise<Fh
     type: 'searchset',
     link,
     entry: page.map((row) => {
-      const event = ctx.audit!.toAuditEvent(row as never);
+      const event = ctx.audit!.toAuditEvent(row);
       return { fullUrl: `${ctx.baseUrl}/AuditEvent/${event.id}`, resource: event, search: { mode: 'match' } };
     }),
   };
@@ -139,11 +132,11 @@ export async function auditRead(ctx: ApiContext, _req: FhirRequest, id: string):
   if (!/^[0-9]{1,18}$/.test(id)) throw notFound(`AuditEvent/${id} is not known`);
   const { patientOnly } = scopeOfCaller(ctx);
   const after = (BigInt(id) + 1n).toString();
-  const rows = (await ctx.audit.search({ tenant: ctx.repo.tenantId, after, count: 1 })) as { seq: string; patients: string[] }[];
+  const rows = await ctx.audit.search({ tenant: ctx.repo.tenantId, after, count: 1 });
   const row = rows[0];
   if (!row || row.seq !== id) throw notFound(`AuditEvent/${id} is not known`);
   if (patientOnly && !row.patients.some((p) => patientOnly.includes(p))) throw notFound(`AuditEvent/${id} is not known`);
-  return { status: 200, headers: {}, body: ctx.audit.toAuditEvent(row as never) };
+  return { status: 200, headers: {}, body: ctx.audit.toAuditEvent(row) };
 }
 
 export async function auditWrite(): Promise<FhirResponse> {
