@@ -67,9 +67,11 @@ export function medianOf(runs: Figures[]): Figures {
 function cpuText(f: Figures): string {
   if (!f.cpu) return '';
   const perReq = (cores: number): string => (f.requestsPerSecond > 0 ? ` (${((cores * 1000) / f.requestsPerSecond).toFixed(2)} ms/req)` : '');
-  const server = f.cpu.serverCores > 0 ? `server ${f.cpu.serverCores}${perReq(f.cpu.serverCores)}, ` : '';
-  const db = f.cpu.databaseCores > 0 ? `postgres ${f.cpu.databaseCores}${perReq(f.cpu.databaseCores)}, ` : '';
-  return `; cores busy: ${server}${db}load generator ${f.cpu.loadGeneratorCores}, machine ${f.cpu.machineCores}`;
+  // Medians of two runs are means of two figures: round them as the figures are.
+  const c = (cores: number): string => String(Math.round(cores * 100) / 100);
+  const server = f.cpu.serverCores > 0 ? `server ${c(f.cpu.serverCores)}${perReq(f.cpu.serverCores)}, ` : '';
+  const db = f.cpu.databaseCores > 0 ? `postgres ${c(f.cpu.databaseCores)}${perReq(f.cpu.databaseCores)}, ` : '';
+  return `; cores busy: ${server}${db}load generator ${c(f.cpu.loadGeneratorCores)}, machine ${c(f.cpu.machineCores)}`;
 }
 
 export function machine(): Record<string, unknown> {

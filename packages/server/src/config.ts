@@ -30,6 +30,8 @@ export interface Config {
   corsOrigins: string[];
   /** Minutes of inactivity after which a user's session and tokens end (default 15). */
   idleMinutes: number;
+  /** Audit chains (lanes) each process appends to at once, 1..16 (default 4). */
+  auditLanes: number;
   /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
   trustProxy: boolean;
   /** Serve HTTPS directly from these PEM files. */
@@ -63,8 +65,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     auth: !['off', '0', 'false'].includes((env.CONTINUUM_AUTH ?? '').toLowerCase()),
     corsOrigins: (env.CONTINUUM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     idleMinutes: positive('CONTINUUM_IDLE_MINUTES', 15),
+    auditLanes: int('CONTINUUM_AUDIT_LANES', 4),
     trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
   };
+  if (config.auditLanes > 16) throw new Error(`CONTINUUM_AUDIT_LANES must be 1 to 16, got '${env.CONTINUUM_AUDIT_LANES}'`);
   if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
     if (!env.CONTINUUM_BOOTSTRAP_CLIENT_ID || !env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
       throw new Error('CONTINUUM_BOOTSTRAP_CLIENT_ID and CONTINUUM_BOOTSTRAP_CLIENT_SECRET must be set together');

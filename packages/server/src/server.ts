@@ -59,7 +59,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   runner?.start();
   const statistics = new StatisticsKeeper(db, opts.log);
   void statistics.analyze({ missingOnly: true });
-  const audit = new AuditTrail(db);
+  const audit = new AuditTrail(db, { lanes: config.auditLanes });
   const repoFor = async (tenant: string): Promise<Repository> => new Repository({ db, indexer: await searchParams.indexerFor(tenant) }, tenant);
   const auth: Auth | undefined = config.auth
     ? await setupAuth({

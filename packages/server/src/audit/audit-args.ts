@@ -6,7 +6,8 @@
 import { AUDIT_ACTIONS, isAuditAction, type AuditAction } from './types.ts';
 
 export const AUDIT_USAGE_LINES = [
-  'audit verify',
+  'audit verify [--anchor FILE]...',
+  'audit anchor [--out FILE]',
   'audit report [--user U] [--patient P] [--from DATE] [--to DATE] [--action A] [--count N] [--after SEQ] [--tenant T]',
 ];
 export const AUDIT_USAGE = AUDIT_USAGE_LINES.join('\n       continuum ');
@@ -14,7 +15,11 @@ export const AUDIT_USAGE = AUDIT_USAGE_LINES.join('\n       continuum ');
 export class AuditUsageError extends Error {}
 
 export interface AuditArgs {
-  action: 'verify' | 'report';
+  action: 'verify' | 'report' | 'anchor';
+  /** verify: files holding signed anchors the chain must pass through. */
+  anchors?: string[];
+  /** anchor: write the anchor to this file (created, never replaced) instead of stdout. */
+  out?: string;
   tenant?: string;
   user?: string;
   patient?: string;
@@ -36,14 +41,20 @@ function date(option: string, value: string, endOfDay: boolean): Date {
 
 export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const [action, ...rest] = argv;
-  if (action !== 'verify' && action !== 'report') throw new AuditUsageError(action === undefined ? 'an action is needed' : `unknown action '${action}'`);
+  if (action !== 'verify' && action !== 'report' && action !== 'anchor') throw new AuditUsageError(action === undefined ? 'an action is needed' : `unknown action '${action}'`);
   const args: AuditArgs = { action };
+  const allowed = action === 'verify' ? ['--anchor'] : action === 'anchor' ? ['--out'] : REPORT_OPTIONS;
   for (let i = 0; i < rest.length; i += 2) {
     const option = rest[i]!;
     const value = rest[i + 1];
-    if (action === 'verify' || !REPORT_OPTIONS.includes(option)) throw new AuditUsageError(`audit ${action} does not take '${option}'`);
+    if (!allowed.includes(option)) throw new AuditUsageError(`audit ${action} does not take '${option}'`);
     if (value === undefined || value.startsWith('--')) throw new AuditUsageError(`${option} needs a value`);
     switch (option) {
+      case '--anchor': (args.anchors ??= []).push(value); break;
+      case '--out':
+        if (args.out !== undefined) throw new AuditUsageError('--out is given twice');
+        args.out = value;
+        break;
       case '--tenant': args.tenant = value; break;
       case '--user': args.user = value; break;
       case '--patient': args.patient = value; break;

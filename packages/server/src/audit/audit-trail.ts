@@ -1,33 +1,57 @@
 /**
- * The audit trail: records events in a tamper-evident, append-only chain, verifies the chain,
- * and answers the audit report. `record` resolves once the entry is committed; entries recorded
- * while a write is in flight are appended together by the next transaction (group commit), so
- * many concurrent requests share few transactions. It never writes entries, or anything from
- * them, to stdout or stderr: failures reach the caller through the rejected promise only.
+ * The audit trail: records events in tamper-evident, append-only chains, verifies them, and
+ * answers the audit report. `record` resolves once the entry is committed; entries recorded
+ * while writes are in flight are appended together by a later transaction (group commit), so
+ * many concurrent requests share few transactions. A trail writes to a few lanes (independent
+ * chains) at once, so one batch's commit never waits for another's; each process starts at a
+ * random lane, so processes sharing a database mostly write to different lanes (when they meet
+ * on one, the head's row lock orders them). It never writes entries, or anything from them, to
+ * stdout or stderr: failures reach the caller through the rejected promise only.
  */
+import { randomInt } from 'node:crypto';
 import type { AuditEvent } from '@medplum/fhirtypes';
 import type { Database } from '../db/database.ts';
 import { toAuditEvent } from './audit-event.ts';
-import { AuditRepository, type AuditFilter } from './audit-repository.ts';
+import { AuditRepository, type AuditFilter, type AuditHead } from './audit-repository.ts';
+import { MAX_LANES } from './chain.ts';
 import { GroupCommit } from './group-commit.ts';
-import { auditFields, type AuditFields, type AuditInput, type AuditRow } from './types.ts';
+import { AuditError, auditFields, type AuditContent, type AuditInput, type AuditRow } from './types.ts';
 import { verifyChain, type VerifyResult } from './verify.ts';
 
 export interface AuditTrailOptions {
   clock?: () => Date;
   /** Most entries one transaction appends; default 500. */
   maxBatch?: number;
+  /**
+   * How many lanes to write to at once (1..16, default 4), from a random first lane; or the
+   * exact lanes (tests).
+   */
+  lanes?: number | readonly number[];
+}
+
+export const DEFAULT_AUDIT_LANES = 4;
+
+function pickLanes(lanes: number | readonly number[]): number[] {
+  if (typeof lanes !== 'number') {
+    if (lanes.length === 0 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l >= MAX_LANES) || new Set(lanes).size !== lanes.length) {
+      throw new AuditError(`audit lanes must be distinct integers from 0 to ${MAX_LANES - 1}`);
+    }
+    return [...lanes];
+  }
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > MAX_LANES) throw new AuditError(`the number of audit lanes must be 1 to ${MAX_LANES}, got ${lanes}`);
+  const first = randomInt(MAX_LANES);
+  return Array.from({ length: lanes }, (_, i) => (first + i) % MAX_LANES);
 }
 
 export class AuditTrail {
   private readonly repo: AuditRepository;
   private readonly clock: () => Date;
-  private readonly commits: GroupCommit<Omit<AuditFields, 'seq'>>;
+  private readonly commits: GroupCommit<AuditContent>;
 
   constructor(db: Database, opts: AuditTrailOptions = {}) {
     this.repo = new AuditRepository(db);
     this.clock = opts.clock ?? (() => new Date());
-    this.commits = new GroupCommit((batch) => this.repo.append(batch), opts.maxBatch ?? 500);
+    this.commits = new GroupCommit((batch, lane) => this.repo.append(lane, batch), opts.maxBatch ?? 500, pickLanes(opts.lanes ?? DEFAULT_AUDIT_LANES));
   }
 
   /** Resolves when the entry is committed; rejects (AuditError) at once on an invalid entry. */
@@ -41,8 +65,14 @@ export class AuditTrail {
     return this.commits.flush();
   }
 
-  verify(opts: { batchSize?: number } = {}): Promise<VerifyResult> {
-    return verifyChain(this.repo, opts.batchSize ?? 1000);
+  /** Checks every lane's chain; each anchored head (signed earlier, see anchor.ts) must lie on its lane. */
+  verify(opts: { batchSize?: number; anchors?: readonly AuditHead[] } = {}): Promise<VerifyResult> {
+    return verifyChain(this.repo, opts.batchSize ?? 1000, opts.anchors ?? []);
+  }
+
+  /** Each lane's last position and hash (what an anchor signs). */
+  heads(): Promise<AuditHead[]> {
+    return this.repo.heads();
   }
 
   /** The report: a tenant's entries, newest first; pass the last seq as `after` for the next page. */

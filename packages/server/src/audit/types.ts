@@ -42,8 +42,10 @@ export interface AuditInput {
 
 /** The fields the hash covers, in the form they are stored and read back. */
 export interface AuditFields {
-  /** Decimal string: the position in the chain. */
-  seq: string;
+  /** The chain (0..15) the entry is on. */
+  lane: number;
+  /** Decimal string: the position in its lane's chain, from 1. */
+  pos: string;
   tenantId: string;
   /** ISO 8601, UTC, milliseconds: `2031-03-04T05:06:07.000Z`. */
   recorded: string;
@@ -63,6 +65,8 @@ export interface AuditFields {
 }
 
 export interface AuditRow extends AuditFields {
+  /** Decimal string: the entry's id (AuditEvent id, report order and cursor); not hashed. */
+  seq: string;
   prevHash: string;
   hash: string;
 }
@@ -77,8 +81,11 @@ export class AuditError extends Error {
 const isAction = (a: unknown): a is AuditAction => (AUDIT_ACTIONS as readonly unknown[]).includes(a);
 export const isAuditAction = isAction;
 
-/** Checks an input and returns its stored form, without seq (assigned when it is appended). */
-export function auditFields(input: AuditInput, now: Date): Omit<AuditFields, 'seq'> {
+/** What the caller's input becomes: the hashed fields but the place in a chain, given when it is appended. */
+export type AuditContent = Omit<AuditFields, 'lane' | 'pos'>;
+
+/** Checks an input and returns its stored form, without its place (assigned when it is appended). */
+export function auditFields(input: AuditInput, now: Date): AuditContent {
   if (typeof input.tenant !== 'string' || input.tenant === '') throw new AuditError('an audit entry needs a tenant');
   if (!isAction(input.action)) throw new AuditError(`unknown audit action '${String(input.action)}'`);
   if (!(AUDIT_OUTCOMES as readonly unknown[]).includes(input.outcome)) throw new AuditError(`unknown audit outcome '${String(input.outcome)}'`);

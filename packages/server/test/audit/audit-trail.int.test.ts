@@ -59,10 +59,33 @@ describe('audit trail: recording', () => {
     assert.equal((await trail.verify()).ok, true);
   });
 
-  it('keeps one chain when two trails (two processes) append at once', async () => {
+  it('writes batches on several lanes at once, each lane its own intact chain', async () => {
     const tenant = newTenant();
-    const a = new AuditTrail(t.db);
-    const b = new AuditTrail(t.db);
+    const trail = new AuditTrail(t.db, { lanes: [5, 6, 7] });
+    const before = (await trail.verify()).checked;
+    await Promise.all(Array.from({ length: 300 }, (_, i) => trail.record(readEntry(tenant, i))));
+    const rows = await trail.search({ tenant, count: 1000 });
+    assert.equal(rows.length, 300);
+    const perLane = new Map<number, number>();
+    for (const r of rows) perLane.set(r.lane, (perLane.get(r.lane) ?? 0) + 1);
+    assert.deepEqual([...perLane.keys()].sort(), [5, 6, 7], 'the queue was shared out over the three lanes');
+    assert.deepEqual(await trail.verify(), { ok: true, checked: before + 300 });
+    const heads = await trail.heads();
+    assert.equal(heads.length, 16);
+    assert.ok(heads.filter((h) => [5, 6, 7].includes(h.lane)).every((h) => BigInt(h.pos) > 0n), 'the heads of the lanes used moved');
+    assert.equal(new Set(rows.map((r) => r.seq)).size, 300, 'every entry has its own id');
+  });
+
+  it('rejects lane settings outside the schema', () => {
+    for (const lanes of [0, 17, 1.5, [], [16], [1, 1], [-1]]) {
+      assert.throws(() => new AuditTrail(t.db, { lanes }), AuditError, JSON.stringify(lanes));
+    }
+  });
+
+  it('keeps intact chains when two trails (two processes) append at once, even on the same lanes', async () => {
+    const tenant = newTenant();
+    const a = new AuditTrail(t.db, { lanes: [1, 2] });
+    const b = new AuditTrail(t.db, { lanes: [2, 3] });
     await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).record(readEntry(tenant, i))));
     assert.equal((await a.verify()).ok, true);
     assert.equal((await a.search({ tenant, count: 1000 })).length, 200);
@@ -102,7 +125,8 @@ describe('audit trail: the database refuses changes', () => {
       'TRUNCATE audit_entry',
       'DELETE FROM audit_head',
       'TRUNCATE audit_head',
-      'UPDATE audit_head SET seq = seq - 1',
+      'UPDATE audit_head SET pos = pos - 1',
+      `INSERT INTO audit_head (id, pos, hash) VALUES (17, 0, repeat('0', 64))`,
     ]) {
       await assert.rejects(t.db.query(sql), /append-only|only moves forward/, sql);
     }
@@ -110,14 +134,15 @@ describe('audit trail: the database refuses changes', () => {
   });
 });
 
-// Each tampering test breaks the shared chain, so each starts from a fresh database.
+// Each tampering test breaks the shared chain, so each starts from a fresh database. One lane, so
+// that an entry's id (seq) and its position in lane 0 are the same number.
 describe('audit trail: verification finds tampering', () => {
   let trail: AuditTrail;
   let tenant: string;
   beforeEach(async () => {
     await t.drop();
     t = await createTestDatabase();
-    trail = new AuditTrail(t.db);
+    trail = new AuditTrail(t.db, { lanes: [0] });
     tenant = newTenant();
     for (let i = 0; i < 30; i++) await trail.record(readEntry(tenant, i, { recorded: new Date(Date.UTC(2031, 0, 1, 0, i)) }));
     assert.deepEqual(await trail.verify(), { ok: true, checked: 30 });
@@ -127,8 +152,8 @@ describe('audit trail: verification finds tampering', () => {
     await tamper(`UPDATE audit_entry SET patients = '{pat-other}' WHERE seq = 17`);
     const r = await trail.verify({ batchSize: 8 });
     assert.equal(r.ok, false);
-    assert.equal(r.firstBad?.seq, '17');
-    assert.match(r.firstBad.reason, /changed/);
+    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos, r.firstBad?.seq], [0, '17', '17']);
+    assert.match(r.firstBad?.reason ?? '', /changed/);
     assert.equal(r.checked, 16);
   });
 
@@ -141,15 +166,15 @@ describe('audit trail: verification finds tampering', () => {
     await tamper('DELETE FROM audit_entry WHERE seq = 12');
     const r = await trail.verify({ batchSize: 5 });
     assert.equal(r.ok, false);
-    assert.deepEqual(r.firstBad, { seq: '12', reason: 'entry 12 is missing' });
+    assert.deepEqual(r.firstBad, { lane: 0, pos: '12', reason: 'entry 12 of lane 0 is missing' });
   });
 
   it('a deleted entry with the later ones renumbered', async () => {
     await tamper('DELETE FROM audit_entry WHERE seq = 12');
-    await tamper('UPDATE audit_entry SET seq = seq - 1 WHERE seq > 12');
+    await tamper('UPDATE audit_entry SET seq = seq - 1, pos = pos - 1 WHERE seq > 12');
     const r = await trail.verify();
-    assert.equal(r.firstBad?.seq, '12');
-    assert.match(r.firstBad.reason, /prev_hash is not the hash of entry 11/);
+    assert.equal(r.firstBad?.pos, '12');
+    assert.match(r.firstBad.reason, /prev_hash is not the hash of the entry before it in lane 0/);
   });
 
   it('a deleted tail', async () => {
@@ -157,13 +182,29 @@ describe('audit trail: verification finds tampering', () => {
     const r = await trail.verify();
     assert.equal(r.ok, false);
     assert.equal(r.checked, 27);
-    assert.equal(r.firstBad?.seq, '28');
-    assert.match(r.firstBad.reason, /ends at entry 27 but the head records 30/);
+    assert.equal(r.firstBad?.pos, '28');
+    assert.match(r.firstBad.reason, /lane 0 ends at entry 27 but its head records 30/);
   });
 
   it('a deleted first entry', async () => {
     await tamper('DELETE FROM audit_entry WHERE seq = 1');
-    assert.deepEqual((await trail.verify()).firstBad, { seq: '1', reason: 'entry 1 is missing' });
+    assert.deepEqual((await trail.verify()).firstBad, { lane: 0, pos: '1', reason: 'entry 1 of lane 0 is missing' });
+  });
+
+  it('a lane moved: an entry put on another lane breaks both', async () => {
+    await tamper('UPDATE audit_entry SET lane = 3, pos = 1 WHERE seq = 30');
+    const r = await trail.verify();
+    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos], [0, '30']);
+    assert.match(r.firstBad?.reason ?? '', /lane 0 ends at entry 29 but its head records 30/);
+  });
+
+  it('a head row removed', async () => {
+    await t.db.transaction(async (tx) => {
+      await tx.query('ALTER TABLE audit_head DISABLE TRIGGER ALL');
+      await tx.query('DELETE FROM audit_head WHERE id = 5');
+      await tx.query('ALTER TABLE audit_head ENABLE TRIGGER ALL');
+    });
+    assert.deepEqual((await trail.verify()).firstBad, { lane: 4, pos: '0', reason: 'the head of lane 4 is missing' });
   });
 
   it('keeps appending after a verification and stays intact', async () => {

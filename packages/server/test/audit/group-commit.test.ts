@@ -27,6 +27,31 @@ describe('GroupCommit', () => {
     assert.deepEqual(batches, [[1, 2], [3, 4, 5]]);
   });
 
+  it('writes on a second lane while the first is busy, so a batch never waits for another', async () => {
+    const writes: { lane: number; batch: number[] }[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const gc = new GroupCommit<number>(async (batch, lane) => {
+      writes.push({ lane, batch });
+      if (lane === 7) await gate;
+    }, 500, [7, 9]);
+    const first = gc.submit(1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, [{ lane: 7, batch: [1] }]);
+    await Promise.all([2, 3, 4].map((n) => gc.submit(n)));
+    assert.deepEqual(writes, [{ lane: 7, batch: [1] }, { lane: 9, batch: [2, 3, 4] }], 'lane 9 wrote and committed while lane 7 was in flight');
+    open();
+    await first;
+    await gc.flush();
+  });
+
+  it('shares a waiting queue out over the free lanes', async () => {
+    const writes: { lane: number; batch: number[] }[] = [];
+    const gc = new GroupCommit<number>(async (batch, lane) => void writes.push({ lane, batch }), 500, [0, 1, 2]);
+    await Promise.all(Array.from({ length: 9 }, (_, i) => gc.submit(i)));
+    assert.deepEqual(writes, [{ lane: 0, batch: [0, 1, 2] }, { lane: 1, batch: [3, 4, 5] }, { lane: 2, batch: [6, 7, 8] }]);
+  });
+
   it('splits at the batch limit and rejects only the batch whose write failed', async () => {
     const gc = new GroupCommit<number>(async (b) => {
       if (b.includes(3)) throw new Error('disk full');
@@ -39,7 +64,7 @@ describe('GroupCommit', () => {
 
 describe('entryHash', () => {
   const fields: AuditFields = {
-    seq: '1', tenantId: 't', recorded: '2031-03-04T05:06:07.891Z', action: 'read', outcome: 'success', priority: 'normal',
+    lane: 0, pos: '1', tenantId: 't', recorded: '2031-03-04T05:06:07.891Z', action: 'read', outcome: 'success', priority: 'normal',
     userId: 'u', username: 'n', fhirUser: null, role: null, clientId: null, patients: ['p'], resource: 'Patient/p', query: null, sourceIp: null, detail: null,
   };
 
@@ -48,7 +73,7 @@ describe('entryHash', () => {
     assert.match(h, /^[0-9a-f]{64}$/);
     assert.equal(entryHash(GENESIS_HASH, { ...fields }), h);
     assert.notEqual(entryHash('1'.repeat(64), fields), h);
-    for (const [k, v] of Object.entries({ seq: '2', recorded: '2031-03-04T05:06:07.892Z', patients: ['p', 'q'], detail: '', userId: null })) {
+    for (const [k, v] of Object.entries({ pos: '2', lane: 1, recorded: '2031-03-04T05:06:07.892Z', patients: ['p', 'q'], detail: '', userId: null })) {
       assert.notEqual(entryHash(GENESIS_HASH, { ...fields, [k]: v }), h, k);
     }
     // Moving text between adjacent fields changes the hash too (no ambiguous concatenation).
