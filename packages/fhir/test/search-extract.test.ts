@@ -234,6 +234,22 @@ describe('uri rows', () => {
   });
 });
 
+describe('position rows', () => {
+  const at = (position: unknown): Resource => ({ resourceType: 'Location', name: 'x', position } as Resource);
+
+  it('indexes Location.position for near, in WGS84 degrees', () => {
+    assert.deepEqual(rows(extractIndexRows(at({ latitude: 48.8566, longitude: 2.3522, altitude: 35 }), r4), 'position', 'near'), [{ latitude: 48.8566, longitude: 2.3522 }]);
+    assert.deepEqual(rows(extractIndexRows(at({ latitude: -90, longitude: 180 }), r4), 'position', 'near'), [{ latitude: -90, longitude: 180 }]);
+  });
+
+  it('gives no row for a position out of range or without both coordinates, and does not fail the write', () => {
+    for (const bad of [{ latitude: 90.5, longitude: 0 }, { latitude: 0, longitude: -180.5 }, { latitude: 10 }, { longitude: 10 }, { latitude: '10', longitude: 2 }]) {
+      assert.deepEqual(extractIndexRowsStrict(at(bad), r4).position, [], JSON.stringify(bad));
+    }
+    assert.deepEqual(extractIndexRows(at(undefined), r4).position, []);
+  });
+});
+
 describe('R4 examples', () => {
   const dir = ['node_modules/hl7.fhir.r4.examples/package', 'node_modules/hl7.fhir.r4.examples'].find(
     (d) => existsSync(join(d, 'Patient-example.json')),

@@ -55,10 +55,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const searchParams = new SearchParamProvider(db, opts.log ? { log: opts.log } : {});
   await searchParams.start();
   const indexer = await searchParams.indexerFor(config.defaultTenant);
-  const runner = config.jobs ? new ReindexRunner({ db, searchParams, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
-  runner?.start();
   const statistics = new StatisticsKeeper(db, opts.log);
   void statistics.analyze({ missingOnly: true });
+  const runner = config.jobs ? new ReindexRunner({ db, searchParams, statistics, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
+  runner?.start();
   const audit = new AuditTrail(db, { lanes: config.auditLanes });
   const repoFor = async (tenant: string): Promise<Repository> => new Repository({ db, indexer: await searchParams.indexerFor(tenant) }, tenant);
   const auth: Auth | undefined = config.auth

@@ -13,6 +13,9 @@ import { badRequest } from '../outcomes.ts';
 import { parseDateRange } from '../search/date-range.ts';
 import { numberRangeFromText } from '../search/number-range.ts';
 import { isResourceType } from '../validation/index.ts';
+import { parseNear, type NearPoint, type NearValue } from './near.ts';
+
+export { NEAR_DEFAULT_KM, type NearPoint, type NearValue } from './near.ts';
 
 export type Prefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
 const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
@@ -28,6 +31,7 @@ export type SearchValue =
   | { kind: 'uri'; value: string }
   | { kind: 'text'; query: string }
   | { kind: 'composite'; parts: SearchValue[] }
+  | NearValue
   | { kind: 'missing'; missing: boolean };
 
 /** Built-in parameters that map to resource columns or the full-text table, not to a registry entry. */
@@ -66,6 +70,8 @@ export interface SortKey {
   code: string;
   def: SearchParamDef | 'id' | 'lastUpdated';
   descending: boolean;
+  /** Sorting by `near`: the searched points; a resource sorts by its distance to the closest. */
+  points?: NearPoint[];
 }
 
 export interface IncludeSpec {
@@ -157,7 +163,13 @@ const MODIFIERS: Record<string, ReadonlySet<string>> = {
   reference: new Set(['identifier', 'missing']),
   uri: new Set(['below', 'above', 'missing']),
   composite: new Set(['missing']),
+  special: new Set(['missing']),
 };
+
+/** Whether `def` is a `near` (position) parameter: R4 defines no other special one. */
+export function isNearParam(def: SearchParamDef): boolean {
+  return def.type === 'special' && def.code === 'near';
+}
 
 function parseValue(type: SearchParamType, raw: string, code: string, modifier: string | undefined): SearchValue {
   const bad = (why: string) => badRequest(`Invalid value for search parameter '${code}': ${why}`);
@@ -211,8 +223,10 @@ function parseValue(type: SearchParamType, raw: string, code: string, modifier: 
     }
     case 'uri':
       return { kind: 'uri', value: unescape(raw) };
-    case 'composite':
     case 'special':
+      if (code !== 'near') throw bad(`type ${type} takes no plain value`);
+      return parseNear(splitEscaped(raw, '|').map(unescape), unescape(raw), code);
+    case 'composite':
       throw bad(`type ${type} takes no plain value`);
   }
 }
@@ -282,7 +296,7 @@ function parseKey(type: string, key: string, raw: string, ctx: ParseContext): Cr
     return { kind: 'value', code, def: code === '_text' ? 'text' : 'content', values: values.map((v) => ({ kind: 'text', query: unescape(v) })) };
   }
   const def = ctx.registry.get(type, code);
-  if (!def || def.type === 'special') return undefined;
+  if (!def || (def.type === 'special' && !isNearParam(def))) return undefined;
   if (modifier === 'missing') return { kind: 'value', code, def, modifier, values: missing() };
   if (modifier !== undefined) {
     const typeModifier = def.type === 'reference' && isResourceType(modifier);
@@ -343,7 +357,7 @@ function parseSort(type: string, raw: string, registry: SearchParamRegistry): So
     if (code === '_id') return { code, def: 'id', descending };
     if (code === '_lastUpdated') return { code, def: 'lastUpdated', descending };
     const def = registry.get(type, code);
-    if (!def || def.type === 'composite' || def.type === 'special') throw badRequest(`Cannot sort ${type} by '${code}'`);
+    if (!def || def.type === 'composite' || (def.type === 'special' && !isNearParam(def))) throw badRequest(`Cannot sort ${type} by '${code}'`);
     return { code, def, descending };
   });
 }
@@ -391,5 +405,17 @@ export function parseSearch(
       else req.unknown.push(key);
     }
   }
+  for (const key of req.sort) {
+    if (key.def !== 'id' && key.def !== 'lastUpdated' && key.def.type === 'special') key.points = nearPoints(req.criteria, key.code);
+  }
   return req;
+}
+
+/** The points a request's `code` (near) criteria search around: what sorting by distance measures from. */
+function nearPoints(criteria: readonly Criterion[], code: string): NearPoint[] {
+  const points = criteria.flatMap((c) =>
+    c.kind === 'value' && c.code === code ? c.values.flatMap((v) => (v.kind === 'near' ? [{ latitude: v.latitude, longitude: v.longitude }] : [])) : [],
+  );
+  if (points.length === 0) throw badRequest(`Sorting by '${code}' needs a '${code}' search to measure the distance from`);
+  return points;
 }

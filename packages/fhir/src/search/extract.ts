@@ -2,8 +2,9 @@
  * Computes the search-index rows of one resource: every search parameter the registry holds for
  * the resource's type is evaluated once and its values turned into rows by the rules for the
  * parameter's type; composite parameters give component rows numbered by element, and every
- * resource gets full-text rows. Special parameters (`near`) produce no rows. Pure and synchronous;
- * called on every write, so it evaluates only the pre-split, pre-compiled per-type expressions.
+ * resource gets full-text rows. The special parameter `near` gives position rows (latitude and
+ * longitude). Pure and synchronous; called on every write, so it evaluates only the pre-split,
+ * pre-compiled per-type expressions.
  * A parameter whose evaluation throws on unusual data contributes no rows rather than failing the
  * write; `extractIndexRowsStrict` rethrows instead, for tests and reindex diagnostics.
  */
@@ -12,6 +13,7 @@ import { addDateRows } from './date-rows.ts';
 import type { TypedValue } from './fhirpath-evaluator.ts';
 import { emptyIndexRows } from './index-rows.ts';
 import type { IndexRows } from './index-rows.ts';
+import { addPositionRows } from './position-rows.ts';
 import { addNumberRows, addQuantityRows } from './quantity-rows.ts';
 import { addReferenceRows, addUriRows } from './reference-rows.ts';
 import type { SearchParamDef, SearchParamRegistry } from './registry.ts';
@@ -35,8 +37,10 @@ function addRows(def: SearchParamDef, values: readonly TypedValue[], rows: Index
       return addReferenceRows(def.code, values, rows.reference);
     case 'uri':
       return addUriRows(def.code, values, rows.uri);
-    case 'composite':
     case 'special':
+      // R4's only special parameter is Location's `near` (custom ones are refused): positions.
+      return addPositionRows(def.code, values, rows.position);
+    case 'composite':
       return;
     default: {
       const unknownType: never = def.type;
@@ -75,7 +79,7 @@ function extract(resource: Resource, registry: SearchParamRegistry, strict: bool
   const rows = emptyIndexRows();
   addTextRows(resource, rows.text);
   for (const def of registry.forType(resource.resourceType)) {
-    if (def.type === 'special' || def.unionOf || ROW_ANSWERED.has(def.code)) continue;
+    if (def.unionOf || ROW_ANSWERED.has(def.code)) continue;
     if (def.type === 'composite') {
       try {
         addCompositeRows(def, resource, rows);

@@ -5,7 +5,7 @@
  * beside the resource in the same transaction. Values are normalised so that SQL comparisons are
  * simple: strings lower-cased and stripped of accents, dates as half-open [low, high) instants,
  * numbers and quantities with the range their precision implies, references split into type and
- * id. This module only declares shapes; extraction lives in `extract.ts`.
+ * id, positions as WGS84 degrees. This module only declares shapes; extraction lives in `extract.ts`.
  */
 
 /**
@@ -75,6 +75,12 @@ export interface UriRow extends RowBase {
   value: string;
 }
 
+/** A geographic point (Location.position, for `near`): WGS84 degrees, both within their ranges. */
+export interface PositionRow extends RowBase {
+  latitude: number;
+  longitude: number;
+}
+
 /** Text for full-text search: `_text` (the narrative) and `_content` (all the resource's text). */
 export interface TextRow extends RowBase {
   doc: string;
@@ -88,9 +94,10 @@ export interface IndexRows {
   quantity: QuantityRow[];
   reference: ReferenceRow[];
   uri: UriRow[];
+  position: PositionRow[];
   text: TextRow[];
 }
 
 export function emptyIndexRows(): IndexRows {
-  return { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [], text: [] };
+  return { string: [], token: [], date: [], number: [], quantity: [], reference: [], uri: [], position: [], text: [] };
 }

@@ -11,11 +11,13 @@ export { patientCompartment, patientCompartmentParams } from './compartment.ts';
 export { normaliseText } from './normalise.ts';
 export { parseReference } from './reference-parse.ts';
 export { emptyIndexRows } from './index-rows.ts';
+export { CARE_DATE_PARAM, careDateTypes, CLINICAL_DATE_URL } from './care-date.ts';
 export { narrativeText } from './text-rows.ts';
 export type {
   DateRow,
   IndexRows,
   NumberRow,
+  PositionRow,
   QuantityRow,
   ReferenceRow,
   StringRow,

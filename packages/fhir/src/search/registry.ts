@@ -262,4 +262,9 @@ export class SearchParamRegistry {
   get(resourceType: string, code: string): SearchParamDef | undefined {
     return this.forType(resourceType).find((def) => def.code === code);
   }
+
+  /** The SearchParameter resource with canonical `url` that this registry was built from. */
+  definition(url: string): SearchParameter | undefined {
+    return this.#byUrl.get(url);
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * The CapabilityStatement at /metadata, generated from what the server actually supports: every
  * R4 resource type, the interactions the router implements, the search parameters of the tenant
- * whose types the search engine compiles (composite ones included; of the special ones only
- * `_text` and `_content`), custom SearchParameters once a reindex made them searchable, and the
+ * whose types the search engine compiles (composite ones included; of the special ones `near`
+ * on Location, and `_text` and `_content`), custom SearchParameters once a reindex made them searchable, and the
  * operations that exist. Cached per registry: a tenant's registry object changes exactly when its
  * searchable parameters do.
  */
@@ -11,7 +11,7 @@ import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
 import type { ApiContext } from './types.ts';
 
 const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
-const SUPPORTED_SPECIAL = new Set(['_text', '_content']);
+const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
 const cache = new WeakMap<SearchParamRegistry, Omit<CapabilityStatement, 'implementation'>>();
 
 function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implementation'> {

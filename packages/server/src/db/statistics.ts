@@ -9,7 +9,9 @@
  * re-analyzed for a handful of writes. At start-up only tables that were never analyzed are.
  * ANALYZE samples a fixed number of rows, so its cost does not grow with the table; it runs one
  * table per statement, because PGlite has one connection and a whole-database ANALYZE would hold
- * every request back for seconds.
+ * every request back for seconds. Bulk writers that bypass the write count (a reindex job) ask
+ * for the tables they wrote; such a request waits for a running analysis and then runs, since
+ * the running one may have sampled those tables before the bulk write.
  */
 import type { Database } from './database.ts';
 
@@ -17,10 +19,22 @@ export interface WriteObserver {
   noteWrites(count: number): void;
 }
 
+/** What a bulk writer needs: statistics refreshed for the tables it wrote. */
+export interface TableAnalyzer {
+  analyze(opts: { tables: readonly string[] }): Promise<void>;
+}
+
+export interface AnalyzeOptions {
+  /** Only tables never analyzed (start-up). */
+  missingOnly?: boolean;
+  /** Only these tables (of the current schema), after any analysis already running. */
+  tables?: readonly string[];
+}
+
 const FIRST_AT = 200;
 const MAX_STEP = 50_000;
 
-export class StatisticsKeeper implements WriteObserver {
+export class StatisticsKeeper implements WriteObserver, TableAnalyzer {
   private written = 0;
   private nextAt = FIRST_AT;
   private running: Promise<void> | undefined;
@@ -41,26 +55,35 @@ export class StatisticsKeeper implements WriteObserver {
   }
 
   /**
-   * Starts an analysis unless one is running (of every table, or with `missingOnly` of those
-   * never analyzed); resolves when the current one is done.
+   * Starts an analysis (of every table, with `missingOnly` of those never analyzed, with
+   * `tables` of those only); resolves when it is done. A whole-store request while one is
+   * running joins it; a `tables` request runs after it.
    */
-  analyze(opts: { missingOnly?: boolean } = {}): Promise<void> {
-    this.running ??= this.run(opts.missingOnly === true)
+  analyze(opts: AnalyzeOptions = {}): Promise<void> {
+    if (this.running && opts.tables === undefined) return this.running;
+    const current: Promise<void> = (this.running ?? Promise.resolve())
+      .then(() => this.run(opts))
       .catch((err: unknown) => this.log(`statistics: ANALYZE failed (${(err as Error).name})`))
       .finally(() => {
-        this.running = undefined;
+        if (this.running === current) this.running = undefined;
       });
-    return this.running;
+    this.running = current;
+    return current;
   }
 
-  private async run(missingOnly: boolean): Promise<void> {
+  private async run(opts: AnalyzeOptions): Promise<void> {
     const writtenAtStart = this.written;
+    // Names come from the catalogue (as regclass text, quoted where needed), never from callers.
     const tables = await this.db.query<{ name: string }>(
       `SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND n.nspname = current_schema() ${missingOnly ? 'AND c.reltuples < 0' : ''}
+       WHERE c.relkind = 'r' AND n.nspname = current_schema() ${opts.missingOnly === true ? 'AND c.reltuples < 0' : ''}
+         AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
        ORDER BY c.relname`,
+      [opts.tables ? [...opts.tables] : null],
     );
     for (const t of tables.rows) await this.db.exec(`ANALYZE ${t.name}`);
+    // A pass over some tables leaves the write-count schedule, which is about the whole store, alone.
+    if (opts.tables !== undefined) return;
     const size = await this.db.query<{ n: number }>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'resource'::regclass`);
     const rows = Number(size.rows[0]?.n ?? 0);
     this.nextAt = writtenAtStart + Math.min(MAX_STEP, Math.max(FIRST_AT, writtenAtStart, Math.ceil(rows / 10)));

@@ -1,13 +1,15 @@
 /**
  * `continuum reindex [--type T ...] [--tenant T] [--batch-size N] [--job ID]`: re-extracts the
  * search-index rows of every current resource (of the given types) with the tenant's current
- * search parameters, in this process, printing progress (done/total, rate, ETA). It runs the job
- * through the same `reindex_job` table as the server: Ctrl-C stops after the current batch, and
- * `--job ID` resumes that job from its cursor (so does any running server, once this process has
- * let go of it). With PGlite, stop the server first: one process at a time opens a data folder.
+ * search parameters, in this process, printing progress (done/total, rate, ETA), and once done
+ * refreshes the planner's statistics of the index tables. It runs the job through the same
+ * `reindex_job` table as the server: Ctrl-C stops after the current batch, and `--job ID` resumes
+ * that job from its cursor (so does any running server, once this process has let go of it).
+ * With PGlite, stop the server first: one process at a time opens a data folder.
  */
 import { isResourceType } from '@continuum/fhir';
 import type { Config } from '../config.ts';
+import { StatisticsKeeper } from '../db/statistics.ts';
 import { openStoreDatabase } from '../store/open-store.ts';
 import { SearchParamProvider } from './provider.ts';
 import { reindexProgress } from './reindex-progress.ts';
@@ -71,7 +73,8 @@ export async function runReindexCommand(args: readonly string[], config: Config)
     stop.abort();
   };
   process.on('SIGINT', onSigint);
-  const runner = new ReindexRunner({ db, searchParams: new SearchParamProvider(db) });
+  // A finished job refreshes the statistics of the index tables it rewrote before this exits.
+  const runner = new ReindexRunner({ db, searchParams: new SearchParamProvider(db), statistics: new StatisticsKeeper(db) });
   try {
     const tenant = parsed.tenant ?? config.defaultTenant;
     const progress = reindexProgress(process.stderr);

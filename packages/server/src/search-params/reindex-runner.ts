@@ -9,11 +9,14 @@
  * the index rows of every resource still at the version read (one changed meanwhile was written
  * behind the fence with current parameters already), and records the cursor. The last batch marks
  * the job done and bumps the tenant's generation, which is what makes its parameters searchable.
+ * A finished job then has the planner's statistics refreshed for the index tables it rewrote
+ * (PGlite has no autovacuum, and PostgreSQL's would come later), before the runner moves on.
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Database } from '../db/database.ts';
-import { replaceIndexRows } from '../store/writer.ts';
+import type { TableAnalyzer } from '../db/statistics.ts';
+import { REINDEXED_TABLES, replaceIndexRows } from '../store/writer.ts';
 import { bumpGeneration, fenceGeneration } from './param-store.ts';
 import type { SearchParamProvider, TenantIndexer } from './provider.ts';
 import { claimJob, failJob, lockJob, recordBatch, releaseJob, type ReindexJob } from './reindex-jobs.ts';
@@ -22,6 +25,8 @@ import { currentVersionsByRid, jobRange, nextBatch, type JobRange } from './rein
 export interface RunnerDeps {
   db: Database;
   searchParams: SearchParamProvider;
+  /** Refreshes planner statistics on the index tables once a job is done. */
+  statistics?: TableAnalyzer;
   log?: (line: string) => void;
 }
 
@@ -118,7 +123,17 @@ export class ReindexRunner {
       return (await failJob(this.#deps.db, current.id, this.id, error, this.#maxAttempts)) ?? current;
     }
     if (current.status === 'running' && opts.release !== false) await releaseJob(this.#deps.db, current.id, this.id);
+    if (current.status === 'done') await this.#analyze();
     return current;
+  }
+
+  /** The job is done whatever happens here: a failed analysis is only logged. */
+  async #analyze(): Promise<void> {
+    try {
+      await this.#deps.statistics?.analyze({ tables: REINDEXED_TABLES });
+    } catch (err) {
+      this.#deps.log?.(`reindex: could not refresh statistics (${err instanceof Error ? err.name : 'error'})`);
+    }
   }
 
   async #batch(job: ReindexJob): Promise<ReindexJob> {

@@ -9,6 +9,10 @@
  * parameter are followed. A referenced resource that is in any patient's compartment is never
  * included: this patient's own data comes back as members (under the same filters), and another
  * patient's data must never leak in through a reference.
+ *
+ * A care-date range (`start`/`end`) keeps, of the types that have a care date, the resources
+ * whose care-date rows (`sp_date`, the clinical-date parameter) overlap it, and every resource
+ * that has no such row; members and included resources alike.
  * It knows nothing about HTTP or Bundles.
  */
 import type { Queryable } from '../db/database.ts';
@@ -21,6 +25,26 @@ export interface EverythingQuery {
   since?: string;
   /** Only resources of these types (members and included alike). */
   types?: readonly string[];
+  /** Care dates: `[low, high)` instants (open ends as `-infinity`/`infinity`). */
+  care?: CareRange;
+}
+
+export interface CareRange {
+  low: string;
+  high: string;
+  /** The types that have a care date, and the parameter whose date rows hold it. */
+  types: readonly string[];
+  param: string;
+}
+
+/**
+ * Keeps the row `rid` (of type `type`) unless it has care dates and none overlaps the range. The
+ * date rows are found by rid (index sp_date_rid), so the test costs a probe per candidate row.
+ */
+function careFilter(rid: string, type: string, care: CareRange, add: (v: unknown) => string): string {
+  const rows = `FROM sp_date d WHERE d.rid = ${rid} AND d.param = ${add(care.param)} AND d.grp IS NULL`;
+  return `(${type} <> ALL(${add(care.types)}::text[]) OR NOT EXISTS (SELECT 1 ${rows})
+    OR EXISTS (SELECT 1 ${rows} AND d.low < ${add(care.high)}::timestamptz AND d.high > ${add(care.low)}::timestamptz))`;
 }
 
 export interface EverythingRow {
@@ -53,6 +77,7 @@ export async function everythingPage(q: Queryable, tenantId: string, e: Everythi
   const filters = ['NOT deleted'];
   if (e.since !== undefined) filters.push(`last_updated >= ${add(e.since)}::timestamptz`);
   if (e.types !== undefined) filters.push(`resource_type = ANY(${add(e.types)}::text[])`);
+  if (e.care !== undefined) filters.push(careFilter('resource.rid', 'resource_type', e.care, add));
   const after = add(e.afterRid ?? 0);
   const limit = add(e.count + 1);
   // The union of two disjoint sets (see migration 005): rows whose first compartment is this
@@ -83,6 +108,7 @@ async function referenced(q: Queryable, tenantId: string, members: readonly Ever
   const add = (v: unknown): string => `$${params.push(v)}`;
   if (e.since !== undefined) where.push(`t.last_updated >= ${add(e.since)}::timestamptz`);
   if (e.types !== undefined) where.push(`t.resource_type = ANY(${add(e.types)}::text[])`);
+  if (e.care !== undefined) where.push(careFilter('t.rid', 't.resource_type', e.care, add));
   const res = await q.query<Row>(
     `SELECT t.rid, t.resource_type, t.id, t.content FROM resource t
      WHERE t.tenant_id = $1 AND (t.resource_type, t.id) IN (

@@ -12,6 +12,7 @@
 import type { IncludeSpec, SearchRequest, SortKey } from '@continuum/fhir';
 import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
+import { closestDistanceSql } from './near-sql.ts';
 import { criterionSql, INDEX_TABLE, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
@@ -73,8 +74,11 @@ function sortSql(key: SortKey, p: Params): SortSql {
       case 'quantity': return ['value', 'numeric'];
       case 'reference': return ["coalesce(o.target_type || '/' || o.target_id, o.url)", 'text'];
       case 'uri': return ['value', 'text'];
-      case 'composite':
-      case 'special': throw badRequest(`Cannot sort by '${key.code}'`);
+      // The distance from the searched point(s) (the parser attached them: see SortKey.points).
+      case 'special':
+        if (!key.points) throw badRequest(`Cannot sort by '${key.code}'`);
+        return [closestDistanceSql('o.latitude', 'o.longitude', key.points, p), 'float8'];
+      case 'composite': throw badRequest(`Cannot sort by '${key.code}'`);
     }
   })();
   const col = column[0].includes('(') ? column[0] : `o.${column[0]}`;

@@ -6,11 +6,13 @@
  * level. Chains nest a search of the target type inside the reference lookup; `_has` nests a
  * search of the referring type. Composite values join their components' rows on the element
  * number (`grp`). Date, number and quantity prefixes follow the R4 range rules: the stored value
- * is a range [low, high) and so is the searched one. Values only ever travel as bind parameters.
+ * is a range [low, high) and so is the searched one. `near` measures great-circle distances over
+ * the position rows (near-sql.ts). Values only ever travel as bind parameters.
  */
 import type { Criterion, Prefix, SearchValue, ValueCriterion } from '@continuum/fhir';
 import { badRequest, normaliseText, storedCodes } from '@continuum/fhir';
 import { indexKey } from '../store/index-tables.ts';
+import { nearPredicate } from './near-sql.ts';
 
 export class Params {
   readonly values: unknown[] = [];
@@ -48,6 +50,8 @@ export const INDEX_TABLE: Record<string, string> = {
   quantity: 'sp_quantity',
   reference: 'sp_reference',
   uri: 'sp_uri',
+  /** `near` (Location.position), R4's only special parameter. */
+  special: 'sp_position',
 };
 
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -177,6 +181,8 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
       }
       return `${col('value')} = ${p.add(indexKey(v.value))}`;
     }
+    case 'near':
+      return nearPredicate(v, col, p);
     case 'text':
     case 'composite':
     case 'missing':

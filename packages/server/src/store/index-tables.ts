@@ -62,5 +62,6 @@ export const INDEX_TABLES: readonly IndexTable[] = [
     (r) => [r.targetType, indexKey(r.targetId), r.url, r.identifierSystem ?? null, r.identifierValue ?? null],
   ),
   table('uri', 'sp_uri', [['value', 'text']], (r) => [indexKey(r.value)]),
+  table('position', 'sp_position', [['latitude', 'float8'], ['longitude', 'float8']], (r) => [r.latitude, r.longitude]),
   table('text', 'sp_text', [['doc', 'text', (input) => `to_tsvector('english', ${input})`]], (r) => [r.doc]),
 ];

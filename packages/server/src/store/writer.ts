@@ -239,6 +239,9 @@ function buildReindexSql(): string {
 
 let reindexSql: string | undefined;
 
+/** The index tables `replaceIndexRows` rewrites (every one: it deletes a resource's rows in each). */
+export const REINDEXED_TABLES: readonly string[] = INDEX_TABLES.map((t) => t.table);
+
 /**
  * Replaces the index rows (and patient compartments) of existing resources, in one statement:
  * the reindex job's write. Rows are turned into columns exactly as for a versioned write.

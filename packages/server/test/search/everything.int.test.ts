@@ -4,7 +4,9 @@
  * a Medication; patient Q has data of its own, and some of P's data points at Q's. Checked: every
  * compartment member exactly once across pages (search mode `match`), the non-patient resources
  * each page references (mode `include`, once per page), nothing of Q's ever, deletions left out,
- * `_since`, `_type`, `_count`, POST with a Parameters body, and the 4xx answers.
+ * `_since`, `_type`, `_count`, POST with a Parameters body, and the 4xx answers. A third patient
+ * R with dated and undated care checks `start` and `end` (care dates: R4's clinical-date), and
+ * `_elements` / `_summary` shaping.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -182,6 +184,121 @@ describe('$everything parameters', () => {
     const bare = await s.request('POST', `/Patient/${P}/$everything`);
     assert.equal(bare.status, 200);
     assert.equal(bare.json.entry.length, members.length + 5);
+  });
+});
+
+describe('$everything care dates (start, end)', () => {
+  const R = id('pat-r');
+  const c = {
+    encIn: id('enc-2021'), encOld: id('enc-2019'), encOpen: id('enc-open'), obsIn: id('obs-2021'), obsLate: id('obs-2023'),
+    obsUndated: id('obs-undated'), obsPeriod: id('obs-period'), cond: id('cond-undated'), procOld: id('proc-2015'), imm: id('imm-2021'),
+    allergy: id('allergy-2017'), locIn: id('loc-2021'), locOld: id('loc-2019'),
+  };
+  const patient = { reference: `Patient/${R}` };
+  const obs = (extra: Record<string, unknown>) => ({ status: 'final', code: { text: 'Weight' }, subject: patient, ...extra });
+
+  before(async () => {
+    await put(s, 'Patient', R, { name: [{ family: 'Dated' }] });
+    await put(s, 'Location', c.locIn, { name: 'Visited in 2021' });
+    await put(s, 'Location', c.locOld, { name: 'Visited in 2019' });
+    const enc = (period: Record<string, string>, loc?: string) => ({
+      status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: patient, period,
+      ...(loc ? { location: [{ location: ref('Location', loc) }] } : {}),
+    });
+    await put(s, 'Encounter', c.encIn, enc({ start: '2021-03-01T09:00:00Z', end: '2021-03-01T10:00:00Z' }, c.locIn));
+    await put(s, 'Encounter', c.encOld, enc({ start: '2019-05-01T09:00:00Z', end: '2019-05-01T10:00:00Z' }, c.locOld));
+    await put(s, 'Encounter', c.encOpen, { ...enc({ start: '2018-01-01' }), status: 'in-progress' });
+    await put(s, 'Observation', c.obsIn, obs({ effectiveDateTime: '2021-06-15' }));
+    await put(s, 'Observation', c.obsLate, obs({ effectiveDateTime: '2023-02-01T12:00:00Z' }));
+    await put(s, 'Observation', c.obsUndated, obs({}));
+    await put(s, 'Observation', c.obsPeriod, obs({ effectivePeriod: { start: '2020-12-15', end: '2021-01-15' } }));
+    await put(s, 'Condition', c.cond, { subject: patient, code: { text: 'Hypertension' }, onsetDateTime: '2010-04-01' });
+    await put(s, 'Procedure', c.procOld, { status: 'completed', subject: patient, code: { text: 'Appendectomy' }, performedDateTime: '2015-01-01' });
+    await put(s, 'Immunization', c.imm, { status: 'completed', patient, vaccineCode: { text: 'Influenza' }, occurrenceDateTime: '2021-09-01' });
+    await put(s, 'AllergyIntolerance', c.allergy, {
+      patient, code: { text: 'Peanut' }, recordedDate: '2017-02-02',
+      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    });
+  });
+
+  /** Every entry over all pages, as `Type/id` by mode. */
+  async function everything(query: string): Promise<{ match: string[]; include: string[] }> {
+    const pages = await allPages(s, `/Patient/${R}/$everything?${query}`);
+    return { match: sorted(pages.flatMap((p) => matches(p).map(key))), include: sorted(new Set(pages.flatMap((p) => includes(p).map(key)))) };
+  }
+  const k = (type: string, ...ids: string[]) => ids.map((i) => `${type}/${i}`);
+  /** What every range keeps: the Patient and the resources without a care date. */
+  const undated = [`Patient/${R}`, ...k('Observation', c.obsUndated), ...k('Condition', c.cond)];
+
+  it('keeps what overlaps the range and what has no care date, and drops the rest with what only it references', async () => {
+    const got = await everything('start=2021-01-01&end=2021-12-31&_count=3');
+    assert.deepEqual(got.match, sorted([...undated, ...k('Encounter', c.encIn, c.encOpen), ...k('Observation', c.obsIn, c.obsPeriod), ...k('Immunization', c.imm)]));
+    assert.deepEqual(got.include, [`Location/${c.locIn}`]);
+    const all = await everything('_count=100');
+    assert.equal(all.match.length, 12, 'without a range every member comes back');
+  });
+
+  it('takes either end alone: start to the end of time, or the start of time to the end of end', async () => {
+    assert.deepEqual((await everything('start=2022')).match, sorted([...undated, ...k('Encounter', c.encOpen), ...k('Observation', c.obsLate)]));
+    assert.deepEqual((await everything('end=2019-05-01')).match, sorted([
+      ...undated, ...k('Encounter', c.encOld, c.encOpen), ...k('Procedure', c.procOld), ...k('AllergyIntolerance', c.allergy),
+    ]));
+    assert.deepEqual((await everything('end=2019-05-01')).include, [`Location/${c.locOld}`]);
+    assert.deepEqual((await everything('end=2019-04-30')).match, sorted([...undated, ...k('Encounter', c.encOpen), ...k('Procedure', c.procOld), ...k('AllergyIntolerance', c.allergy)]));
+  });
+
+  it('takes dateTimes, and combines with _type and paging, keeping the range in the links', async () => {
+    assert.deepEqual((await everything(`start=${encodeURIComponent('2021-03-01T09:30:00Z')}&end=${encodeURIComponent('2021-03-01T09:45:00Z')}`)).match, sorted([...undated, ...k('Encounter', c.encIn, c.encOpen)]));
+    const first = await s.request('GET', `/Patient/${R}/$everything?start=2021&end=2021&_type=Observation&_count=1`);
+    assert.equal(first.status, 200, first.text);
+    const next = new URL(first.json.link.find((l: { relation: string }) => l.relation === 'next').url);
+    assert.equal(next.searchParams.get('start'), '2021');
+    assert.equal(next.searchParams.get('end'), '2021');
+    const pages = await allPages(s, `/Patient/${R}/$everything?start=2021&end=2021&_type=Observation&_count=1`);
+    assert.deepEqual(sorted(pages.flatMap((p) => matches(p).map(key))), sorted(k('Observation', c.obsIn, c.obsUndated, c.obsPeriod)));
+  });
+
+  it('takes start and end from a POSTed Parameters resource', async () => {
+    const res = await s.request('POST', `/Patient/${R}/$everything`, {
+      body: { resourceType: 'Parameters', parameter: [{ name: 'start', valueDate: '2023-01-01' }, { name: 'end', valueDate: '2023-12-31' }, { name: '_type', valueCode: 'Observation' }] },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(sorted((res.json.entry as Entry[]).map(key)), sorted(k('Observation', c.obsLate, c.obsUndated)));
+  });
+
+  it('answers 400 for a malformed or reversed range', async () => {
+    for (const q of ['start=yesterday', 'end=2021-13-01', 'start=2022&end=2021', 'start=2021-06-02&end=2021-06-01', 'start=ge2021']) {
+      const res = await s.request('GET', `/Patient/${R}/$everything?${q}`);
+      assert.equal(res.status, 400, q);
+      assert.equal(res.json.resourceType, 'OperationOutcome', q);
+    }
+  });
+
+  it('shapes the members with _elements and _summary, marks them SUBSETTED, keeps includes whole and the shaping in the links', async () => {
+    const res = await s.request('GET', `/Patient/${R}/$everything?_type=Encounter,Location&_elements=status&_count=1`);
+    assert.equal(res.status, 200, res.text);
+    const [member, ...rest] = res.json.entry as Entry[];
+    assert.equal(member!.search?.mode, 'match');
+    assert.ok('status' in member!.resource, 'the listed element is kept');
+    assert.ok(!('period' in member!.resource) && !('subject' in member!.resource), `other elements are left out: ${JSON.stringify(member!.resource)}`);
+    assert.ok((member!.resource.meta as { tag?: { code: string }[] }).tag?.some((t) => t.code === 'SUBSETTED'), 'marked SUBSETTED');
+    for (const inc of rest) assert.ok('name' in inc.resource, 'an included Location is whole');
+    const next = new URL(res.json.link.find((l: { relation: string }) => l.relation === 'next').url);
+    assert.equal(next.searchParams.get('_elements'), 'status');
+    const pages = await allPages(s, `/Patient/${R}/$everything?_type=Encounter&_elements=status&_count=1`);
+    assert.equal(pages.length, 3);
+    for (const p of pages) for (const e of matches(p)) assert.ok(!('period' in e.resource), `${key(e)} shaped on every page`);
+
+    const summary = await s.request('POST', `/Patient/${R}/$everything`, {
+      body: { resourceType: 'Parameters', parameter: [{ name: '_type', valueCode: 'Patient' }, { name: '_summary', valueCode: 'true' }] },
+    });
+    assert.equal(summary.status, 200, summary.text);
+    assert.ok((summary.json.entry[0].resource.meta.tag as { code: string }[]).some((t) => t.code === 'SUBSETTED'), '_summary=true marks SUBSETTED');
+    for (const q of ['_summary=count', '_summary=bogus']) {
+      const bad = await s.request('GET', `/Patient/${R}/$everything?${q}`);
+      assert.equal(bad.status, 400, q);
+      assert.equal(bad.json.resourceType, 'OperationOutcome', q);
+    }
   });
 });
 

@@ -32,6 +32,7 @@ const PARAMS: readonly [string, string][] = [
   ['Observation', 'subject'], ['Observation', 'subject:Patient'], ['Observation', 'subject:identifier'], ['Observation', 'patient:missing'],
   ['Patient', '_profile'], ['Patient', '_profile:below'], ['Patient', '_profile:above'], ['ValueSet', 'url'], ['Patient', '_source'],
   ['Observation', 'code-value-quantity'], ['Observation', 'combo-code-value-concept'],
+  ['Location', 'near'], ['Location', 'near:missing'], ['Encounter', 'location.near'],
   ['Observation', 'subject:Patient.name'], ['Observation', 'subject.identifier'], ['Observation', 'patient.organization.name'],
   ['Patient', '_has:Observation:subject:code'], ['Patient', '_has:Observation:patient:_has:Provenance:target:agent'],
   ['Patient', '_text'], ['Patient', '_content'], ['Patient', '_list'], ['Patient', '_filter'],
@@ -178,7 +179,7 @@ describe('search input cannot inject SQL', () => {
 
   it('leaves every table in place with its data', async () => {
     const db = server.database.db;
-    const tables = ['resource', 'resource_history', 'sp_string', 'sp_token', 'sp_date', 'sp_number', 'sp_quantity', 'sp_reference', 'sp_uri'];
+    const tables = ['resource', 'resource_history', 'sp_string', 'sp_token', 'sp_date', 'sp_number', 'sp_quantity', 'sp_reference', 'sp_uri', 'sp_position'];
     for (const table of tables) {
       const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, []);
       assert.ok(res.rows.length === 1, `${table} is gone`);

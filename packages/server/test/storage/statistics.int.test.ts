@@ -1,6 +1,7 @@
 /**
  * Storage suite: the statistics keeper gathers planner statistics once enough writes have gone
- * through the repository, on PGlite (which has no autovacuum) as on PostgreSQL.
+ * through the repository, on PGlite (which has no autovacuum) as on PostgreSQL; and analyzes just
+ * the tables a bulk writer (a finished reindex job) names, after any analysis already running.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -62,4 +63,24 @@ it('leaves a large store alone for a handful of writes, and at start-up analyzes
   const after = await reltuples('resource');
   const threshold = Math.ceil(analyzed / 10);
   assert.ok(after >= analyzed + 1000 + threshold && after <= analyzed + 1000 + 600, `analyzed once the writes reached a tenth of the store (${after})`);
+});
+
+const analyzeCounts = async (): Promise<Map<string, number>> => {
+  const res = await t.db.query<{ relname: string; n: string | number }>('SELECT relname, analyze_count AS n FROM pg_stat_user_tables');
+  return new Map(res.rows.map((r) => [r.relname, Number(r.n)]));
+};
+
+it('analyzes only the tables asked for, after an analysis already running, and ignores names that are no table', async () => {
+  const keeper = new StatisticsKeeper(t.db);
+  const before = await analyzeCounts();
+  const whole = keeper.analyze();
+  const some = keeper.analyze({ tables: ['sp_token', 'sp_date', 'no_such_table', "sp_uri; DROP TABLE resource; --"] });
+  await whole;
+  await some;
+  await keeper.settled();
+  const after = await analyzeCounts();
+  for (const table of ['sp_token', 'sp_date']) assert.equal(after.get(table), before.get(table)! + 2, `${table}: by the whole pass and again when asked`);
+  for (const table of ['sp_string', 'resource', 'sp_uri']) assert.equal(after.get(table), before.get(table)! + 1, `${table}: by the whole pass only`);
+  const resource = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM resource');
+  assert.ok(Number(resource.rows[0]!.n) > 0, 'a hostile name was never run as SQL');
 });
