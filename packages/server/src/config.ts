@@ -2,6 +2,8 @@
  * Server configuration, read once from the environment and passed down explicitly. Nothing else
  * reads process.env.
  */
+import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
+
 export interface Config {
   port: number;
   host: string;
@@ -37,6 +39,13 @@ export interface Config {
   /** Signing keys from the environment (JSON) or a file, instead of the data folder. */
   jwksJson?: string;
   jwksFile?: string;
+  /** Data-encryption keys (base64, newest first) or a file of them, instead of the data folder's. */
+  dataKeys?: string;
+  dataKeyFile?: string;
+  /** How mail leaves the server: console (default: printed, not sent), smtp(s)://..., file:<dir>. */
+  mail: MailSettings;
+  /** The From address of every message. */
+  mailFrom: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,6 +73,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CONTINUUM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     idleMinutes: positive('CONTINUUM_IDLE_MINUTES', 15),
     trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
+    mail: parseMailSetting(env.CONTINUUM_MAIL),
+    mailFrom: '',
   };
   if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
     if (!env.CONTINUUM_BOOTSTRAP_CLIENT_ID || !env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
@@ -79,5 +90,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.CONTINUUM_JWKS_FILE) config.jwksFile = env.CONTINUUM_JWKS_FILE;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.CONTINUUM_BASE_URL) config.baseUrl = env.CONTINUUM_BASE_URL.replace(/\/$/, '');
+  if (env.CONTINUUM_DATA_KEY) config.dataKeys = env.CONTINUUM_DATA_KEY;
+  if (env.CONTINUUM_DATA_KEY_FILE) config.dataKeyFile = env.CONTINUUM_DATA_KEY_FILE;
+  config.mailFrom = env.CONTINUUM_MAIL_FROM ?? `Continuum <no-reply@${hostOf(config.baseUrl)}>`;
+  if (/[\r\n]/.test(config.mailFrom) || !config.mailFrom.includes('@')) throw new Error(`CONTINUUM_MAIL_FROM must be one address, as in 'Clinic <no-reply@clinic.example>'`);
   return config;
+}
+
+function hostOf(baseUrl: string | undefined): string {
+  try {
+    return baseUrl ? new URL(baseUrl).hostname || 'localhost' : 'localhost';
+  } catch {
+    return 'localhost';
+  }
 }
