@@ -2,6 +2,8 @@
  * Server configuration, read once from the environment and passed down explicitly. Nothing else
  * reads process.env.
  */
+import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
+
 export interface Config {
   port: number;
   host: string;
@@ -39,6 +41,13 @@ export interface Config {
   /** Signing keys from the environment (JSON) or a file, instead of the data folder. */
   jwksJson?: string;
   jwksFile?: string;
+  /** Data-encryption keys (base64, newest first) or a file of them, instead of the data folder's. */
+  dataKeys?: string;
+  dataKeyFile?: string;
+  /** How mail leaves the server: console (default: printed, not sent), smtp(s)://..., file:<dir>. */
+  mail: MailSettings;
+  /** The From address of every message. */
+  mailFrom: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,6 +76,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     idleMinutes: positive('CONTINUUM_IDLE_MINUTES', 15),
     auditLanes: int('CONTINUUM_AUDIT_LANES', 4),
     trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
+    mail: parseMailSetting(env.CONTINUUM_MAIL),
+    mailFrom: '',
   };
   if (config.auditLanes > 16) throw new Error(`CONTINUUM_AUDIT_LANES must be 1 to 16, got '${env.CONTINUUM_AUDIT_LANES}'`);
   if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
@@ -83,5 +94,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.CONTINUUM_JWKS_FILE) config.jwksFile = env.CONTINUUM_JWKS_FILE;
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.CONTINUUM_BASE_URL) config.baseUrl = env.CONTINUUM_BASE_URL.replace(/\/$/, '');
+  if (env.CONTINUUM_DATA_KEY) config.dataKeys = env.CONTINUUM_DATA_KEY;
+  if (env.CONTINUUM_DATA_KEY_FILE) config.dataKeyFile = env.CONTINUUM_DATA_KEY_FILE;
+  config.mailFrom = env.CONTINUUM_MAIL_FROM ?? `Continuum <no-reply@${hostOf(config.baseUrl)}>`;
+  if (/[\r\n]/.test(config.mailFrom) || !config.mailFrom.includes('@')) throw new Error(`CONTINUUM_MAIL_FROM must be one address, as in 'Clinic <no-reply@clinic.example>'`);
   return config;
+}
+
+function hostOf(baseUrl: string | undefined): string {
+  try {
+    return baseUrl ? new URL(baseUrl).hostname || 'localhost' : 'localhost';
+  } catch {
+    return 'localhost';
+  }
 }

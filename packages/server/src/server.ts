@@ -66,6 +66,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         db,
         config,
         audit,
+        ...(opts.log ? { log: opts.log } : {}),
         // A proxy (RelatedPerson) acts for the patient its RelatedPerson names.
         proxyPatients: async (tenant, id) => {
           try {
@@ -114,7 +115,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         );
       })().then(async (result) => {
         if (result) {
-          if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff);
+          if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff, auth.secrets);
           announce(demoBanner(result));
           void statistics.analyze();
         }

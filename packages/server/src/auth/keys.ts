@@ -11,9 +11,10 @@
  * signed before the rotation still verify against the published JWKS until they expire.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { writePrivateFile } from '../secrets/private-file.ts';
 
 export interface AuthKeys {
   /** Private signing keys, newest first. */
@@ -60,23 +61,7 @@ function parseKeys(text: string, where: string): AuthKeys {
 
 /** Writes the key file atomically; with `exclusive`, returns false (writing nothing) when it already exists. */
 function writePrivate(path: string, keys: AuthKeys, opts: { exclusive?: boolean } = {}): boolean {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  chmodSync(dirname(path), 0o700);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
-  if (!opts.exclusive) {
-    renameSync(tmp, path);
-    return true;
-  }
-  try {
-    linkSync(tmp, path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    unlinkSync(tmp);
-  }
+  return writePrivateFile(path, JSON.stringify(keys, null, 2) + '\n', opts);
 }
 
 /** Loads the keys, generating the key file on first start when no other source is given. */

@@ -5,13 +5,13 @@
  * - `/fhir/.well-known/smart-configuration`: SMART discovery;
  * - `/auth/interaction/:uid`: the login page, then the consent page (with a patient picker for
  *   staff in a standalone launch);
+ * - `/auth/forgot` and `/auth/reset`: password reset by a mailed one-time link (reset-pages.ts);
  * - `POST /auth/launch`: an EHR creates a `launch` value for the patient open on screen;
  * - `POST /auth/break-glass`: a clinician's emergency access to a restricted record.
  *
  * The issuer is `CONTINUUM_BASE_URL` + `/oauth`; when no base URL is configured it is taken from
  * the first request's origin (one provider per origin, all over the same store).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/database.ts';
@@ -19,16 +19,19 @@ import { parseScopes } from '../access/scopes.ts';
 import type { Principal } from '../access/policy.ts';
 import { LoginService } from '../identity/login.ts';
 import { MfaService } from '../identity/mfa.ts';
-import { PasswordResetService } from '../identity/password-reset.ts';
 import { AccountError } from '../identity/types.ts';
 import { UsersRepository } from '../identity/users-repository.ts';
+import type { MailSender } from '../mail/mail-sender.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
+import { FormSigner, sendPage } from './forms.ts';
 import { createLaunch, resolveLaunch, saveGrantContext, type LaunchContext } from './launch.ts';
 import { createProvider, escapeHtml, page } from './provider.ts';
 import { OIDC_SCOPES } from './clients.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { ResetPages } from './reset-pages.ts';
 
 export const INTERACTION_PATH = '/auth/interaction/';
 
@@ -46,7 +49,13 @@ export interface AuthServerDeps {
   sessionTtl: number;
   secureCookies: boolean;
   audit: AuditSink;
-  /** The organization whose accounts the reset page serves. */
+  /** Opens the sealed TOTP secrets. */
+  secrets: SecretBox;
+  /** Sends password-reset links. */
+  mail: MailSender;
+  /** Operator messages (never PHI, a token or a recipient). */
+  log: (line: string) => void;
+  /** The organization whose accounts the reset pages serve. */
   defaultTenant: string;
   /** Patients a staff user may pick in a standalone launch, by name or id. */
   findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
@@ -93,8 +102,26 @@ export class AuthServer {
   readonly limiter = new RateLimiter({ perMinute: 30, burst: 20 });
   /** Token requests per client address (client secrets and assertions are checked there). */
   readonly tokenLimiter = new RateLimiter({ perMinute: 120, burst: 60 });
+  /** The forgot-password and reset pages. */
+  readonly resets: ResetPages;
+  private readonly signer: FormSigner;
 
-  constructor(private readonly deps: AuthServerDeps) {}
+  constructor(private readonly deps: AuthServerDeps) {
+    this.signer = new FormSigner(deps.keys.cookieKeys[0]!);
+    this.resets = new ResetPages({
+      db: deps.db,
+      audit: deps.audit,
+      defaultTenant: deps.defaultTenant,
+      signer: this.signer,
+      limiter: this.limiter,
+      secureCookies: deps.secureCookies,
+      mail: deps.mail,
+      ...(deps.baseUrl ? { baseUrl: deps.baseUrl } : {}),
+      originOf: (req) => this.originOf(req),
+      interactionPath: INTERACTION_PATH,
+      log: deps.log,
+    });
+  }
 
   originOf(req: FastifyRequest): string {
     return this.deps.baseUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
@@ -209,31 +236,7 @@ export class AuthServer {
       scope.post('/auth/interaction/:uid/enrol', (req, reply) => this.enrol(req, reply));
       scope.post('/auth/interaction/:uid/continue', (req, reply) => this.continueLogin(req, reply));
 
-      // Password reset by a one-time link (`continuum users reset-password --link` prints the
-      // token; a mail sender can send the link). The token is spent only by a password the
-      // policy accepts.
-      scope.get('/auth/reset', async (req, reply) => {
-        const token = String((req.query as { token?: string }).token ?? '');
-        return this.html(reply, 200, this.resetPage(token));
-      });
-      scope.post('/auth/reset', async (req, reply) => {
-        const body = (req.body ?? {}) as Record<string, string | undefined>;
-        const token = String(body.token ?? '');
-        if (!this.limiter.take(`reset:${req.ip}`)) return this.html(reply, 429, page('Too many attempts', '<h1>Too many attempts</h1><p class="sub">Wait a minute before trying again.</p>'));
-        if ((body.password ?? '') !== (body.confirm ?? '')) return this.html(reply, 400, this.resetPage(token, 'The two passwords are not the same.'));
-        try {
-          const account = await new PasswordResetService(deps.db).complete(deps.defaultTenant, token, String(body.password ?? ''));
-          await deps.audit.record({ tenant: deps.defaultTenant, action: 'permission-change', outcome: 'success', priority: 'high', userId: account.id, username: account.username, sourceIp: req.ip, detail: 'password reset by one-time link' });
-          return this.html(reply, 200, page('Password changed', '<h1>Password changed</h1><p class="sub">Your new password is set. Go back to the app and sign in with it.</p>'));
-        } catch (err) {
-          if (err instanceof AccountError) {
-            await deps.audit.record({ tenant: deps.defaultTenant, action: 'permission-change', outcome: 'failure', sourceIp: req.ip, detail: `password reset refused: ${err.code}` });
-            const reasons = err.reasons.length ? err.reasons.join('; ') : err.message;
-            return this.html(reply, 400, this.resetPage(token, `Not changed: ${reasons}.`));
-          }
-          throw err;
-        }
-      });
+      this.resets.register(scope);
 
       scope.post('/auth/launch', async (req, reply) => {
         const p = await authenticate(req);
@@ -290,11 +293,11 @@ export class AuthServer {
 
   /** Proof, for the next form of this sign-in, that the password of `accountId` was checked. */
   private passed(uid: string, accountId: string): string {
-    return this.sign(`password-ok:${uid}:${accountId}`);
+    return this.signer.sign(`password-ok:${uid}:${accountId}`);
   }
 
   private checkPassed(uid: string, accountId: unknown, proof: unknown): accountId is string {
-    return typeof accountId === 'string' && this.signedBy(`password-ok:${uid}:${accountId}`, proof);
+    return typeof accountId === 'string' && this.signer.verify(`password-ok:${uid}:${accountId}`, proof);
   }
 
   private enrolPage(uid: string, accountId: string, qrDataUrl: string, secret: string, error?: string): string {
@@ -310,44 +313,16 @@ export class AuthServer {
     );
   }
 
-  private resetPage(token: string, error?: string): string {
-    return page(
-      'Choose a new password',
-      `<h1>Choose a new password</h1><p class="sub">At least 12 characters, not your user name, not a common password.</p>${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
-<form method="post" action="/auth/reset"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<label for="password">New password</label><input type="password" id="password" name="password" autocomplete="new-password" required minlength="12">
-<label for="confirm">New password again</label><input type="password" id="confirm" name="confirm" autocomplete="new-password" required minlength="12">
-<button type="submit">Set password</button></form>`,
-    );
-  }
-
-  /** A token binding `what` to this server's cookie key: the forms' CSRF and step proofs. */
-  private sign(what: string): string {
-    return createHmac('sha256', this.deps.keys.cookieKeys[0]!).update(what).digest('base64url');
-  }
-
-  private signedBy(what: string, token: unknown): boolean {
-    if (typeof token !== 'string') return false;
-    const a = Buffer.from(this.sign(what));
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
   private csrf(uid: string): string {
-    return this.sign(`interaction:${uid}`);
+    return this.signer.sign(`interaction:${uid}`);
   }
 
   private checkCsrf(uid: string, token: unknown): boolean {
-    return this.signedBy(`interaction:${uid}`, token);
+    return this.signer.verify(`interaction:${uid}`, token);
   }
 
   private html(reply: FastifyReply, status: number, body: string): FastifyReply {
-    return reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'")
-      .send(body);
+    return sendPage(reply, status, body);
   }
 
   private async details(req: FastifyRequest, reply: FastifyReply) {
@@ -380,7 +355,7 @@ export class AuthServer {
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required ${username ? 'autofocus' : ''}>
 <label for="otp">Authentication code <span style="font-weight:400">(if you use two-step sign-in)</span></label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9A-Za-z-]*">
 <button type="submit">Sign in</button></form>
-<form method="post" action="${INTERACTION_PATH}${uid}/abort"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary" type="submit">Cancel</button></form>`,
+<form method="post" action="${INTERACTION_PATH}${uid}/abort"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary" type="submit">Cancel</button></form>${this.resets.forgotLink(uid)}`,
         ),
       );
     }
@@ -421,7 +396,7 @@ export class AuthServer {
     if (!client) return this.html(reply, 400, page('Unknown app', '<h1>Unknown app</h1>'));
     const username = String(body.username ?? '').trim();
     const otp = String(body.otp ?? '').trim();
-    const result = await new LoginService(this.deps.db).verify({
+    const result = await new LoginService(this.deps.db, this.deps.secrets).verify({
       tenantId: client.tenantId,
       username,
       password: String(body.password ?? ''),
@@ -441,7 +416,7 @@ export class AuthServer {
     if (result.mfaEnrolmentRequired) {
       // The password was right, but the account must use two-step sign-in and has no device yet:
       // enrol one now (a QR code), before the sign-in completes.
-      const enrolment = await new MfaService(this.deps.db).begin(client.tenantId, result.account.username);
+      const enrolment = await new MfaService(this.deps.db, this.deps.secrets).begin(client.tenantId, result.account.username);
       return this.html(reply, 200, this.enrolPage(uid, result.account.id, enrolment.qrDataUrl, enrolment.secret));
     }
     await this.deps.audit.record({ ...audit, userId: result.account.id, role: result.account.roles.join(','), action: 'login', outcome: 'success' });
@@ -458,7 +433,7 @@ export class AuthServer {
     const account = await new UsersRepository(this.deps.db).byGlobalId(body.account);
     if (!account || account.disabled) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1>'));
     try {
-      const { recoveryCodes } = await new MfaService(this.deps.db).confirm(account.tenantId, account.username, String(body.otp ?? '').trim());
+      const { recoveryCodes } = await new MfaService(this.deps.db, this.deps.secrets).confirm(account.tenantId, account.username, String(body.otp ?? '').trim());
       await this.deps.audit.record({ tenant: account.tenantId, action: 'permission-change', outcome: 'success', priority: 'high', userId: account.id, username: account.username, sourceIp: req.ip, detail: 'MFA enrolled at sign-in' });
       const codes = recoveryCodes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('');
       return this.html(

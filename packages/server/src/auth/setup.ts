@@ -1,7 +1,8 @@
 /**
- * Builds the security side of a node: signing keys, the client registry (and the bootstrap
- * client), the authorization server, the bearer-token verifier, and the revocation fan-out
- * between nodes (NOTIFY on PostgreSQL; one process on PGlite).
+ * Builds the security side of a node: signing keys, the data keys that seal stored secrets (and
+ * the start-up step that re-seals TOTP secrets under the newest one), the mail sender, the client
+ * registry (and the bootstrap client), the authorization server, the bearer-token verifier, and
+ * the revocation fan-out between nodes (NOTIFY on PostgreSQL; one process on PGlite).
  */
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -10,6 +11,11 @@ import type { AuditReader } from '../api/interactions/audit.ts';
 import { BearerVerifier, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
 import { ClientRegistry } from './clients.ts';
 import { loadKeys } from './keys.ts';
+import { resealTotpSecrets } from '../identity/totp-reseal.ts';
+import { createMailSender, type MailSender } from '../mail/mail-sender.ts';
+import { describeMailSetting } from '../mail/mail-settings.ts';
+import { loadDataKeys } from '../secrets/data-keys.ts';
+import { SecretBox } from '../secrets/secret-box.ts';
 import { sweepExpired } from './adapter.ts';
 import { AuthServer, type PatientChoice } from './routes.ts';
 
@@ -18,6 +24,9 @@ export interface Auth {
   bearer: BearerVerifier;
   clients: ClientRegistry;
   audit: AuditSink;
+  /** Seals and opens the secrets stored in the database. */
+  secrets: SecretBox;
+  mail: MailSender;
   /** The trail as the AuditEvent view reads it. */
   reader: AuditReader;
   close(): Promise<void>;
@@ -29,6 +38,8 @@ export interface AuthSetupDeps {
   audit: AuditSink & AuditReader;
   proxyPatients: ProxyPatients;
   findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
+  /** Operator messages (default: stderr). */
+  log?: (line: string) => void;
 }
 
 const SWEEP_MS = 10 * 60 * 1000;
@@ -36,6 +47,14 @@ const SWEEP_MS = 10 * 60 * 1000;
 export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
   const { db, config } = deps;
   const keys = await loadKeys({ dataDir: config.dataDir, ...(config.jwksJson ? { jwksJson: config.jwksJson } : {}), ...(config.jwksFile ? { jwksFile: config.jwksFile } : {}) });
+  const log = deps.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const secrets = new SecretBox(loadDataKeys({ dataDir: config.dataDir, ...(config.dataKeys ? { keys: config.dataKeys } : {}), ...(config.dataKeyFile ? { keyFile: config.dataKeyFile } : {}) }));
+  const sealed = await resealTotpSecrets(db, secrets);
+  if (sealed.resealed > 0) log(`data key: sealed ${sealed.resealed} stored TOTP secret(s) under key ${secrets.currentKeyId}`);
+  if (sealed.unreadable > 0) log(`WARNING: ${sealed.unreadable} stored TOTP secret(s) are sealed under a data key this node does not have: those users cannot sign in with MFA until the key is restored (CONTINUUM_DATA_KEY, CONTINUUM_DATA_KEY_FILE or <data>/secrets/data-keys) or an admin resets their MFA`);
+  const mail = createMailSender(config.mail, { from: config.mailFrom });
+  if (config.mail.transport === 'console') log('mail: CONTINUUM_MAIL is console: password-reset links are printed here, not sent (set CONTINUUM_MAIL to a relay for real users)');
+  else if (!config.baseUrl) log(`mail: set CONTINUUM_BASE_URL: without it, password-reset links are not mailed (${describeMailSetting(config.mail)}) and the forgot-password page is off`);
   const clients = new ClientRegistry(db);
   if (config.bootstrapClient) await clients.ensureBootstrap(config.defaultTenant, config.bootstrapClient.id, config.bootstrapClient.secret);
 
@@ -64,6 +83,9 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     sessionTtl: Math.max(1, Math.ceil(config.idleMinutes * 60)),
     secureCookies: config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://'),
     audit: deps.audit,
+    secrets,
+    mail,
+    log,
     defaultTenant: config.defaultTenant,
     findPatients: deps.findPatients,
     onRevoke,
@@ -77,9 +99,12 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     bearer,
     clients,
     audit: deps.audit,
+    secrets,
+    mail,
     reader: deps.audit,
     async close() {
       clearInterval(sweeper);
+      await server.resets.settled();
       await unlisten?.();
     },
   };

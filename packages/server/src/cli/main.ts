@@ -63,12 +63,23 @@ const clients: Command = async (args) => {
 };
 
 const keys: Command = async (args) => {
-  if (args[0] !== 'rotate' || args.length > 1) {
-    process.stderr.write('Usage: continuum keys rotate\n');
+  if ((args[0] !== 'rotate' && args[0] !== 'rotate-data') || args.length > 1) {
+    process.stderr.write('Usage: continuum keys rotate | rotate-data\n');
     process.exitCode = 2;
     return;
   }
   const config = configFromEnv(process.env);
+  if (args[0] === 'rotate-data') {
+    if (config.dataKeys || config.dataKeyFile) {
+      process.stderr.write('continuum keys: the data keys come from CONTINUUM_DATA_KEY / CONTINUUM_DATA_KEY_FILE; put a new key first there\n');
+      process.exitCode = 1;
+      return;
+    }
+    const { rotateDataKeys } = await import('../secrets/data-keys.ts');
+    const ring = rotateDataKeys(config.dataDir);
+    process.stdout.write(`new data key ${ring.current.id}; ${ring.keys.length - 1} older key(s) kept to open what they sealed. Restart every node: each start seals the stored secrets under the new key.\n`);
+    return;
+  }
   if (config.jwksJson || config.jwksFile) {
     process.stderr.write('continuum keys: the keys come from CONTINUUM_JWKS / CONTINUUM_JWKS_FILE; rotate them there\n');
     process.exitCode = 1;
@@ -80,7 +91,7 @@ const keys: Command = async (args) => {
 };
 
 const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  help               show this text\n`);
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  keys rotate-data   add a new data-encryption key in the data folder (stored secrets are\n                     sealed under it at the next start), keeping the older ones\n  help               show this text\n`);
 };
 
 const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, clients, keys, help, '--help': help };

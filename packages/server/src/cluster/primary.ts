@@ -89,6 +89,11 @@ export async function runCluster(workers: number, config: Config): Promise<void>
     const { loadKeys } = await import('../auth/keys.ts');
     await loadKeys({ dataDir: config.dataDir });
   }
+  // Likewise the data keys: every worker must seal and open stored secrets with the same key.
+  if (config.auth && !config.dataKeys && !config.dataKeyFile) {
+    const { loadDataKeys } = await import('../secrets/data-keys.ts');
+    loadDataKeys({ dataDir: config.dataDir });
+  }
   const code = await superviseWorkers({
     workers,
     env: { PORT: String(config.port), CONTINUUM_DB_POOL: String(pool) },

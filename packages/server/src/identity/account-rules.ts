@@ -10,6 +10,7 @@ export interface AccountShape {
   roles: readonly string[];
   fhirUser: string;
   organization?: string | null;
+  email?: string | null;
 }
 
 /** Roles in lower case, without blanks or duplicates, sorted so that output is stable. */
@@ -25,12 +26,21 @@ export function roleProblems(kind: UserKind, roles: readonly string[]): string[]
   return reasons;
 }
 
+/** A dot-atom local part and a host name (ASCII; IDN as punycode): what a mail relay accepts. */
+const EMAIL_PATTERN = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+export function emailProblems(email: string): string[] {
+  if (email.length > 254 || email.split('@')[0]!.length > 64 || !EMAIL_PATTERN.test(email)) return [`'${email.slice(0, 300)}' is not an email address (name@host, at most 254 characters)`];
+  return [];
+}
+
 export function accountProblems(a: AccountShape): string[] {
   const reasons: string[] = [];
   if (!USERNAME_PATTERN.test(a.username)) {
     reasons.push("the username must be 1-128 characters: letters, digits and . _ @ + - (starting with a letter or digit)");
   }
   reasons.push(...roleProblems(a.kind, a.roles));
+  if (a.email) reasons.push(...emailProblems(a.email));
   const allowed = FHIR_USER_TYPES[a.kind];
   const ref = REFERENCE_PATTERN.exec(a.fhirUser);
   if (!ref || !allowed.includes(ref[1]!)) {

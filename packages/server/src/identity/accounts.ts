@@ -5,7 +5,7 @@
  * login.ts, MFA enrolment in mfa.ts, reset links in password-reset.ts.
  */
 import type { Queryable } from '../db/database.ts';
-import { accountProblems, mfaRequiredFor, normaliseRoles, roleProblems } from './account-rules.ts';
+import { accountProblems, emailProblems, mfaRequiredFor, normaliseRoles, roleProblems } from './account-rules.ts';
 import { passwordProblems } from './password-policy.ts';
 import { hashPassword } from './passwords.ts';
 import { AccountError, systemClock, type Clock, type Role, type UserAccount, type UserKind } from './types.ts';
@@ -18,6 +18,8 @@ export interface NewAccountInput {
   roles?: readonly string[];
   fhirUser: string;
   organization?: string | null;
+  /** Where reset links are mailed. */
+  email?: string | null;
   password: string;
   /** Ask for MFA although no admin role makes it required. */
   mfaRequired?: boolean;
@@ -44,7 +46,8 @@ export class AccountService {
   async create(input: NewAccountInput): Promise<UserAccount> {
     const roles = normaliseRoles(input.roles ?? []);
     const organization = input.organization ?? null;
-    const shape = accountProblems({ ...input, roles, organization });
+    const email = input.email?.trim() || null;
+    const shape = accountProblems({ ...input, roles, organization, email });
     const password = passwordProblems(input.password, input.username).map((r) => `password: ${r}`);
     if (shape.length > 0 || password.length > 0) {
       throw new AccountError(shape.length > 0 ? 'invalid' : 'weak-password', 'the account is refused', [...shape, ...password]);
@@ -58,6 +61,7 @@ export class AccountService {
         roles: valid,
         fhirUser: input.fhirUser,
         organization,
+        email,
         passwordHash: await hashPassword(input.password),
         mfaRequired: mfaRequiredFor(valid, input.mfaRequired ?? false),
       },
@@ -104,6 +108,25 @@ export class AccountService {
     const a = await requireAccount(this.repo, tenantId, username);
     if (!required && a.roles.includes('admin')) throw new AccountError('mfa-state', `MFA is always required for admins ('${username}' is one)`);
     await this.repo.setRoles(tenantId, a.id, a.roles, required, this.clock());
+    return this.get(tenantId, username);
+  }
+
+  /** Sets the address reset links are mailed to, or removes it (null). */
+  async setEmail(tenantId: string, username: string, email: string | null): Promise<UserAccount> {
+    const a = await requireAccount(this.repo, tenantId, username);
+    const value = email?.trim() || null;
+    if (value !== null) {
+      const reasons = emailProblems(value);
+      if (reasons.length > 0) throw new AccountError('invalid', 'the email address is refused', reasons);
+    }
+    await this.repo.setEmail(tenantId, a.id, value, this.clock());
+    return this.get(tenantId, username);
+  }
+
+  /** Turns MFA off and forgets the secret and codes (an admin's reset for a lost device); still required if it was. */
+  async resetMfa(tenantId: string, username: string): Promise<UserAccount> {
+    const a = await requireAccount(this.repo, tenantId, username);
+    await this.repo.resetMfa(tenantId, a.id, this.clock());
     return this.get(tenantId, username);
   }
 

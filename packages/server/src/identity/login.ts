@@ -3,13 +3,17 @@
  * lockout. It answers what happened; what a login page reveals of it is the login route's
  * choice (it should show "invalid-credentials", "locked" and "disabled" alike). Unknown
  * usernames cost the same argon2 time as wrong passwords. A wrong password or MFA code counts
- * toward the lockout; an attempt while locked is refused before the password is checked.
+ * toward the lockout; an attempt while locked is refused before the password is checked. The
+ * TOTP secret is opened with the data key; one stored by an earlier version in plain text, or
+ * sealed under an older key, is sealed under the newest key once it has been used to sign in.
  */
 import type { Queryable } from '../db/database.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { DEFAULT_LOCKOUT, isLocked, lockedUntilAfter, type LockoutPolicy } from './lockout.ts';
 import { spendVerifyTime, verifyPassword } from './passwords.ts';
 import { matchRecoveryCode } from './recovery-codes.ts';
 import { verifyTotp } from './totp.ts';
+import { TotpSecrets } from './totp-secrets.ts';
 import { systemClock, type Clock, type UserAccount } from './types.ts';
 import { publicView, UsersRepository, type AccountRecord } from './users-repository.ts';
 
@@ -34,13 +38,16 @@ export type LoginResult =
 
 export class LoginService {
   private readonly repo: UsersRepository;
+  private readonly secrets: TotpSecrets;
 
   constructor(
     q: Queryable,
+    box: SecretBox,
     private readonly clock: Clock = systemClock,
     private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT,
   ) {
     this.repo = new UsersRepository(q);
+    this.secrets = new TotpSecrets(box);
   }
 
   async verify(attempt: LoginAttempt): Promise<LoginResult> {
@@ -72,9 +79,13 @@ export class LoginService {
 
   private async secondFactor(account: AccountRecord, attempt: LoginAttempt, now: Date): Promise<boolean> {
     if (attempt.totpCode !== undefined) {
-      const step = await verifyTotp(account.totpSecret!, attempt.totpCode, now, account.totpLastStep);
+      const stored = account.storedTotpSecret!;
+      const secret = this.secrets.open(account, stored);
+      const step = await verifyTotp(secret, attempt.totpCode, now, account.totpLastStep);
       // The conditional update refuses a step already taken by a concurrent login with the same code.
-      return step !== undefined && (await this.repo.acceptTotpStep(account.tenantId, account.id, step, now));
+      const accepted = step !== undefined && (await this.repo.acceptTotpStep(account.tenantId, account.id, step, now));
+      if (accepted && this.secrets.needsSealing(stored)) await this.repo.replaceTotpSecret(account.tenantId, account.id, stored, this.secrets.seal(account, secret), now);
+      return accepted;
     }
     const hash = await matchRecoveryCode(account.recoveryCodeHashes, attempt.recoveryCode ?? '');
     return hash !== undefined && (await this.repo.spendRecoveryCode(account.tenantId, account.id, hash, now));

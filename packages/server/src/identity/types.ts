@@ -34,6 +34,8 @@ export interface UserAccount {
   roles: Role[];
   fhirUser: string;
   organization: string | null;
+  /** Where password-reset links (and later invitations) are mailed; none when null. */
+  email: string | null;
   disabled: boolean;
   mfaRequired: boolean;
   mfaEnabled: boolean;

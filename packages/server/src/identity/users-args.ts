@@ -6,10 +6,11 @@
 import { isUserKind, type UserKind } from './types.ts';
 
 export const USERS_USAGE_LINES = [
-  'users add --username U --kind staff|patient|proxy --fhir-user Type/id [--role R[,R...]] [--organization Organization/id] [--mfa-required] [--password-stdin] [--tenant T]',
+  'users add --username U --kind staff|patient|proxy --fhir-user Type/id [--role R[,R...]] [--organization Organization/id] [--email E] [--mfa-required] [--password-stdin] [--tenant T]',
   'users list [--kind K] [--tenant T]',
   'users disable|enable --username U [--tenant T]',
-  'users reset-password --username U [--password-stdin | --link] [--tenant T]',
+  'users email --username U (--email E | --clear) [--tenant T]',
+  'users reset-password --username U [--password-stdin | --link | --send] [--tenant T]',
   'users role --username U (--set R[,R...] | --add R[,R...] | --remove R[,R...]) [--tenant T]',
   'users mfa --username U (--require | --optional | --reset) [--tenant T]',
 ];
@@ -17,7 +18,7 @@ export const USERS_USAGE = USERS_USAGE_LINES.join('\n       continuum ');
 
 export class UsageError extends Error {}
 
-export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'reset-password' | 'role' | 'mfa';
+export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'email' | 'reset-password' | 'role' | 'mfa';
 
 export interface UsersArgs {
   action: UsersAction;
@@ -27,10 +28,15 @@ export interface UsersArgs {
   roles: string[];
   fhirUser?: string;
   organization?: string;
+  email?: string;
+  /** `users email --clear`: remove the address. */
+  clear: boolean;
   /** Given on the command line (visible to other local users: warned about). */
   password?: string;
   passwordStdin: boolean;
   link: boolean;
+  /** `reset-password --send`: mail the link to the account's address. */
+  send: boolean;
   mfaRequired: boolean;
   set?: string[];
   add?: string[];
@@ -38,15 +44,16 @@ export interface UsersArgs {
   mfa?: 'require' | 'optional' | 'reset';
 }
 
-const VALUE_OPTIONS = ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--password', '--set', '--add', '--remove'];
-const FLAGS = ['--password-stdin', '--link', '--mfa-required', '--require', '--optional', '--reset'];
+const VALUE_OPTIONS = ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--email', '--password', '--set', '--add', '--remove'];
+const FLAGS = ['--password-stdin', '--link', '--send', '--clear', '--mfa-required', '--require', '--optional', '--reset'];
 
 const ALLOWED: Record<UsersAction, string[]> = {
-  add: ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--password', '--password-stdin', '--mfa-required'],
+  add: ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--email', '--password', '--password-stdin', '--mfa-required'],
   list: ['--tenant', '--kind'],
   disable: ['--tenant', '--username'],
   enable: ['--tenant', '--username'],
-  'reset-password': ['--tenant', '--username', '--password', '--password-stdin', '--link'],
+  email: ['--tenant', '--username', '--email', '--clear'],
+  'reset-password': ['--tenant', '--username', '--password', '--password-stdin', '--link', '--send'],
   role: ['--tenant', '--username', '--set', '--add', '--remove'],
   mfa: ['--tenant', '--username', '--require', '--optional', '--reset'],
 };
@@ -56,6 +63,7 @@ const REQUIRED: Record<UsersAction, string[]> = {
   list: [],
   disable: ['--username'],
   enable: ['--username'],
+  email: ['--username'],
   'reset-password': ['--username'],
   role: ['--username'],
   mfa: ['--username'],
@@ -66,8 +74,8 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((
 
 export function parseUsersArgs(argv: readonly string[]): UsersArgs {
   const [action, ...rest] = argv;
-  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, reset-password, role or mfa' : `unknown action '${action}'`);
-  const out: UsersArgs = { action, roles: [], passwordStdin: false, link: false, mfaRequired: false };
+  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, email, reset-password, role or mfa' : `unknown action '${action}'`);
+  const out: UsersArgs = { action, roles: [], passwordStdin: false, link: false, send: false, clear: false, mfaRequired: false };
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const name = rest[i]!;
@@ -77,6 +85,8 @@ export function parseUsersArgs(argv: readonly string[]): UsersArgs {
     if (FLAGS.includes(name)) {
       if (name === '--password-stdin') out.passwordStdin = true;
       else if (name === '--link') out.link = true;
+      else if (name === '--send') out.send = true;
+      else if (name === '--clear') out.clear = true;
       else if (name === '--mfa-required') out.mfaRequired = true;
       else out.mfa = name.slice(2) as 'require' | 'optional' | 'reset';
       continue;
@@ -93,6 +103,7 @@ export function parseUsersArgs(argv: readonly string[]): UsersArgs {
     } else if (name === '--role' || name === '--roles') out.roles.push(...list(value));
     else if (name === '--fhir-user') out.fhirUser = value;
     else if (name === '--organization') out.organization = value;
+    else if (name === '--email') out.email = value;
     else if (name === '--password') out.password = value;
     else if (name === '--set') out.set = list(value);
     else if (name === '--add') out.add = list(value);
@@ -100,7 +111,9 @@ export function parseUsersArgs(argv: readonly string[]): UsersArgs {
   }
   for (const name of REQUIRED[action]) if (!seen.has(name)) throw new UsageError(`'users ${action}' needs ${name}`);
   if (out.password !== undefined && out.passwordStdin) throw new UsageError('give the password one way: --password-stdin or --password, not both');
-  if (out.link && (out.password !== undefined || out.passwordStdin)) throw new UsageError('--link sends a reset link instead of setting a password: give it without a password');
+  if ((out.link || out.send) && (out.password !== undefined || out.passwordStdin)) throw new UsageError(`${out.link ? '--link' : '--send'} issues a reset link instead of setting a password: give it without a password`);
+  if (out.link && out.send) throw new UsageError('--link prints the reset link and --send mails it to the user: choose one');
+  if (action === 'email' && (out.email === undefined) === !out.clear) throw new UsageError("'users email' needs either --email ADDRESS or --clear");
   if (action === 'role' && (out.set === undefined) === (out.add === undefined && out.remove === undefined)) {
     throw new UsageError("'users role' needs either --set, or --add and/or --remove");
   }

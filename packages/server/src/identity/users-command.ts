@@ -1,20 +1,22 @@
 /**
- * `continuum users add|list|disable|enable|reset-password|role|mfa`: account administration
+ * `continuum users add|list|disable|enable|email|reset-password|role|mfa`: account administration
  * from the command line, on the configured database (the same CONTINUUM_DATA_DIR / DATABASE_URL
  * as `start`; with PGlite, stop the server first). Exit codes: 0 done, 2 usage error, 1 refused
  * or failed. Output never contains a password, hash or TOTP secret; `reset-password --link`
- * prints the one-time token, because handing it over is the point.
+ * prints the one-time token, because handing it over is the point, and `--send` mails the link
+ * to the account's address through CONTINUUM_MAIL instead. No command here needs the data key.
  */
 import type { Readable, Writable } from 'node:stream';
 import { AuditTrail } from '../audit/audit-trail.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { MailSender } from '../mail/mail-sender.ts';
 import { openStoreDatabase } from '../store/open-store.ts';
 import { AccountService } from './accounts.ts';
 import { missingLinks } from './links.ts';
-import { MfaService } from './mfa.ts';
 import { isTerminal, promptNewPassword, readAllStdin } from './password-input.ts';
 import { PasswordResetService } from './password-reset.ts';
+import { ResetLinkMailer } from './reset-mail.ts';
 import { AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
 import { parseUsersArgs, UsageError, USERS_USAGE, type UsersArgs } from './users-args.ts';
 import { formatAccounts, describe } from './users-output.ts';
@@ -30,6 +32,11 @@ export interface UsersDeps {
   tenant: string;
   io: UsersIo;
   clock?: Clock;
+  /**
+   * How `reset-password --send` mails the link: the sender, and the server's public base URL
+   * that the link points at (undefined: not known, so nothing can be sent).
+   */
+  resetMail?: { sender: MailSender; base: string | undefined };
 }
 
 async function obtainPassword(args: UsersArgs, io: UsersIo): Promise<string> {
@@ -62,11 +69,33 @@ export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<nu
       priority: 'high',
       username: `os:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`,
       clientId: 'continuum-cli',
-      detail: `users ${args.action} ${args.username ?? ''}${args.action === 'role' ? ` ${JSON.stringify({ set: args.set, add: args.add, remove: args.remove })}` : ''}${args.action === 'mfa' ? ` ${String(args.mfa)}` : ''}`,
+      detail: `users ${args.action} ${args.username ?? ''}${auditSuffix(args)}`,
     });
     await trail.flush();
   }
   return code;
+}
+
+function auditSuffix(args: UsersArgs): string {
+  switch (args.action) {
+    case 'role':
+      return ` ${JSON.stringify({ set: args.set, add: args.add, remove: args.remove })}`;
+    case 'mfa':
+      return ` ${String(args.mfa)}`;
+    case 'email':
+      return args.clear ? ' cleared' : ' set';
+    case 'reset-password':
+      return args.send ? ' link mailed' : args.link ? ' link printed' : ' password set';
+    case 'add':
+    case 'list':
+    case 'disable':
+    case 'enable':
+      return '';
+    default: {
+      const never: never = args.action;
+      return String(never);
+    }
+  }
 }
 
 async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
@@ -85,7 +114,7 @@ async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
       const password = await obtainPassword(args, io);
       const a = await accounts.create({
         tenantId: tenant, username, kind: args.kind!, roles: args.roles, fhirUser: args.fhirUser!,
-        organization: args.organization ?? null, password, mfaRequired: args.mfaRequired,
+        organization: args.organization ?? null, email: args.email ?? null, password, mfaRequired: args.mfaRequired,
       });
       say(`created ${describe(a)} in tenant '${tenant}'`);
       if (a.mfaRequired) say(`MFA is required: ${a.username} enrols an authenticator app at first login`);
@@ -102,7 +131,18 @@ async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
       return done(await accounts.disable(tenant, username), 'disabled (cannot log in until enabled)');
     case 'enable':
       return done(await accounts.enable(tenant, username), 'enabled (any lockout cleared)');
+    case 'email': {
+      const a = await accounts.setEmail(tenant, username, args.clear ? null : (args.email ?? null));
+      return done(a, a.email === null ? 'email address removed (reset links cannot be mailed)' : 'email address set (reset links are mailed there)');
+    }
     case 'reset-password': {
+      if (args.send) {
+        // The reset page serves the configured tenant only: a link for another would not work.
+        if (tenant !== deps.tenant) throw new AccountError('invalid', `--send: the server's reset page serves tenant '${deps.tenant}' (CONTINUUM_TENANT); a link for tenant '${tenant}' would not work there`);
+        if (!deps.resetMail?.base) throw new AccountError('invalid', '--send: set CONTINUUM_BASE_URL to the public address of the server, so that the link points at its reset page');
+        const { account, expiresAt } = await new ResetLinkMailer({ db, mail: deps.resetMail.sender, clock }).sendTo(tenant, username, deps.resetMail.base);
+        return done(account, `reset link mailed to the account's address (${deps.resetMail.sender.transport}), valid until ${expiresAt.toISOString()}; it works once`);
+      }
       if (args.link) {
         const { token, expiresAt } = await new PasswordResetService(db, clock).issue(tenant, username);
         say(`one-time password reset token for ${username} (tenant '${tenant}'), valid until ${expiresAt.toISOString()}:`);
@@ -123,7 +163,7 @@ async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
       return 0;
     }
     case 'mfa': {
-      if (args.mfa === 'reset') return done(await new MfaService(db, clock).reset(tenant, username), 'MFA reset (device and recovery codes forgotten); enrol again at the next login');
+      if (args.mfa === 'reset') return done(await accounts.resetMfa(tenant, username), 'MFA reset (device and recovery codes forgotten); enrol again at the next login');
       const a = await accounts.setMfaRequired(tenant, username, args.mfa === 'require');
       return done(a, a.mfaRequired ? 'MFA required' : 'MFA optional');
     }
@@ -169,10 +209,22 @@ export async function runUsers(argv: readonly string[], deps: UsersDeps): Promis
 export async function runUsersCommand(argv: readonly string[], config: Config, io: UsersIo): Promise<number> {
   const args = parse(argv, io);
   if (typeof args === 'number') return args;
+  // Mail is loaded only to send: the other actions never load nodemailer.
+  const resetMail = args.send ? await configuredResetMail(config) : undefined;
   const db = await openStoreDatabase({ dataDir: config.dataDir, poolSize: 2, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   try {
-    return await runParsed(args, { db, tenant: config.defaultTenant, io });
+    return await runParsed(args, { db, tenant: config.defaultTenant, io, ...(resetMail ? { resetMail } : {}) });
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The configured sender, and where links point: CONTINUUM_BASE_URL, or for the console sender
+ * (a developer's machine) the local server on PORT.
+ */
+async function configuredResetMail(config: Config): Promise<{ sender: MailSender; base: string | undefined }> {
+  const { createMailSender } = await import('../mail/mail-sender.ts');
+  const sender = createMailSender(config.mail, { from: config.mailFrom });
+  return { sender, base: config.baseUrl ?? (sender.transport === 'console' ? `http://localhost:${config.port}` : undefined) };
 }

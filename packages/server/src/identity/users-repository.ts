@@ -2,8 +2,9 @@
  * The `user_account` and `password_reset_token` tables: the only code that touches them, every
  * value a bound parameter. It enforces no rules beyond what the schema's constraints do (the
  * services hold the rules), but every change that must not race is one conditional statement:
- * counting a failure, spending a recovery code, accepting a TOTP step, using a reset token.
- * Times come from the caller's clock, never from the database's now().
+ * counting a failure, spending a recovery code, accepting a TOTP step, using a reset token,
+ * replacing a sealed TOTP secret. It stores the TOTP secret as it is given (the services seal it:
+ * totp-secrets.ts). Times come from the caller's clock, never from the database's now().
  */
 import type { Queryable } from '../db/database.ts';
 import type { Role, UserAccount, UserKind } from './types.ts';
@@ -12,7 +13,8 @@ import { AccountError } from './types.ts';
 /** An account with the secrets only the services may see. */
 export interface AccountRecord extends UserAccount {
   passwordHash: string;
-  totpSecret: string | null;
+  /** The TOTP secret as stored: sealed, or plain base32 from an earlier version (totp-secrets.ts opens both). */
+  storedTotpSecret: string | null;
   totpLastStep: number | null;
   recoveryCodeHashes: string[];
   /** The sensitive categories (meta.security codes) the user may see without breaking the glass. */
@@ -26,6 +28,7 @@ export interface NewAccount {
   roles: Role[];
   fhirUser: string;
   organization: string | null;
+  email: string | null;
   passwordHash: string;
   mfaRequired: boolean;
 }
@@ -38,6 +41,7 @@ interface Row {
   roles: Role[];
   fhir_user: string;
   organization: string | null;
+  email: string | null;
   password_hash: string;
   password_changed_at: Date;
   disabled: boolean;
@@ -54,7 +58,7 @@ interface Row {
   updated_at: Date;
 }
 
-const COLUMNS = `id::text AS id, tenant_id, username, kind, roles, fhir_user, organization, password_hash,
+const COLUMNS = `id::text AS id, tenant_id, username, kind, roles, fhir_user, organization, email, password_hash,
   password_changed_at, disabled, mfa_required, mfa_enabled, totp_secret, totp_last_step::text AS totp_last_step,
   recovery_code_hashes, failed_attempts, locked_until, last_login_at, created_at, updated_at, security_rights`;
 
@@ -70,6 +74,7 @@ function toRecord(r: Row): AccountRecord {
     roles: [...r.roles],
     fhirUser: r.fhir_user,
     organization: r.organization,
+    email: r.email,
     disabled: r.disabled,
     mfaRequired: r.mfa_required,
     mfaEnabled: r.mfa_enabled,
@@ -81,7 +86,7 @@ function toRecord(r: Row): AccountRecord {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     passwordHash: r.password_hash,
-    totpSecret: r.totp_secret,
+    storedTotpSecret: r.totp_secret,
     totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     recoveryCodeHashes: [...r.recovery_code_hashes],
     securityRights: [...r.security_rights],
@@ -90,7 +95,7 @@ function toRecord(r: Row): AccountRecord {
 
 /** The account without its secrets. */
 export function publicView(r: AccountRecord): UserAccount {
-  const { passwordHash: _p, totpSecret: _s, totpLastStep: _l, recoveryCodeHashes: _c, securityRights: _r, ...account } = r;
+  const { passwordHash: _p, storedTotpSecret: _s, totpLastStep: _l, recoveryCodeHashes: _c, securityRights: _r, ...account } = r;
   return account;
 }
 
@@ -103,9 +108,9 @@ export class UsersRepository {
   async insert(a: NewAccount, now: Date): Promise<AccountRecord> {
     try {
       const res = await this.q.query<Row>(
-        `INSERT INTO user_account (tenant_id, username, kind, roles, fhir_user, organization, password_hash, password_changed_at, mfa_required, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $8) RETURNING ${COLUMNS}`,
-        [a.tenantId, a.username, a.kind, a.roles, a.fhirUser, a.organization, a.passwordHash, now, a.mfaRequired],
+        `INSERT INTO user_account (tenant_id, username, kind, roles, fhir_user, organization, email, password_hash, password_changed_at, mfa_required, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $9) RETURNING ${COLUMNS}`,
+        [a.tenantId, a.username, a.kind, a.roles, a.fhirUser, a.organization, a.email, a.passwordHash, now, a.mfaRequired],
       );
       return toRecord(res.rows[0]!);
     } catch (err) {
@@ -117,6 +122,15 @@ export class UsersRepository {
   async byUsername(tenantId: string, username: string): Promise<AccountRecord | undefined> {
     const res = await this.q.query<Row>(`SELECT ${COLUMNS} FROM user_account WHERE tenant_id = $1 AND lower(username) = lower($2)`, [tenantId, username]);
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
+  }
+
+  /** Accounts whose username or email address is `identifier` (either without regard to case), at most `limit`. */
+  async byUsernameOrEmail(tenantId: string, identifier: string, limit = 10): Promise<AccountRecord[]> {
+    const res = await this.q.query<Row>(
+      `SELECT ${COLUMNS} FROM user_account WHERE tenant_id = $1 AND (lower(username) = lower($2) OR lower(email) = lower($2)) ORDER BY lower(username) LIMIT $3`,
+      [tenantId, identifier, limit],
+    );
+    return res.rows.map(toRecord);
   }
 
   async byId(tenantId: string, id: string): Promise<AccountRecord | undefined> {
@@ -160,6 +174,10 @@ export class UsersRepository {
     return this.update(tenantId, id, 'roles = $4, mfa_required = $5', [roles, mfaRequired], now);
   }
 
+  setEmail(tenantId: string, id: string, email: string | null, now: Date): Promise<boolean> {
+    return this.update(tenantId, id, 'email = $4', [email], now);
+  }
+
   /** A new password also clears the lockout and retires outstanding reset tokens. */
   async setPassword(tenantId: string, id: string, passwordHash: string, now: Date): Promise<boolean> {
     const ok = await this.update(tenantId, id, 'password_hash = $4, password_changed_at = $3, failed_attempts = 0, locked_until = NULL', [passwordHash], now);
@@ -195,9 +213,25 @@ export class UsersRepository {
     return this.update(tenantId, id, 'recovery_code_hashes = array_remove(recovery_code_hashes, $4)', [codeHash], now, 'AND $4 = ANY (recovery_code_hashes)');
   }
 
-  /** Keeps a new secret awaiting confirmation; MFA stays as it was until confirmed. */
-  setPendingTotp(tenantId: string, id: string, secret: string, now: Date): Promise<boolean> {
-    return this.update(tenantId, id, 'totp_secret = $4', [secret], now, 'AND NOT mfa_enabled');
+  /** Keeps a new (sealed) secret awaiting confirmation; MFA stays as it was until confirmed. */
+  setPendingTotp(tenantId: string, id: string, sealed: string, now: Date): Promise<boolean> {
+    return this.update(tenantId, id, 'totp_secret = $4', [sealed], now, 'AND NOT mfa_enabled');
+  }
+
+  /** Replaces the stored secret by the same secret sealed anew: false when it changed meanwhile. */
+  replaceTotpSecret(tenantId: string, id: string, from: string, to: string, now: Date): Promise<boolean> {
+    return this.update(tenantId, id, 'totp_secret = $5', [from, to], now, 'AND totp_secret = $4');
+  }
+
+  /** Stored secrets that do not start with `prefix` (the newest key's), in id order after `afterId`. */
+  async totpSecretsNotUnder(prefix: string, afterId: string | null, limit: number): Promise<{ tenantId: string; id: string; stored: string }[]> {
+    const res = await this.q.query<{ tenant_id: string; id: string; totp_secret: string }>(
+      `SELECT tenant_id, id::text AS id, totp_secret FROM user_account
+       WHERE totp_secret IS NOT NULL AND left(totp_secret, length($1)) <> $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+       ORDER BY id LIMIT $3`,
+      [prefix, afterId, limit],
+    );
+    return res.rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, stored: r.totp_secret }));
   }
 
   enableMfa(tenantId: string, id: string, recoveryCodeHashes: string[], step: number, now: Date): Promise<boolean> {

@@ -16,6 +16,7 @@ import { totpCode } from '../identity/totp.ts';
 import type { Role } from '../identity/types.ts';
 import { UsersRepository } from '../identity/users-repository.ts';
 import { ClientRegistry } from '../auth/clients.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Repository } from '../store/repository.ts';
 
 export const DEMO_PASSWORD = 'Continuum-Demo-2026';
@@ -53,7 +54,7 @@ function ageOn(birthDate: string | undefined, at: Date): number {
   return age;
 }
 
-export async function ensureDemoAccounts(repo: Repository, staff: readonly DemoStaff[], now = new Date()): Promise<DemoAccounts> {
+export async function ensureDemoAccounts(repo: Repository, staff: readonly DemoStaff[], secrets: SecretBox, now = new Date()): Promise<DemoAccounts> {
   const tenant = repo.tenantId;
   const q = repo.queryable;
   const users = new UsersRepository(q);
@@ -71,7 +72,7 @@ export async function ensureDemoAccounts(repo: Repository, staff: readonly DemoS
     if (!(await users.byUsername(tenant, s.username))) {
       await accounts.create({ tenantId: tenant, username: s.username, kind: 'staff', roles: [s.role], fhirUser: `Practitioner/${person.practitionerId}`, organization, password: DEMO_PASSWORD });
       if (s.role === 'admin') {
-        const mfa = new MfaService(q);
+        const mfa = new MfaService(q, secrets);
         const enrolment = await mfa.begin(tenant, s.username);
         await mfa.confirm(tenant, s.username, await totpCode(enrolment.secret, now));
         adminTotpSecret = enrolment.secret;

@@ -39,7 +39,7 @@ describe('login, lockout, MFA, password reset and logout pages', () => {
   });
 
   it('accepts an MFA code once: a replayed code is refused', async () => {
-    const mfa = new MfaService(server.database.db);
+    const mfa = new MfaService(server.database.db, server.server.auth!.secrets);
     const enrolment = await mfa.begin('default', 'dr.okafor');
     // Confirm with the previous step's code, so the current one is still unused for the login.
     await mfa.confirm('default', 'dr.okafor', await totpCode(enrolment.secret, new Date(Date.now() - 30_000)));

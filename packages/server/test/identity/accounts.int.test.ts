@@ -158,6 +158,10 @@ describe('the schema holds the rules too', () => {
       { roles: ['admin'] }, // admin without mfa_required
       { mfa_enabled: true }, // MFA on without a secret
       { totp_secret: 'not base32!' },
+      { totp_secret: 'enc1.short.iv.body' }, // neither sealed nor base32
+      { email: 'two words@clinic.example' },
+      { email: 'no-at-sign' },
+      { email: `${'a'.repeat(250)}@b.example` },
       { failed_attempts: -1 },
     ];
     for (const [i, cols] of broken.entries()) {
@@ -165,6 +169,21 @@ describe('the schema holds the rules too', () => {
     }
     const n = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM user_account WHERE tenant_id = $1', [tenant]);
     assert.equal(Number(n.rows[0]!.n), 1);
+  });
+
+  it('keeps an optional email address, checked before it is stored', async () => {
+    const tenant = newTenant();
+    const svc = new AccountService(t.db);
+    const a = await svc.create(staffInput(tenant, { email: ' Dr.Rivera+ehr@Clinic.example ' }));
+    assert.equal(a.email, 'Dr.Rivera+ehr@Clinic.example', 'trimmed, case kept');
+    assert.equal((await svc.create(staffInput(tenant, { username: 'no.mail' }))).email, null);
+    for (const bad of ['plain', 'a@b@c.example', 'a b@c.example', 'a@-c.example', 'a@c.example\r\nBcc: x@y.example', `${'a'.repeat(65)}@c.example`, `a@${'b'.repeat(250)}.example`]) {
+      await assert.rejects(svc.create(staffInput(tenant, { username: 'x.mail', email: bad })), refused('invalid', /is not an email address/), JSON.stringify(bad));
+      await assert.rejects(svc.setEmail(tenant, 'no.mail', bad), refused('invalid', /is not an email address/), JSON.stringify(bad));
+    }
+    assert.equal((await svc.setEmail(tenant, 'no.mail', 'desk@clinic.example')).email, 'desk@clinic.example');
+    assert.equal((await svc.setEmail(tenant, 'no.mail', null)).email, null);
+    assert.equal((await svc.setEmail(tenant, 'dr.rivera', '  ')).email, null, 'blank removes it');
   });
 
   it('keeps hostile strings as data', async () => {

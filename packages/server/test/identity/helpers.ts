@@ -1,9 +1,12 @@
 /**
  * Identity test helpers: a unique tenant per test (so tests sharing a database never see each
- * other's accounts), a clock the test moves by hand, and synthetic account inputs.
+ * other's accounts), a clock the test moves by hand, a secret box under a fresh data key, and
+ * synthetic account inputs.
  */
 import { randomBytes } from 'node:crypto';
 import type { NewAccountInput } from '../../src/identity/accounts.ts';
+import { dataKeyring } from '../../src/secrets/data-keys.ts';
+import { SecretBox } from '../../src/secrets/secret-box.ts';
 
 export const newTenant = (): string => `t-${randomBytes(5).toString('hex')}`;
 
@@ -20,6 +23,9 @@ export function testClock(start = new Date('2031-03-04T05:06:07.000Z')): TestClo
   clock.set = (d) => void (now = d);
   return clock;
 }
+
+/** Seals under a new random data key (plus `older` keys, which only open). */
+export const testSecrets = (...older: Buffer[]): SecretBox => new SecretBox(dataKeyring([randomBytes(32), ...older]));
 
 /** A password the policy accepts (synthetic, used only in tests). */
 export const GOOD_PASSWORD = 'Lantern-orbit-harvest-42';

@@ -11,13 +11,14 @@ import { MfaService } from '../../src/identity/mfa.ts';
 import { totpCode } from '../../src/identity/totp.ts';
 import { AccountError } from '../../src/identity/types.ts';
 import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
-import { GOOD_PASSWORD, newTenant, staffInput, testClock, type TestClock } from './helpers.ts';
+import { GOOD_PASSWORD, newTenant, staffInput, testClock, testSecrets, type TestClock } from './helpers.ts';
 
 let t: TestDatabase;
 before(async () => {
   t = await createTestDatabase();
 });
 after(() => t.drop());
+const box = testSecrets();
 
 const MIN = 60_000;
 
@@ -26,9 +27,9 @@ async function setup(overrides = {}): Promise<{ tenant: string; clock: TestClock
   const clock = testClock();
   const accounts = new AccountService(t.db, clock);
   await accounts.create(staffInput(tenant, overrides));
-  const service = new LoginService(t.db, clock);
+  const service = new LoginService(t.db, box, clock);
   const login = (password = GOOD_PASSWORD, mfa = {}) => service.verify({ tenantId: tenant, username: 'dr.rivera', password, ...mfa });
-  return { tenant, clock, login, accounts, mfa: new MfaService(t.db, clock) };
+  return { tenant, clock, login, accounts, mfa: new MfaService(t.db, box, clock) };
 }
 
 describe('password login', () => {
@@ -38,7 +39,7 @@ describe('password login', () => {
     assert.equal(ok.outcome, 'ok');
     assert.ok(ok.outcome === 'ok' && ok.account.lastLoginAt?.getTime() === clock().getTime() && !ok.mfaEnrolmentRequired);
     assert.deepEqual(await login('Lantern-orbit-harvest-43'), { outcome: 'invalid-credentials' });
-    const service = new LoginService(t.db, clock);
+    const service = new LoginService(t.db, box, clock);
     assert.equal((await service.verify({ tenantId: tenant, username: 'DR.RIVERA', password: GOOD_PASSWORD })).outcome, 'ok');
     assert.deepEqual(await service.verify({ tenantId: tenant, username: 'nobody', password: GOOD_PASSWORD }), { outcome: 'invalid-credentials' });
     assert.deepEqual(await service.verify({ tenantId: newTenant(), username: 'dr.rivera', password: GOOD_PASSWORD }), { outcome: 'invalid-credentials' }, 'another tenant');

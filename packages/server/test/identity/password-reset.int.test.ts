@@ -10,7 +10,7 @@ import { LoginService } from '../../src/identity/login.ts';
 import { hashResetToken, PasswordResetService } from '../../src/identity/password-reset.ts';
 import { AccountError } from '../../src/identity/types.ts';
 import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
-import { newTenant, staffInput, testClock } from './helpers.ts';
+import { newTenant, staffInput, testClock, testSecrets } from './helpers.ts';
 
 let t: TestDatabase;
 before(async () => {
@@ -26,7 +26,7 @@ async function setup() {
   const clock = testClock();
   await new AccountService(t.db, clock).create(staffInput(tenant));
   const resets = new PasswordResetService(t.db, clock);
-  const login = (password: string) => new LoginService(t.db, clock).verify({ tenantId: tenant, username: 'dr.rivera', password });
+  const login = (password: string) => new LoginService(t.db, testSecrets(), clock).verify({ tenantId: tenant, username: 'dr.rivera', password });
   return { tenant, clock, resets, login, accounts: new AccountService(t.db, clock) };
 }
 

@@ -1,21 +1,28 @@
 /**
  * Identity suite, `continuum users`: in-process on the backend under test, an add / list / role /
- * disable / enable / reset-password / mfa round trip with the exit codes and messages an
- * administrator sees, and no hash or password in any output; then as a real child process over
- * a fresh data folder (or PostgreSQL database), through the CLI's command table.
+ * disable / enable / email / reset-password / mfa round trip with the exit codes and messages an
+ * administrator sees, and no hash or password in any output; a reset link mailed with `--send`
+ * through a real SMTP peer; then as a real child process over a fresh data folder (or PostgreSQL
+ * database), through the CLI's command table, mailing into .eml files and to the console.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { loadDefinitions } from '@continuum/fhir';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
 import { LoginService } from '../../src/identity/login.ts';
 import { PasswordResetService } from '../../src/identity/password-reset.ts';
-import { runUsers } from '../../src/identity/users-command.ts';
+import { runUsers, type UsersDeps } from '../../src/identity/users-command.ts';
+import { createMailSender } from '../../src/mail/mail-sender.ts';
+import { parseMailSetting } from '../../src/mail/mail-settings.ts';
 import { SearchParamProvider } from '../../src/search-params/provider.ts';
 import { Repository } from '../../src/store/repository.ts';
 import { createTestDatabase, freshStoreEnv, runCli, type CliRun, type TestDatabase } from '../fixtures/backend.ts';
-import { GOOD_PASSWORD, newTenant } from './helpers.ts';
+import { emlFiles, readEml, readMessage, startSmtpPeer } from '../auth/mail-peer.ts';
+import { GOOD_PASSWORD, newTenant, testSecrets } from './helpers.ts';
 
 
 let t: TestDatabase;
@@ -26,14 +33,14 @@ after(() => t.drop());
 
 type Run = CliRun;
 
-async function users(tenant: string, args: string[], stdin = ''): Promise<Run> {
+async function users(tenant: string, args: string[], stdin = '', resetMail?: UsersDeps['resetMail']): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (c: Buffer) => void (out += c.toString()));
   stderr.on('data', (c: Buffer) => void (err += c.toString()));
-  const code = await runUsers(args, { db: t.db, tenant, io: { stdin: Readable.from([stdin]), stdout, stderr } });
+  const code = await runUsers(args, { db: t.db, tenant, io: { stdin: Readable.from([stdin]), stdout, stderr }, ...(resetMail ? { resetMail } : {}) });
   return { code, out, err };
 }
 
@@ -46,7 +53,7 @@ describe('continuum users, in-process', () => {
     assert.equal(added.code, 0, added.err);
     assert.equal(added.out, `created staff user Ada.Admin with roles physician, linked to Practitioner/prac-1, Organization/org-1 in tenant '${tenant}'\n`);
     assert.match(added.err, /note: Practitioner\/prac-1 does not exist in tenant 't-[0-9a-f]+' yet/);
-    assert.equal((await new LoginService(t.db).verify({ tenantId: tenant, username: 'ada.admin', password: GOOD_PASSWORD })).outcome, 'ok', 'the trailing newline is not part of the password');
+    assert.equal((await new LoginService(t.db, testSecrets()).verify({ tenantId: tenant, username: 'ada.admin', password: GOOD_PASSWORD })).outcome, 'ok', 'the trailing newline is not part of the password');
 
     const dup = await users(tenant, [...ADD.slice(0, 2), 'ADA.ADMIN', ...ADD.slice(3)], `${GOOD_PASSWORD}\n`);
     assert.deepEqual([dup.code, dup.out], [1, '']);
@@ -109,10 +116,52 @@ describe('continuum users, in-process', () => {
     assert.match(link.out, /valid until \d{4}-\d\d-\d\dT/);
     assert.match(link.out, /sets a new password with it at \/auth\/reset/);
     await new PasswordResetService(t.db).complete(tenant, token, 'Silver-compass-dune-63');
-    assert.equal((await new LoginService(t.db).verify({ tenantId: tenant, username: 'ada.admin', password: 'Silver-compass-dune-63' })).outcome, 'ok');
+    assert.equal((await new LoginService(t.db, testSecrets()).verify({ tenantId: tenant, username: 'ada.admin', password: 'Silver-compass-dune-63' })).outcome, 'ok');
     const ghost = await users(tenant, ['reset-password', '--username', 'ghost', '--link']);
     assert.equal(ghost.code, 1);
     assert.match(ghost.err, /no user 'ghost'/);
+  });
+
+  it('keeps an email address, and mails a reset link with --send through a real SMTP relay', async () => {
+    const peer = await startSmtpPeer();
+    try {
+      const tenant = newTenant();
+      const sender = createMailSender(parseMailSetting(`smtp://127.0.0.1:${peer.port}`), { from: 'Continuum <no-reply@clinic.example>' });
+      const resetMail = { sender, base: 'https://ehr.clinic.example' };
+      const added = await users(tenant, [...ADD, '--email', 'Ada@Clinic.example'], GOOD_PASSWORD);
+      assert.equal(added.code, 0, added.err);
+      const sent = await users(tenant, ['reset-password', '--username', 'ada.admin', '--send'], '', resetMail);
+      assert.equal(sent.code, 0, sent.err);
+      assert.match(sent.out, /^Ada\.Admin: reset link mailed to the account's address \(smtp\), valid until \d{4}-\d\d-\d\dT[^;]+; it works once\n$/);
+      const received = await peer.message(1);
+      assert.deepEqual(received.envelopeTo.map((a) => a.toLowerCase()), ['ada@clinic.example'], 'to the account\'s address');
+      const mail = readMessage(received.raw);
+      const link = /^(https:\/\/ehr\.clinic\.example\/auth\/reset\?token=([A-Za-z0-9_-]{43}))$/m.exec(mail.text);
+      assert.ok(link, `the relay received the link: ${mail.text}`);
+      assert.ok(!sent.out.includes(link[2]!) && !sent.out.includes('Ada@Clinic'), 'the token and address are not printed');
+      await new PasswordResetService(t.db).complete(tenant, link[2]!, 'Silver-compass-dune-63');
+      assert.equal((await new LoginService(t.db, testSecrets()).verify({ tenantId: tenant, username: 'ada.admin', password: 'Silver-compass-dune-63' })).outcome, 'ok', 'the mailed link set the password');
+
+      assert.equal((await users(tenant, ['email', '--username', 'ada.admin', '--email', 'ada.new@clinic.example'])).out, 'Ada.Admin: email address set (reset links are mailed there)\n');
+      const bad = await users(tenant, ['email', '--username', 'ada.admin', '--email', 'not an address']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.err, /the email address is refused: 'not an address' is not an email address/);
+      assert.equal((await users(tenant, ['email', '--username', 'ada.admin', '--clear'])).out, 'Ada.Admin: email address removed (reset links cannot be mailed)\n');
+      const none = await users(tenant, ['reset-password', '--username', 'ada.admin', '--send'], '', resetMail);
+      assert.equal(none.code, 1);
+      assert.match(none.err, /'Ada.Admin' has no email address: set one with 'users email --username Ada.Admin --email ADDRESS'/);
+      const noBase = await users(tenant, ['reset-password', '--username', 'ada.admin', '--send'], '', { sender, base: undefined });
+      assert.equal(noBase.code, 1);
+      assert.match(noBase.err, /--send: set CONTINUUM_BASE_URL/);
+      const elsewhere = await users(tenant, ['reset-password', '--username', 'ada.admin', '--send', '--tenant', 'other-clinic'], '', resetMail);
+      assert.equal(elsewhere.code, 1);
+      assert.match(elsewhere.err, /the server's reset page serves tenant 't-[0-9a-f]+'/);
+      assert.equal(peer.received.length, 1, 'nothing else was sent');
+      const changes = await new AuditTrail(t.db).search({ tenant, action: 'permission-change', count: 100 });
+      assert.deepEqual(changes.map((c) => c.detail).reverse(), ['users add Ada.Admin', 'users reset-password ada.admin link mailed', 'users email ada.admin set', 'users email ada.admin cleared']);
+    } finally {
+      await peer.close();
+    }
   });
 
   it('warns when the password is given on the command line, and needs one from somewhere', async () => {
@@ -141,7 +190,7 @@ describe('continuum users, in-process', () => {
 
   it('answers usage errors with exit code 2 and the usage', async () => {
     const tenant = newTenant();
-    for (const args of [[], ['frobnicate'], ['add', '--username', 'x'], ['add', ...ADD.slice(1), '--kind', 'staff'], ['list', '--username', 'x'], ['role', '--username', 'x'], ['role', '--username', 'x', '--set', 'a', '--add', 'b'], ['mfa', '--username', 'x'], ['reset-password', '--username', 'x', '--link', '--password-stdin'], ['add', ...ADD.slice(1, 4), '--kind', 'robot'], ['list', '--tenant', 'a b']]) {
+    for (const args of [[], ['frobnicate'], ['add', '--username', 'x'], ['add', ...ADD.slice(1), '--kind', 'staff'], ['list', '--username', 'x'], ['role', '--username', 'x'], ['role', '--username', 'x', '--set', 'a', '--add', 'b'], ['mfa', '--username', 'x'], ['reset-password', '--username', 'x', '--link', '--password-stdin'], ['reset-password', '--username', 'x', '--link', '--send'], ['reset-password', '--username', 'x', '--send', '--password-stdin'], ['email', '--username', 'x'], ['email', '--username', 'x', '--email', 'a@b.example', '--clear'], ['list', '--email', 'a@b.example'], ['add', ...ADD.slice(1, 4), '--kind', 'robot'], ['list', '--tenant', 'a b']]) {
       const run = await users(tenant, args);
       assert.equal(run.code, 2, JSON.stringify(args));
       assert.match(run.err, /Usage: continuum users add/, JSON.stringify(args));
@@ -166,6 +215,29 @@ describe('continuum users, as a child process', () => {
     const list = await cli(['list']);
     assert.equal(list.code, 0, list.err);
     assert.match(list.out, /^Ada\.Admin +staff +physician +Practitioner\/prac-1 +Organization\/org-1 +off +active$/m);
+  });
+
+  it('mails a reset link with --send into .eml files, or prints it with the console sender', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'continuum-cli-mail-'));
+    try {
+      assert.equal((await cli(['email', '--username', 'ada.admin', '--email', 'ada@clinic.example'])).code, 0);
+      const filed = await runCli({ ...env, CONTINUUM_MAIL: `file:${dir}`, CONTINUUM_BASE_URL: 'https://ehr.clinic.example' }, ['users', 'reset-password', '--username', 'ada.admin', '--send']);
+      assert.equal(filed.code, 0, filed.err);
+      const files = emlFiles(dir);
+      assert.equal(files.length, 1);
+      const mail = readEml(files[0]!);
+      assert.equal(mail.header('to'), 'ada@clinic.example');
+      assert.match(mail.text, /^https:\/\/ehr\.clinic\.example\/auth\/reset\?token=[A-Za-z0-9_-]{43}$/m);
+      const printed = await runCli({ ...env, CONTINUUM_MAIL: 'console', PORT: '8123' }, ['users', 'reset-password', '--username', 'ada.admin', '--send']);
+      assert.equal(printed.code, 0, printed.err);
+      assert.match(printed.out, /^mail: "Reset your Continuum password" to 1 recipient \(CONTINUUM_MAIL=console: printed here, not sent\); its links:\n {2}http:\/\/localhost:8123\/auth\/reset\?token=[A-Za-z0-9_-]{43}\n/);
+      assert.ok(!printed.out.includes('ada@clinic.example'), 'the console does not print the address');
+      const relayless = await runCli({ ...env, CONTINUUM_MAIL: `file:${dir}` }, ['users', 'reset-password', '--username', 'ada.admin', '--send']);
+      assert.equal(relayless.code, 1);
+      assert.match(relayless.err, /set CONTINUUM_BASE_URL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on a usage error before opening any database', async () => {
