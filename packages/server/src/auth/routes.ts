@@ -45,6 +45,8 @@ export interface AuthServerDeps {
   baseUrl?: string;
   sessionTtl: number;
   secureCookies: boolean;
+  /** Believe X-Forwarded-* from a proxy in front (CONTINUUM_TRUST_PROXY). */
+  trustProxy: boolean;
   audit: AuditSink;
   /** The organization whose accounts the reset page serves. */
   defaultTenant: string;
@@ -113,6 +115,7 @@ export class AuthServer {
         onRevoke: this.deps.onRevoke,
         sessionTtl: this.deps.sessionTtl,
         secureCookies: this.deps.secureCookies,
+        trustProxy: this.deps.trustProxy,
         onLogout: async (accountId, ip) => {
           const a = await new UsersRepository(this.deps.db).byGlobalId(accountId);
           if (a) await this.deps.audit.record({ tenant: a.tenantId, action: 'logout', outcome: 'success', userId: a.id, username: a.username, sourceIp: ip });
