@@ -24,7 +24,8 @@ import { AuditTrail } from './audit/audit-trail.ts';
 import { ensureDemoAccounts } from './seed/demo-accounts.ts';
 import { setupAuth, type Auth } from './auth/setup.ts';
 import { Repository } from './store/repository.ts';
-import type { Patient, RelatedPerson } from '@medplum/fhirtypes';
+import type { Patient } from '@medplum/fhirtypes';
+import { proxyPatients } from './auth/proxy-patients.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -67,16 +68,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         config,
         audit,
         ...(opts.log ? { log: opts.log } : {}),
-        // A proxy (RelatedPerson) acts for the patient its RelatedPerson names.
-        proxyPatients: async (tenant, id) => {
-          try {
-            const rp = (await (await repoFor(tenant)).read('RelatedPerson', id)) as RelatedPerson;
-            const ref = rp.patient?.reference ?? '';
-            return ref.startsWith('Patient/') ? [ref.slice('Patient/'.length)] : [];
-          } catch {
-            return [];
-          }
-        },
+        // A proxy (RelatedPerson) acts for its RelatedPerson's patient, and those of the
+        // RelatedPersons a Person links it with (a parent of several children).
+        proxyPatients: async (tenant, id) => proxyPatients(await repoFor(tenant), id),
         findPatients: async (tenant, text) => {
           const repo = await repoFor(tenant);
           const criteria = /^[A-Za-z0-9.-]{1,64}$/.test(text.trim()) && /\d/.test(text) ? `_id=${encodeURIComponent(text.trim())}` : text.trim() ? `name=${encodeURIComponent(text.trim())}` : 'name:missing=false';
@@ -90,7 +84,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         },
       })
     : undefined;
-  if (!config.auth) (opts.log ?? ((l: string) => process.stderr.write(l + '\n')))('WARNING: CONTINUUM_AUTH=off: the FHIR API is open to anyone and nothing is audited. Use this only to measure.');
+  const warn = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  if (!config.auth) warn('WARNING: CONTINUUM_AUTH=off: the FHIR API is open to anyone and nothing is audited. Use this only to measure.');
+  if (config.auth && config.baseUrl?.startsWith('https://') && !config.tls && !config.trustProxy) {
+    // Sign-in cookies are Secure, and without the proxy's word a plain-HTTP socket is not HTTPS.
+    warn('WARNING: CONTINUUM_BASE_URL is https but this server speaks plain HTTP and CONTINUUM_TRUST_PROXY is off: behind a TLS-terminating proxy set CONTINUUM_TRUST_PROXY=1, or serve HTTPS with CONTINUUM_TLS_CERT/KEY; sign-in will fail until then.');
+  }
   const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');

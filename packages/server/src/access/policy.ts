@@ -10,7 +10,8 @@
  * - a `patient/` rule only reaches the patients in context, whatever `patients` says;
  * - a patient or proxy with no `patients` list sees only `patient` (not everyone), and writes only
  *   clinical, demographic and scheduling data in those compartments (never the directory,
- *   conformance or audit types, which are not theirs to change);
+ *   conformance or audit types, which are not theirs to change, nor RelatedPerson and Person,
+ *   which say who may act for whom);
  * - break-the-glass does not open psychotherapy notes: HIPAA (45 CFR 164.508(a)(2)) allows their
  *   use without authorisation only by their originator, and an emergency is not an exception.
  */
@@ -57,6 +58,11 @@ export interface ResourceAccessInfo {
 
 const WRITES: ReadonlySet<Permission> = new Set(['c', 'u', 'd']);
 const PATIENT_WRITABLE = new Set(['clinical', 'demographics', 'scheduling']);
+/**
+ * Who acts for whom: a proxy's patients come from these (auth/proxy-patients.ts), so a patient
+ * or proxy who wrote them could grant themselves another patient's record, or undo a revocation.
+ */
+const PROXY_LINK_TYPES = new Set(['RelatedPerson', 'Person']);
 
 /**
  * Map an interaction to the SMART permission letter (read/vread/history=r, search=s, create=c,
@@ -84,7 +90,7 @@ export function permissionFor(i: Interaction): Permission {
 const isPatientUser = (p: Principal): boolean => p.kind === 'patient' || p.kind === 'proxy';
 
 /** The scope rules this kind of principal may use at all. */
-function usableRules(p: Principal): ScopeRule[] {
+export function usableRules(p: Principal): ScopeRule[] {
   return p.scopes.filter((rule) => {
     switch (p.kind) {
       case 'system':
@@ -98,19 +104,19 @@ function usableRules(p: Principal): ScopeRule[] {
   });
 }
 
-function covers(rule: ScopeRule, type: string, permission: Permission): boolean {
+export function covers(rule: ScopeRule, type: string, permission: Permission): boolean {
   return (rule.resourceType === '*' || rule.resourceType === type) && rule.permissions.has(permission);
 }
 
 /** The compartments a principal is limited to; undefined when it is not limited. */
-function compartmentLimit(p: Principal): readonly string[] | undefined {
+export function compartmentLimit(p: Principal): readonly string[] | undefined {
   if (p.patients !== undefined) return p.patients;
   if (isPatientUser(p)) return p.patient === undefined ? [] : [p.patient];
   return undefined;
 }
 
 /** The patients a `patient/` rule reaches: the ones in context, never everyone. */
-function patientContext(p: Principal): readonly string[] {
+export function patientContext(p: Principal): readonly string[] {
   return p.patients ?? (p.patient === undefined ? [] : [p.patient]);
 }
 
@@ -136,7 +142,7 @@ export function permits(p: Principal, interaction: Interaction, type: string, pe
       // A patient adds to their record (intake, self-reported data, appointments) but never
       // deletes from it: the record is the clinic's legal document (amendments go to staff).
       if (permission === 'd') return false;
-      return !WRITES.has(permission) || PATIENT_WRITABLE.has(category);
+      return !WRITES.has(permission) || (PATIENT_WRITABLE.has(category) && !PROXY_LINK_TYPES.has(type));
   }
 }
 

@@ -70,6 +70,14 @@ export function restrictedCodes(resource: LabelledResource): string[] {
   return [...codes];
 }
 
+/** Every restricted label, with the system that defines it (a label without a system matches too). */
+export function restrictedLabels(): { system: string; code: string }[] {
+  return [
+    ...[...RESTRICTED_CONFIDENTIALITY].map((code) => ({ system: CONFIDENTIALITY_SYSTEM, code })),
+    ...[...ACT_SENSITIVITY_PARENT.keys()].map((code) => ({ system: ACT_CODE_SYSTEM, code })),
+  ];
+}
+
 /** Whether `rights` let their holder see resources labelled `code`: the code itself or a broader one. */
 export function rightsCover(rights: readonly string[], code: string): boolean {
   if (code === 'R') return rights.includes('R') || rights.includes('V');

@@ -4,11 +4,13 @@
  * whose types the search engine compiles (composite ones included; of the special ones `near`
  * on Location, and `_text` and `_content`), custom SearchParameters once a reindex made them searchable, and the
  * operations that exist. Cached per registry: a tenant's registry object changes exactly when its
- * searchable parameters do.
+ * searchable parameters do. With authorization on, `rest.security` declares SMART on FHIR and
+ * its OAuth endpoints (the `oauth-uris` extension SMART v1 clients read; v2 clients read
+ * `.well-known/smart-configuration`), under the base URL the request came in on.
  */
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
-import type { ApiContext } from './types.ts';
+import type { ApiContext, OAuthUris } from './types.ts';
 
 const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
 const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
@@ -60,6 +62,23 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
   };
 }
 
+function security(oauth: OAuthUris): CapabilityStatementRest['security'] {
+  return {
+    extension: [
+      {
+        url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+        extension: (['authorize', 'token', 'introspect', 'revoke', 'manage'] as const).map((name) => ({ url: name, valueUri: oauth[name] })),
+      },
+    ],
+    service: [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+        text: 'OAuth2 using the SMART App Launch profile',
+      },
+    ],
+  };
+}
+
 export function capabilityStatement(ctx: ApiContext): CapabilityStatement {
   const registry = ctx.repo.indexer.registry;
   let base = cache.get(registry);
@@ -67,5 +86,6 @@ export function capabilityStatement(ctx: ApiContext): CapabilityStatement {
     base = build(registry);
     cache.set(registry, base);
   }
-  return { ...base, implementation: { description: 'Continuum FHIR R4 server', url: ctx.baseUrl } };
+  const rest = ctx.oauth && base.rest ? base.rest.map((r) => ({ ...r, security: security(ctx.oauth!) })) : base.rest;
+  return { ...base, ...(rest ? { rest } : {}), implementation: { description: 'Continuum FHIR R4 server', url: ctx.baseUrl } };
 }

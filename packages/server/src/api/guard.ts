@@ -6,8 +6,16 @@
  * An existing resource the request names (read, vread, history, update, patch, delete, a
  * compartment, `$everything`) must be visible to the caller: else 404, so that its existence
  * does not leak. What a write would store must be visible too (a patient cannot write into
- * another patient's compartment): else 403. A caller limited to one patient's compartment
- * searches that compartment only (so pages and totals are right).
+ * another patient's compartment): else 403. A conditional update writes the id in its body when
+ * the criteria match nothing, so that resource, if it exists, must be visible too.
+ *
+ * During: every search the request runs (a type or compartment search, counts, conditional
+ * criteria, transaction entries and conditional references) runs under the caller's row limit
+ * (search-limit.ts): it finds only what the caller may see, in SQL, across the union of the
+ * compartments the caller may see (one for a patient, several for a parent), and its criteria,
+ * chains and `_has` included, never match on anything else. So pages are full, totals are right
+ * and a criterion cannot reveal that a hidden resource exists. A chain or `_has` through a type
+ * the caller may not read is a 403.
  *
  * After: a resource answer that is not visible becomes 404; Bundle entries that are not visible
  * (search matches, `_include`/`_revinclude` additions, history, `$everything`, batch answers) are
@@ -20,7 +28,8 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { forbidden, notFound } from '@continuum/fhir';
 import { permits, visible, type Interaction, type Principal, type ResourceAccessInfo } from '../access/policy.ts';
-import { compartmentSearch, inPatientCompartment } from './interactions/compartment.ts';
+import { inPatientCompartment } from './interactions/compartment.ts';
+import { searchLimit } from './search-limit.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 
 export type Handler = (ctx: ApiContext, req: FhirRequest, ...segments: string[]) => Promise<FhirResponse>;
@@ -87,7 +96,9 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
     if (!(free || (p.kind === 'staff' && p.roles.includes('admin')))) throw forbidden('Only administrators and system clients may run this operation');
     return handler(ctx, req, ...segments);
   }
-  if (access.interaction === 'transaction') return handler(ctx, req, ...segments);
+  // Every search this request runs finds only what the caller may see (see the header).
+  const limited: ApiContext = free ? ctx : { ...ctx, repo: ctx.repo.limitedTo(searchLimit(p, ctx.repo.indexer.registry)) };
+  if (access.interaction === 'transaction') return handler(limited, req, ...segments);
   const interaction = access.interaction;
   // An unknown type is a 404 whoever asks (the store's own answer), not a refusal.
   if (access.type !== '*') ctx.repo.checkType(access.type);
@@ -98,21 +109,14 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
   if (access.type === '*' && !free && p.kind !== 'staff') throw forbidden('System-wide history needs system or staff access');
   if (free) return handler(ctx, req, ...segments);
 
-  await instanceChecks(ctx, p, access, interaction, req.body);
-  let run = handler;
-  let args = segments;
-  // A caller limited to one patient searches that patient's compartment.
-  if (interaction === 'search' && access.target === undefined && p.patients?.length === 1 && inPatientCompartment(access.type)) {
-    run = (c, r) => compartmentSearch(c, r, 'Patient', p.patients![0]!, access.type);
-    args = [];
-  }
+  await instanceChecks(limited, p, access, interaction, req.body);
   if (interaction === 'patch' && access.target) {
     // What a patch stores is known only once applied: apply it in a transaction, check the
     // result like any other write, and roll back if it left what the caller may write.
     const target = access.target;
-    return ctx.repo.inTransaction(async (repo) => {
-      const inTx: ApiContext = { ...ctx, repo };
-      const res = await run(inTx, req, ...args);
+    return limited.repo.inTransaction(async (repo) => {
+      const inTx: ApiContext = { ...limited, repo };
+      const res = await handler(inTx, req, ...segments);
       const stored = await repo.readStored(target.type, target.id);
       if (stored.content !== null && !canSee(inTx, p, JSON.parse(stored.content) as Resource, 'patch')) {
         throw forbidden('You may not store this resource: the patch takes it outside what your access allows');
@@ -120,8 +124,8 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
       return filterResponse(inTx, p, res, interaction);
     });
   }
-  const res = await run(ctx, req, ...args);
-  return filterResponse(ctx, p, res, interaction);
+  const res = await handler(limited, req, ...segments);
+  return filterResponse(limited, p, res, interaction);
 }
 
 
@@ -131,25 +135,29 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
  */
 export async function instanceChecks(ctx: ApiContext, p: Principal, access: RouteAccess, interaction: Interaction, body: unknown): Promise<void> {
   if (access.conditional && p.patients !== undefined) throw forbidden('Conditional writes are not available to a caller limited to a patient’s record');
-  if (access.target) {
-    const existing = await ctx.repo.readStored(access.target.type, access.target.id).catch((err: unknown) => {
-      // A write may create what does not exist yet; anything else answers as the store does.
-      const status = (err as { status?: number }).status;
-      if (interaction === 'update' && (status === 404 || status === 410)) return undefined;
-      throw err;
-    });
-    if (existing !== undefined && existing.content !== null) {
-      const resource = JSON.parse(existing.content) as Resource;
-      const as: Interaction = interaction === 'search' || interaction === 'operation' || interaction === 'history' || interaction === 'vread' ? 'read' : interaction;
-      if (!canSee(ctx, p, resource, as)) throw notFound(`${access.target.type}/${access.target.id} is not known`);
-    }
+  if (access.target) await checkTarget(ctx, p, access.target, interaction);
+  const resource = typeof body === 'object' && body !== null ? (body as Resource) : undefined;
+  // A conditional update that matches nothing writes the id its body names.
+  if (access.conditional && access.writesBody && typeof resource?.id === 'string' && resource.resourceType === access.type) {
+    await checkTarget(ctx, p, { type: access.type, id: resource.id }, interaction);
   }
-  if (access.writesBody && body !== undefined && typeof body === 'object') {
-    const resource = body as Resource;
-    if (typeof resource.resourceType === 'string' && !canSee(ctx, p, resource, interaction)) {
-      throw forbidden('You may not store this resource: it is outside what your access allows');
-    }
+  if (access.writesBody && resource !== undefined && typeof resource.resourceType === 'string' && !canSee(ctx, p, resource, interaction)) {
+    throw forbidden('You may not store this resource: it is outside what your access allows');
   }
+}
+
+/** An existing resource the request names must be visible to the caller: else 404. */
+async function checkTarget(ctx: ApiContext, p: Principal, target: { type: string; id: string }, interaction: Interaction): Promise<void> {
+  const existing = await ctx.repo.readStored(target.type, target.id).catch((err: unknown) => {
+    // A write may create what does not exist yet; anything else answers as the store does.
+    const status = (err as { status?: number }).status;
+    if (interaction === 'update' && (status === 404 || status === 410)) return undefined;
+    throw err;
+  });
+  if (existing === undefined || existing.content === null) return;
+  const resource = JSON.parse(existing.content) as Resource;
+  const as: Interaction = interaction === 'search' || interaction === 'operation' || interaction === 'history' || interaction === 'vread' ? 'read' : interaction;
+  if (!canSee(ctx, p, resource, as)) throw notFound(`${target.type}/${target.id} is not known`);
 }
 
 /** A transaction entry that writes (POST, PUT, DELETE), checked like the request it stands for. */

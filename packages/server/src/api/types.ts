@@ -38,6 +38,17 @@ export interface ApiContext {
   principal?: Principal;
   /** The audit trail, for the AuditEvent view; absent when auth (and so auditing) is off. */
   audit?: AuditReader;
+  /** The OAuth endpoints apps use (SMART), for the CapabilityStatement; absent when auth is off. */
+  oauth?: OAuthUris;
+}
+
+/** SMART's `oauth-uris`: where an app authorizes, gets, checks and revokes tokens, and manages its access. */
+export interface OAuthUris {
+  authorize: string;
+  token: string;
+  introspect: string;
+  revoke: string;
+  manage: string;
 }
 
 export function queryValue(req: FhirRequest, name: string): string | undefined {

@@ -39,6 +39,11 @@ export interface ProviderDeps {
   sessionTtl: number;
   /** Cookies only over HTTPS (behind TLS). */
   secureCookies: boolean;
+  /**
+   * Believe X-Forwarded-* (CONTINUUM_TRUST_PROXY): only behind a proxy that sets them, or a
+   * client could forge the address the trail records. A TLS socket is HTTPS either way.
+   */
+  trustProxy: boolean;
   /** Told (and awaited, so it is recorded before the answer) when a user signs out. */
   onLogout?: (accountId: string, ip: string) => Promise<void>;
 }
@@ -157,7 +162,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   };
 
   const provider = new Provider(deps.issuer, configuration);
-  provider.proxy = true;
+  provider.proxy = deps.trustProxy;
 
   // SMART: the token response tells the app its launch context, and the full granted scope.
   provider.use(async (ctx, next) => {

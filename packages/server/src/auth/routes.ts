@@ -48,6 +48,8 @@ export interface AuthServerDeps {
   baseUrl?: string;
   sessionTtl: number;
   secureCookies: boolean;
+  /** Believe X-Forwarded-* from a proxy in front (CONTINUUM_TRUST_PROXY). */
+  trustProxy: boolean;
   audit: AuditSink;
   /** Opens the sealed TOTP secrets. */
   secrets: SecretBox;
@@ -140,6 +142,7 @@ export class AuthServer {
         onRevoke: this.deps.onRevoke,
         sessionTtl: this.deps.sessionTtl,
         secureCookies: this.deps.secureCookies,
+        trustProxy: this.deps.trustProxy,
         onLogout: async (accountId, ip) => {
           const a = await new UsersRepository(this.deps.db).byGlobalId(accountId);
           if (a) await this.deps.audit.record({ tenant: a.tenantId, action: 'logout', outcome: 'success', userId: a.id, username: a.username, sourceIp: ip });

@@ -82,6 +82,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     sessionTtl: Math.max(1, Math.ceil(config.idleMinutes * 60)),
     secureCookies: config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://'),
+    trustProxy: config.trustProxy,
     audit: deps.audit,
     secrets,
     mail,

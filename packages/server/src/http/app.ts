@@ -14,7 +14,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
 import { route } from '../api/router.ts';
-import type { FhirRequest, FhirResponse } from '../api/types.ts';
+import type { FhirRequest, FhirResponse, OAuthUris } from '../api/types.ts';
 import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
@@ -31,6 +31,18 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** The authorization server, bearer tokens and the audit trail; absent when auth is off. */
   auth?: Auth;
+}
+
+/** The CapabilityStatement's `oauth-uris`, from the same SMART configuration discovery publishes. */
+function oauthUris(smart: Record<string, unknown>): OAuthUris {
+  const uri = (key: string): string => String(smart[key]);
+  return {
+    authorize: uri('authorization_endpoint'),
+    token: uri('token_endpoint'),
+    introspect: uri('introspection_endpoint'),
+    revoke: uri('revocation_endpoint'),
+    manage: uri('management_endpoint'),
+  };
 }
 
 /** A form-urlencoded body; a class, so that no JSON body (Medication has `form`) looks like one. */
@@ -95,14 +107,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const auth = deps.auth;
 
-  // Security headers on every answer; HSTS when the public URL is HTTPS.
+  // Security headers on every answer; HSTS when the public URL is HTTPS. Set on the raw response
+  // as it starts, so that answers Fastify does not send itself (the OAuth server's, which take the
+  // response over) carry them too; a route that sets one of them replaces it.
   const https = config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://');
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
-    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    return payload;
+  const securityHeaders: [string, string][] = [
+    ['x-content-type-options', 'nosniff'],
+    ['referrer-policy', 'no-referrer'],
+    ['x-frame-options', 'DENY'],
+    ...(https ? [['strict-transport-security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
+  ];
+  app.addHook('onRequest', async (_req, reply) => {
+    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
   });
 
   // CORS for the FHIR API, only for the configured origins.
@@ -177,7 +193,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const indexer = await deps.indexers.indexerFor(tenant);
     const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, tenant);
     const fr: FhirRequest = { method: req.method, path, query, headers, body };
-    const ctx = { repo, baseUrl: `${base}/fhir`, ...(deps.reindex ? { reindex: deps.reindex } : {}), ...(principal ? { principal } : {}), ...(auth?.reader ? { audit: auth.reader } : {}) };
+    const oauth = auth && publicRoute ? oauthUris(auth.server.smartConfiguration(auth.server.originOf(req))) : undefined;
+    const ctx = {
+      repo,
+      baseUrl: `${base}/fhir`,
+      ...(deps.reindex ? { reindex: deps.reindex } : {}),
+      ...(principal ? { principal } : {}),
+      ...(auth?.reader ? { audit: auth.reader } : {}),
+      ...(oauth ? { oauth } : {}),
+    };
     if (!auth || !principal) return send(reply, await route(ctx, fr), pretty);
     let res: FhirResponse;
     try {

@@ -7,13 +7,15 @@
  * does. A sort key is the smallest (ascending) or largest (descending) index value the resource
  * has for the parameter; resources without one sort last. `_include` and `_revinclude` are
  * resolved per page over the reference index. Conditional interactions use `runSearch` with a
- * small count to tell none, one or several matches.
+ * small count to tell none, one or several matches. A row limit (row-limit.ts), when given, holds
+ * the matches, counts and estimates to what the caller may find; includes are not limited here.
  */
 import type { IncludeSpec, SearchRequest, SortKey } from '@continuum/fhir';
 import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { closestDistanceSql } from './near-sql.ts';
-import { criterionSql, INDEX_TABLE, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
+import { inCompartments, type RowLimit } from './row-limit.ts';
+import { criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
 export interface Match {
@@ -47,6 +49,8 @@ export interface SearchOptions {
   from?: Position & { backwards?: boolean };
   /** Cap on resources added by includes per page. */
   maxIncluded?: number;
+  /** What the caller may find (see row-limit.ts); none: everything in the tenant. */
+  limit?: RowLimit;
 }
 
 const MAX_INCLUDE_ROUNDS = 4;
@@ -130,17 +134,13 @@ async function expansionsFor(q: Queryable, tenantId: string, req: SearchRequest)
   return out;
 }
 
-/** The WHERE clause of a request on alias `r`. */
-async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params): Promise<string[]> {
-  const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0 };
+/** The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one. */
+async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined): Promise<string[]> {
+  const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0, ...(limit ? { limit } : {}) };
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   for (const c of req.criteria) where.push(criterionSql(c, 'r', req.resourceType, ctx));
-  if (req.compartment) {
-    // Written to match the indexes of migration 005: the btree on the first compartment, and the
-    // partial GIN index for the few rows in several compartments.
-    const id = p.add(req.compartment.id);
-    where.push(`(r.compartments[1] = ${id}::text OR (cardinality(r.compartments) > 1 AND r.compartments @> ARRAY[${id}::text]))`);
-  }
+  if (req.compartment) where.push(inCompartments('r', [req.compartment.id], p));
+  if (limit) where.push(limitedRows(limit, 'r', req.resourceType, ctx));
   return where;
 }
 
@@ -158,7 +158,7 @@ const toMatch = (r: Row): Match => ({ rid: Number(r.rid), resourceType: r.resour
 export async function runSearch(q: Queryable, tenantId: string, req: SearchRequest, opts: SearchOptions): Promise<SearchPage> {
   const p = new Params();
   const keys = req.sort.map((k) => sortSql(k, p));
-  const where = await whereClause(q, tenantId, req, p);
+  const where = await whereClause(q, tenantId, req, p, opts.limit);
   const reverse = opts.from?.backwards === true;
   const outer = opts.from ? `WHERE ${keysetAfter(keys, opts.from, reverse, p)}` : '';
   const limit = p.add(opts.count + 1);
@@ -192,17 +192,17 @@ export async function runSearch(q: Queryable, tenantId: string, req: SearchReque
   return page;
 }
 
-export async function countSearch(q: Queryable, tenantId: string, req: SearchRequest): Promise<number> {
+export async function countSearch(q: Queryable, tenantId: string, req: SearchRequest, limit?: RowLimit): Promise<number> {
   const p = new Params();
-  const where = await whereClause(q, tenantId, req, p);
+  const where = await whereClause(q, tenantId, req, p, limit);
   const res = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where.join(' AND ')}`, p.values);
   return Number(res.rows[0]?.n ?? 0);
 }
 
 /** The planner's row estimate for the search (`_total=estimate`): no rows are read. */
-export async function estimateSearch(q: Queryable, tenantId: string, req: SearchRequest): Promise<number> {
+export async function estimateSearch(q: Queryable, tenantId: string, req: SearchRequest, limit?: RowLimit): Promise<number> {
   const p = new Params();
-  const where = await whereClause(q, tenantId, req, p);
+  const where = await whereClause(q, tenantId, req, p, limit);
   const res = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT r.rid FROM resource r WHERE ${where.join(' AND ')}`, p.values);
   const raw = res.rows[0]?.['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];

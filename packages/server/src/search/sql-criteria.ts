@@ -13,6 +13,7 @@ import type { Criterion, Prefix, SearchValue, ValueCriterion } from '@continuum/
 import { badRequest, normaliseText, storedCodes } from '@continuum/fhir';
 import { indexKey } from '../store/index-tables.ts';
 import { nearPredicate } from './near-sql.ts';
+import { checkReadable, readableTargets, rowLimitSql, type RowLimit } from './row-limit.ts';
 
 export class Params {
   readonly values: unknown[] = [];
@@ -40,6 +41,8 @@ export interface CompileContext {
   expansions: ReadonlyMap<string, Expansion>;
   /** Alias counter, so nested subqueries never shadow each other. */
   depth: number;
+  /** What the caller may find: put on every resource row a chain or `_has` looks through. */
+  limit?: RowLimit;
 }
 
 export const INDEX_TABLE: Record<string, string> = {
@@ -270,7 +273,8 @@ function compositeSql(
 
 /**
  * The SQL predicate for one criterion on the resource row alias `a`, whose type is `type`.
- * Chains and `_has` recurse with fresh aliases.
+ * Chains and `_has` recurse with fresh aliases; the rows they look through are held to the
+ * context's row limit, so that nothing the caller may not see can make a criterion match.
  */
 export function criterionSql(c: Criterion, a: string, type: string, ctx: CompileContext): string {
   const { p } = ctx;
@@ -279,14 +283,26 @@ export function criterionSql(c: Criterion, a: string, type: string, ctx: Compile
   const s = `s${inner.depth}`;
   const t = `t${inner.depth}`;
   if (c.kind === 'chain') {
-    const targets = c.targets.map(({ type: targetType, criterion }) => {
+    const targets = readableTargets(ctx.limit, c.code, c.targets).map(({ type: targetType, criterion }) => {
       const nested = criterionSql(criterion, t, targetType, inner);
-      return `(${s}.target_type = ${p.add(targetType)} AND ${s}.target_id IN (SELECT ${t}.id FROM resource ${t} WHERE ${t}.tenant_id = ${p.add(ctx.tenant)} AND ${t}.resource_type = ${p.add(targetType)} AND NOT ${t}.deleted AND ${nested}))`;
+      return `(${s}.target_type = ${p.add(targetType)} AND ${s}.target_id IN (SELECT ${t}.id FROM resource ${t} WHERE ${t}.tenant_id = ${p.add(ctx.tenant)} AND ${t}.resource_type = ${p.add(targetType)} AND NOT ${t}.deleted AND ${nested}${limitSql(t, targetType, inner)}))`;
     });
     return `${a}.rid IN (SELECT ${s}.rid FROM ${indexRows('sp_reference', s, ctx, type, c.def.code)} AND ${s}.grp IS NULL AND (${targets.join(' OR ')}))`;
   }
+  checkReadable(ctx.limit, c.code, c.sourceType);
   const nested = criterionSql(c.criterion, t, c.sourceType, inner);
-  return `${a}.id IN (SELECT ${s}.target_id FROM sp_reference ${s} JOIN resource ${t} ON ${t}.rid = ${s}.rid WHERE ${s}.tenant_id = ${p.add(ctx.tenant)} AND ${s}.resource_type = ${p.add(c.sourceType)} AND ${s}.param = ${p.add(c.def.code)} AND ${s}.target_type = ${p.add(type)} AND ${s}.grp IS NULL AND NOT ${t}.deleted AND ${nested})`;
+  return `${a}.id IN (SELECT ${s}.target_id FROM sp_reference ${s} JOIN resource ${t} ON ${t}.rid = ${s}.rid WHERE ${s}.tenant_id = ${p.add(ctx.tenant)} AND ${s}.resource_type = ${p.add(c.sourceType)} AND ${s}.param = ${p.add(c.def.code)} AND ${s}.target_type = ${p.add(type)} AND ${s}.grp IS NULL AND NOT ${t}.deleted AND ${nested}${limitSql(t, c.sourceType, inner)})`;
+}
+
+/** ` AND <row limit>` for alias `a` of `type`, or nothing without a limit. */
+function limitSql(a: string, type: string, ctx: CompileContext): string {
+  return ctx.limit ? ` AND ${limitedRows(ctx.limit, a, type, ctx)}` : '';
+}
+
+/** The row limit's predicate on alias `a`; its scope filters compile as plain criteria (no limit of their own). */
+export function limitedRows(limit: RowLimit, a: string, type: string, ctx: CompileContext): string {
+  const plain: CompileContext = { tenant: ctx.tenant, p: ctx.p, expansions: ctx.expansions, depth: ctx.depth };
+  return rowLimitSql(limit, a, type, ctx.tenant, ctx.p, (c, alias, t) => criterionSql(c, alias, t, plain));
 }
 
 /** ValueSet urls that `:in` / `:not-in` criteria need expanded, anywhere in the request's criteria. */

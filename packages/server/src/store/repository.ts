@@ -6,7 +6,9 @@
  * client pinned a version with If-Match).
  *
  * A Repository is bound to a Queryable: the database, or an open transaction (see
- * `inTransaction`). It knows nothing about HTTP.
+ * `inTransaction`). It knows nothing about HTTP. A repository `limitedTo` a caller's row limit
+ * runs every search under it: type searches, counts, conditional criteria (transactions' too)
+ * and conditional references. Reads by id are not limited: api/guard.ts checks those itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
@@ -25,6 +27,7 @@ import {
 import type { Database, Queryable } from '../db/database.ts';
 import type { WriteObserver } from '../db/statistics.ts';
 import { countSearch, estimateSearch, runSearch, type SearchOptions, type SearchPage } from '../search/search.ts';
+import type { RowLimit } from '../search/row-limit.ts';
 import { everythingPage, type EverythingPage, type EverythingQuery } from '../search/everything.ts';
 import type { Indexer, ParamsVersion } from './indexer.ts';
 import { checkSearchParameter } from '../search-params/validate.ts';
@@ -53,16 +56,27 @@ export interface WriteResult {
 
 const MAX_RETRIES = 50;
 
-export class Repository {
-  /** Set on a transaction's repository once it wrote a SearchParameter. */
-  private searchParamsChanged = false;
+/** What the repositories of one transaction share, whatever limit each runs under. */
+interface TxState {
+  /** Set once the transaction wrote a SearchParameter. */
+  searchParamsChanged: boolean;
+}
 
+export class Repository {
   constructor(
     private readonly deps: RepositoryDeps,
     readonly tenantId: string,
     private readonly q: Queryable = deps.db,
     private readonly inTx = false,
+    /** The caller's row limit on searches; none: every resource of the tenant. */
+    readonly limit?: RowLimit,
+    private readonly tx: TxState = { searchParamsChanged: false },
   ) {}
+
+  /** The same repository (same connection or transaction) with searches held to `limit`. */
+  limitedTo(limit: RowLimit): Repository {
+    return new Repository(this.deps, this.tenantId, this.q, this.inTx, limit, this.tx);
+  }
 
   get indexer(): Indexer {
     return this.deps.indexer;
@@ -76,10 +90,10 @@ export class Repository {
   /** Runs `fn` with a repository bound to one transaction (reusing the current one if any). */
   async inTransaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
     if (this.inTx) return fn(this);
-    let txRepo: Repository | undefined;
-    const out = await this.deps.db.transaction((tx) => fn((txRepo = new Repository(this.deps, this.tenantId, tx, true))));
+    const state: TxState = { searchParamsChanged: false };
+    const out = await this.deps.db.transaction((tx) => fn(new Repository(this.deps, this.tenantId, tx, true, this.limit, state)));
     // Committed: this process sees its own SearchParameter changes at once, not at the notification.
-    if (txRepo?.searchParamsChanged) this.deps.indexer.params?.invalidate();
+    if (state.searchParamsChanged) this.deps.indexer.params?.invalidate();
     return out;
   }
 
@@ -163,7 +177,7 @@ export class Repository {
       await this.inTransaction(async (repo) => {
         const current = await params.fence(repo.q, exclusive);
         await commitWrites(repo.q, this.tenantId, current === indexer ? writes : writes.map((w) => reindexWrite(current, w)));
-        if (exclusive) repo.searchParamsChanged = true;
+        if (exclusive) repo.tx.searchParamsChanged = true;
       });
     }
     this.deps.writes?.noteWrites(writes.length);
@@ -286,16 +300,16 @@ export class Repository {
   }
 
   search(req: SearchRequest, opts: SearchOptions): Promise<SearchPage> {
-    return runSearch(this.q, this.tenantId, req, opts);
+    return runSearch(this.q, this.tenantId, req, this.limit ? { ...opts, limit: this.limit } : opts);
   }
 
   count(req: SearchRequest): Promise<number> {
-    return countSearch(this.q, this.tenantId, req);
+    return countSearch(this.q, this.tenantId, req, this.limit);
   }
 
   /** The planner's estimate of how many resources match (`_total=estimate`). */
   estimate(req: SearchRequest): Promise<number> {
-    return estimateSearch(this.q, this.tenantId, req);
+    return estimateSearch(this.q, this.tenantId, req, this.limit);
   }
 
   /** One page of a patient's compartment and the non-patient resources it references. */

@@ -121,12 +121,19 @@ describe('login, lockout, MFA, password reset and logout pages', () => {
     const page = await end.text();
     const xsrf = /name="xsrf" value="([^"]*)"/.exec(page)?.[1];
     assert.ok(xsrf, 'the sign-out page asks for confirmation');
-    const confirm = await step(jar, `${server.origin}/oauth/session/end/confirm`, { xsrf, logout: 'yes' });
+    // A client's X-Forwarded-For is not trusted (CONTINUUM_TRUST_PROXY is off): the audit keeps the real address.
+    const confirm = await fetch(`${server.origin}/oauth/session/end/confirm`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
     // Without a post-logout redirect, the server sends the browser to its own "signed out" page.
     assert.equal(confirm.status, 303);
     assert.match(confirm.headers.get('location') ?? '', /\/oauth\/session\/end\/success/);
     const logouts = await trail.search({ tenant: 'default', user: 'bill.ng', action: 'logout' });
     assert.equal(logouts.length, 1);
     assert.equal(logouts[0]!.outcome, 'success');
+    assert.match(logouts[0]!.sourceIp ?? '', /127\.0\.0\.1/, `the logout is audited from the real address, not a forwarded one: ${logouts[0]!.sourceIp ?? ''}`);
   });
 });

@@ -56,8 +56,8 @@ export function authorizeUrl(origin: string, p: AuthorizeParams): string {
 }
 
 /** A browser-like step: GET or POST with the jar, no automatic redirects. */
-export async function step(jar: CookieJar, url: string, form?: Record<string, string>): Promise<Response> {
-  const res = await fetch(url, {
+export async function step(jar: CookieJar, url: string, form?: Record<string, string>, fetchImpl: typeof fetch = fetch): Promise<Response> {
+  const res = await fetchImpl(url, {
     method: form ? 'POST' : 'GET',
     redirect: 'manual',
     headers: { cookie: jar.header(), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -85,15 +85,21 @@ export interface FlowResult {
  * Runs the front channel: authorize, the login page, then the consent page (picking `patient`
  * when a patient picker is shown), until the server redirects to the app.
  */
-export async function frontChannel(origin: string, params: AuthorizeParams, user: { username: string; password: string; otp?: string }, opts: { patient?: string; deny?: boolean } = {}): Promise<FlowResult> {
+export async function frontChannel(
+  origin: string,
+  params: AuthorizeParams,
+  user: { username: string; password: string; otp?: string },
+  opts: { patient?: string; deny?: boolean; fetch?: typeof fetch } = {},
+): Promise<FlowResult> {
   const jar = new CookieJar();
   const pages: string[] = [];
-  let res = await step(jar, authorizeUrl(origin, params));
+  const go = (url: string, form?: Record<string, string>): Promise<Response> => step(jar, url, form, opts.fetch);
+  let res = await go(authorizeUrl(origin, params));
   for (let hops = 0; hops < 12; hops++) {
     if (res.status === 302 || res.status === 303) {
       const to = new URL(res.headers.get('location')!, origin);
       if (to.href.startsWith(params.redirectUri)) return { redirect: to, pages };
-      res = await step(jar, to.href);
+      res = await go(to.href);
       continue;
     }
     const html = await res.text();
@@ -104,16 +110,16 @@ export async function frontChannel(origin: string, params: AuthorizeParams, user
     const login = formAction(html, '/login');
     if (login) {
       if (pages.filter((p) => p.includes('/login')).length > 1) throw new Error(`login refused: ${/role="alert">([^<]*)/.exec(html)?.[1] ?? html.slice(0, 300)}`);
-      res = await step(jar, new URL(login, origin).href, { csrf, username: user.username, password: user.password, otp: user.otp ?? '' });
+      res = await go(new URL(login, origin).href, { csrf, username: user.username, password: user.password, otp: user.otp ?? '' });
       continue;
     }
     if (opts.deny) {
-      res = await step(jar, new URL(formAction(html, '/abort')!, origin).href, { csrf });
+      res = await go(new URL(formAction(html, '/abort')!, origin).href, { csrf });
       continue;
     }
     const confirm = formAction(html, '/confirm');
     if (!confirm) throw new Error(`unexpected page: ${html.slice(0, 400)}`);
-    res = await step(jar, new URL(confirm, origin).href, { csrf, ...(opts.patient ? { patient: opts.patient } : {}) });
+    res = await go(new URL(confirm, origin).href, { csrf, ...(opts.patient ? { patient: opts.patient } : {}) });
   }
   throw new Error('too many redirects');
 }
@@ -124,8 +130,8 @@ export interface TokenResponse {
   json: Record<string, unknown>;
 }
 
-export async function tokenRequest(origin: string, form: Record<string, string>, basic?: { id: string; secret: string }): Promise<TokenResponse> {
-  const res = await fetch(`${origin}/oauth/token`, {
+export async function tokenRequest(origin: string, form: Record<string, string>, basic?: { id: string; secret: string }, fetchImpl: typeof fetch = fetch): Promise<TokenResponse> {
+  const res = await fetchImpl(`${origin}/oauth/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
