@@ -26,7 +26,7 @@
  * limit) skips the instance checks: the policy could never refuse it anything.
  */
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { forbidden, notFound } from '@continuum/fhir';
+import { forbidden, notFound, SUBSETTED } from '@continuum/fhir';
 import { permits, visible, type Interaction, type Principal, type ResourceAccessInfo } from '../access/policy.ts';
 import { inPatientCompartment } from './interactions/compartment.ts';
 import { searchLimit } from './search-limit.ts';
@@ -121,7 +121,7 @@ export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAc
       if (stored.content !== null && !canSee(inTx, p, JSON.parse(stored.content) as Resource, 'patch')) {
         throw forbidden('You may not store this resource: the patch takes it outside what your access allows');
       }
-      return filterResponse(inTx, p, res, interaction);
+      return await filterResponse(inTx, p, res, interaction);
     });
   }
   const res = await handler(limited, req, ...segments);
@@ -177,19 +177,44 @@ export async function authorizeEntry(ctx: ApiContext, entry: { method: string; t
   await instanceChecks(ctx, p, access, interaction, entry.resource);
 }
 
-function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, interaction: Interaction): FhirResponse {
+/** Whether `_elements` or `_summary` trimmed this copy (it may then lack what access is decided on). */
+function subsetted(r: Resource): boolean {
+  return (r.meta?.tag ?? []).some((t) => t.system === SUBSETTED.system && t.code === SUBSETTED.code);
+}
+
+/**
+ * What access is decided on for each resource of an answer: the resource itself, or for a copy
+ * trimmed by `_elements`/`_summary` (which may have dropped the subject or the labels), the
+ * stored resource it was cut from, read in one query. A trimmed copy whose resource is gone is
+ * judged on nothing and withheld.
+ */
+async function judgedOn(ctx: ApiContext, resources: readonly Resource[]): Promise<(Resource | undefined)[]> {
+  const cut = resources.filter((r) => subsetted(r) && r.id !== undefined);
+  if (cut.length === 0) return [...resources];
+  const stored = await ctx.repo.currentVersions(cut.map((r) => ({ resourceType: r.resourceType, id: r.id! })));
+  return resources.map((r) => {
+    if (!subsetted(r)) return r;
+    const content = stored.get(`${r.resourceType}/${r.id ?? ''}`)?.content;
+    return content ? (JSON.parse(content) as Resource) : undefined;
+  });
+}
+
+async function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, interaction: Interaction): Promise<FhirResponse> {
   if (res.status >= 300 || res.body === undefined) return res;
   const body = parseBody(res.body)!;
   if (body.resourceType === 'Bundle') {
     const bundle = body as Bundle;
     const entries = bundle.entry ?? [];
+    const judged = await judgedOn(ctx, entries.flatMap((e) => (e.resource && e.resource.resourceType !== 'OperationOutcome' ? [e.resource] : [])));
+    let i = 0;
     const kept = entries.filter((e) => {
       const r = e.resource;
       if (!r || r.resourceType === 'OperationOutcome') return true;
+      const on = judged[i++];
       // Search matches (of a search or `$everything`) may be seen by search or read; includes,
       // history entries and batch answers by read.
       const asSearch = e.search?.mode !== 'include' && (interaction === 'search' || interaction === 'operation');
-      return canSee(ctx, p, r, asSearch ? 'search' : 'read');
+      return on !== undefined && canSee(ctx, p, on, asSearch ? 'search' : 'read');
     });
     if (kept.length === entries.length) return res;
     return { ...res, body: { ...bundle, entry: kept } };
@@ -197,7 +222,8 @@ function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, intera
   if (body.resourceType === 'OperationOutcome') return res;
   // A single resource answer: a read (vread and operations read it too), or what a write stored.
   const as: Interaction = interaction === 'create' || interaction === 'update' || interaction === 'patch' || interaction === 'delete' ? interaction : 'read';
-  if (!canSee(ctx, p, body, as)) {
+  const [on] = await judgedOn(ctx, [body]);
+  if (on === undefined || !canSee(ctx, p, on, as)) {
     throw notFound(`${body.resourceType}/${body.id ?? ''} is not known`);
   }
   return res;

@@ -134,6 +134,23 @@ describe('proxy users with several patients', () => {
     assert.equal(everything.status, 200, '$everything on their own child');
   });
 
+  it('judges copies trimmed by _elements or _summary on the stored resource: kept when theirs, withheld when not', async () => {
+    const mine = [...obs.child1, ...obs.child2].sort();
+    const trimmed = await get('/Observation?_elements=code&_count=50');
+    assert.equal(trimmed.status, 200, trimmed.text.slice(0, 300));
+    assert.deepEqual(ids(trimmed.json).sort(), mine, 'every trimmed match is kept, though the copy has no subject');
+    assert.ok((trimmed.json.entry as Entry[]).every((e) => !('subject' in e.resource)), 'the copies really are trimmed');
+    const summary = await get('/Observation?_summary=true&_count=50');
+    assert.deepEqual(ids(summary.json).sort(), mine, '_summary=true keeps them too');
+    const one = await get(`/Observation/${obs.child1[0]!}?_elements=code`);
+    assert.equal(one.status, 200, 'a trimmed read of their own child’s Observation');
+    assert.equal((await get(`/Observation/${obs.other[0]!}?_elements=code`)).status, 404, 'a trimmed read of another family’s is still unknown');
+    const everything = await get(`/Patient/${family.child2}/$everything?_elements=code`);
+    assert.equal(everything.status, 200, everything.text.slice(0, 300));
+    const found = ids(everything.json).filter((id) => obs.child2.includes(id));
+    assert.deepEqual(found.sort(), [...obs.child2].sort(), '$everything with _elements keeps the child’s Observations');
+  });
+
   it('never lets another family in through _include, _revinclude, _has or chains', async () => {
     const inc = await get('/Observation?_include=Observation:subject&_include=Observation:focus&_count=2');
     const all = (inc.json.entry as Entry[]).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
