@@ -23,13 +23,13 @@ export interface AuditTrailOptions {
   /** Most entries one transaction appends; default 500. */
   maxBatch?: number;
   /**
-   * How many lanes to write to at once (1..16, default 4), from a random first lane; or the
+   * How many lanes to write to at once (1..16, default 1), from a random first lane; or the
    * exact lanes (tests).
    */
   lanes?: number | readonly number[];
 }
 
-export const DEFAULT_AUDIT_LANES = 4;
+export const DEFAULT_AUDIT_LANES = 1;
 
 function pickLanes(lanes: number | readonly number[]): number[] {
   if (typeof lanes !== 'number') {
