@@ -26,6 +26,9 @@ import { setupAuth, type Auth } from './auth/setup.ts';
 import { Repository } from './store/repository.ts';
 import type { Patient } from '@medplum/fhirtypes';
 import { proxyPatients } from './auth/proxy-patients.ts';
+import type { Principal } from './access/policy.ts';
+import { parseScopes } from './access/scopes.ts';
+import { searchLimit } from './api/search-limit.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -71,8 +74,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         // A proxy (RelatedPerson) acts for its RelatedPerson's patient, and those of the
         // RelatedPersons a Person links it with (a parent of several children).
         proxyPatients: async (tenant, id) => proxyPatients(await repoFor(tenant), id),
-        findPatients: async (tenant, text) => {
-          const repo = await repoFor(tenant);
+        findPatients: async (account, text) => {
+          // The user's own view through the API: no patient whose record they may not read is listed.
+          const viewer: Principal = {
+            kind: 'staff', tenant: account.tenantId, clientId: 'continuum-consent', userId: account.id, username: account.username,
+            fhirUser: account.fhirUser, roles: account.roles, scopes: parseScopes('user/Patient.rs').rules,
+            securityRights: account.securityRights, breakGlass: [],
+          };
+          const all = await repoFor(account.tenantId);
+          const repo = all.limitedTo(searchLimit(viewer, all.indexer.registry));
           const criteria = /^[A-Za-z0-9.-]{1,64}$/.test(text.trim()) && /\d/.test(text) ? `_id=${encodeURIComponent(text.trim())}` : text.trim() ? `name=${encodeURIComponent(text.trim())}` : 'name:missing=false';
           const page = await repo.search(repo.parseCriteria('Patient', `${criteria}&_sort=family,given`), { count: 25 });
           return page.matches.map((m) => {

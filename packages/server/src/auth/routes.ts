@@ -10,7 +10,9 @@
  * - `POST /auth/break-glass`: a clinician's emergency access to a restricted record.
  *
  * The issuer is `CONTINUUM_BASE_URL` + `/oauth`; when no base URL is configured it is taken from
- * the first request's origin (one provider per origin, all over the same store).
+ * the request's origin (one provider per origin, all over the same store). Since any client can
+ * send any Host header, at most MAX_ORIGINS providers are kept, the least recently used dropped
+ * first: all their state is in the database, so a dropped one is simply made again when needed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
@@ -20,7 +22,7 @@ import type { Principal } from '../access/policy.ts';
 import { LoginService } from '../identity/login.ts';
 import { MfaService } from '../identity/mfa.ts';
 import { AccountError } from '../identity/types.ts';
-import { UsersRepository } from '../identity/users-repository.ts';
+import { UsersRepository, type AccountRecord } from '../identity/users-repository.ts';
 import type { MailSender } from '../mail/mail-sender.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AuditSink } from './audit-sink.ts';
@@ -59,8 +61,8 @@ export interface AuthServerDeps {
   log: (line: string) => void;
   /** The organization whose accounts the reset pages serve. */
   defaultTenant: string;
-  /** Patients a staff user may pick in a standalone launch, by name or id. */
-  findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
+  /** Patients a staff user may pick in a standalone launch, by name or id: only those the user may read. */
+  findPatients: (account: AccountRecord, text: string) => Promise<PatientChoice[]>;
   onRevoke: (ids: readonly string[]) => void;
 }
 
@@ -98,7 +100,11 @@ export function describeScope(scope: string): string {
   return `${verbs.join(', ').replace(/^./, (c) => c.toUpperCase())} ${what} ${whose}${filter}`;
 }
 
+/** Providers kept at once when the issuer follows the Host header (no CONTINUUM_BASE_URL). */
+export const MAX_ORIGINS = 16;
+
 export class AuthServer {
+  /** By origin, least recently used first. */
   private readonly providers = new Map<string, Provider>();
   /** Login and password-reset attempts per client address (each costs an argon2 hash). */
   readonly limiter = new RateLimiter({ perMinute: 30, burst: 20 });
@@ -129,9 +135,18 @@ export class AuthServer {
     return this.deps.baseUrl ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
   }
 
+  /** How many origins have a provider now (at most MAX_ORIGINS). */
+  get originsServed(): number {
+    return this.providers.size;
+  }
+
   providerFor(origin: string): Provider {
     let p = this.providers.get(origin);
-    if (!p) {
+    if (p) {
+      // Most recently used last.
+      this.providers.delete(origin);
+      this.providers.set(origin, p);
+    } else {
       p = createProvider({
         db: this.deps.db,
         clients: this.deps.clients,
@@ -149,6 +164,7 @@ export class AuthServer {
         },
       });
       this.providers.set(origin, p);
+      if (this.providers.size > MAX_ORIGINS) this.providers.delete(this.providers.keys().next().value!);
     }
     return p;
   }
@@ -371,7 +387,7 @@ export class AuthServer {
     let picker = '';
     if (needsPatient) {
       const q = String((req.query as { q?: string }).q ?? '');
-      const choices = await this.deps.findPatients(account.tenantId, q);
+      const choices = await this.deps.findPatients(account, q);
       picker = `<form method="get" action="${INTERACTION_PATH}${uid}"><label for="q">Find the patient</label><input type="text" id="q" name="q" value="${escapeHtml(q)}" placeholder="Name or id"><button class="secondary" type="submit">Search</button></form>
 <label for="patient">Patient</label><select id="patient" name="patient" form="consent" required>${choices.map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.display)}</option>`).join('')}</select>`;
     }

@@ -4,6 +4,7 @@
  * registry (and the bootstrap client), the authorization server, the bearer-token verifier, and
  * the revocation fan-out between nodes (NOTIFY on PostgreSQL; one process on PGlite).
  */
+import type { AccountRecord } from '../identity/users-repository.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditSink } from './audit-sink.ts';
@@ -37,7 +38,7 @@ export interface AuthSetupDeps {
   config: Config;
   audit: AuditSink & AuditReader;
   proxyPatients: ProxyPatients;
-  findPatients: (tenant: string, text: string) => Promise<PatientChoice[]>;
+  findPatients: (account: AccountRecord, text: string) => Promise<PatientChoice[]>;
   /** Operator messages (default: stderr). */
   log?: (line: string) => void;
 }

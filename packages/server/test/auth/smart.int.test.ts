@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
-import { buildClinic, PASSWORD, REDIRECT, type Clinic } from './fixtures.ts';
+import { buildClinic, create, PASSWORD, REDIRECT, type Clinic } from './fixtures.ts';
 import { frontChannel, pkce, tokenRequest, type AuthorizeParams } from './oauth-client.ts';
 
 describe('SMART App Launch and OAuth 2', () => {
@@ -133,8 +133,11 @@ describe('SMART App Launch and OAuth 2', () => {
 
   it('lets staff pick the patient in a standalone launch, and gives an EHR launch its context', async () => {
     const { verifier, challenge } = pkce();
+    // A patient whose whole record is restricted (R): the picker must not list it to a physician without that right.
+    const hidden = await create(server, { resourceType: 'Patient', meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] }, name: [{ family: 'Pickerhidden', given: ['Vip'] }] });
     const flow = await frontChannel(server.origin, params({ challenge }), { username: 'dr.okafor', password: PASSWORD }, { patient: clinic.patientB });
     assert.ok(flow.pages.some((p) => p.includes('name="patient"') && p.includes(clinic.patientA) && p.includes(clinic.patientB)), 'a patient picker lists the patients');
+    assert.ok(!flow.pages.some((p) => p.includes(hidden) || p.includes('Pickerhidden')), 'the picker lists no patient the user may not read');
     const tok = await tokenRequest(server.origin, { grant_type: 'authorization_code', code: flow.redirect.searchParams.get('code')!, redirect_uri: REDIRECT, client_id: clinic.appId, code_verifier: verifier });
     assert.equal(tok.status, 200, JSON.stringify(tok.json));
     assert.equal(tok.json.patient, clinic.patientB);
