@@ -78,6 +78,11 @@ export function restrictedLabels(): { system: string; code: string }[] {
   ];
 }
 
+/** The codes a user's security rights may name: every restricted label's code. */
+export function rightCodes(): string[] {
+  return [...RESTRICTED_CONFIDENTIALITY, ...ACT_SENSITIVITY_PARENT.keys()];
+}
+
 /** Whether `rights` let their holder see resources labelled `code`: the code itself or a broader one. */
 export function rightsCover(rights: readonly string[], code: string): boolean {
   if (code === 'R') return rights.includes('R') || rights.includes('V');

@@ -10,6 +10,7 @@ import { passwordProblems } from './password-policy.ts';
 import { hashPassword } from './passwords.ts';
 import { AccountError, systemClock, type Clock, type Role, type UserAccount, type UserKind } from './types.ts';
 import { publicView, UsersRepository, type AccountRecord } from './users-repository.ts';
+import { rightCodes } from '../access/sensitivity.ts';
 
 export interface NewAccountInput {
   tenantId: string;
@@ -101,6 +102,27 @@ export class AccountService {
     const valid = wanted as Role[];
     await this.repo.setRoles(tenantId, a.id, valid, mfaRequiredFor(valid, a.mfaRequired), this.clock());
     return this.get(tenantId, username);
+  }
+
+  /** The sensitivity labels (meta.security codes) a staff user may see, e.g. `R`, `PSY`, `SUD`. */
+  async securityRights(tenantId: string, username: string): Promise<string[]> {
+    const a = await requireAccount(this.repo, tenantId, username);
+    return a.securityRights;
+  }
+
+  /**
+   * Sets the labels a staff user may see. Only staff hold rights (a patient's own record is never
+   * hidden from them by a label, except psychotherapy notes); codes must be restricted labels.
+   */
+  async setSecurityRights(tenantId: string, username: string, rights: readonly string[]): Promise<string[]> {
+    const a = await requireAccount(this.repo, tenantId, username);
+    const known = new Set(rightCodes());
+    const wanted = [...new Set(rights.map((r) => r.trim()))].filter((r) => r !== '').sort();
+    const unknown = wanted.filter((r) => !known.has(r));
+    if (unknown.length > 0) throw new AccountError('invalid', `unknown security label${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    if (a.kind !== 'staff' && wanted.length > 0) throw new AccountError('invalid', `only staff accounts hold security rights ('${username}' is ${a.kind})`);
+    await this.repo.setSecurityRights(tenantId, a.id, wanted, this.clock());
+    return wanted;
   }
 
   /** Makes MFA required or optional; it cannot be made optional for an admin. */

@@ -12,13 +12,14 @@ export const USERS_USAGE_LINES = [
   'users email --username U (--email E | --clear) [--tenant T]',
   'users reset-password --username U [--password-stdin | --link | --send] [--tenant T]',
   'users role --username U (--set R[,R...] | --add R[,R...] | --remove R[,R...]) [--tenant T]',
+  'users rights --username U [--set L[,L...] | --add L[,L...] | --remove L[,L...]] [--tenant T]',
   'users mfa --username U (--require | --optional | --reset) [--tenant T]',
 ];
 export const USERS_USAGE = USERS_USAGE_LINES.join('\n       continuum ');
 
 export class UsageError extends Error {}
 
-export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'email' | 'reset-password' | 'role' | 'mfa';
+export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'email' | 'reset-password' | 'role' | 'rights' | 'mfa';
 
 export interface UsersArgs {
   action: UsersAction;
@@ -55,6 +56,7 @@ const ALLOWED: Record<UsersAction, string[]> = {
   email: ['--tenant', '--username', '--email', '--clear'],
   'reset-password': ['--tenant', '--username', '--password', '--password-stdin', '--link', '--send'],
   role: ['--tenant', '--username', '--set', '--add', '--remove'],
+  rights: ['--tenant', '--username', '--set', '--add', '--remove'],
   mfa: ['--tenant', '--username', '--require', '--optional', '--reset'],
 };
 
@@ -66,6 +68,7 @@ const REQUIRED: Record<UsersAction, string[]> = {
   email: ['--username'],
   'reset-password': ['--username'],
   role: ['--username'],
+  rights: ['--username'],
   mfa: ['--username'],
 };
 
@@ -74,7 +77,7 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((
 
 export function parseUsersArgs(argv: readonly string[]): UsersArgs {
   const [action, ...rest] = argv;
-  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, email, reset-password, role or mfa' : `unknown action '${action}'`);
+  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, email, reset-password, role, rights or mfa' : `unknown action '${action}'`);
   const out: UsersArgs = { action, roles: [], passwordStdin: false, link: false, send: false, clear: false, mfaRequired: false };
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
@@ -116,6 +119,9 @@ export function parseUsersArgs(argv: readonly string[]): UsersArgs {
   if (action === 'email' && (out.email === undefined) === !out.clear) throw new UsageError("'users email' needs either --email ADDRESS or --clear");
   if (action === 'role' && (out.set === undefined) === (out.add === undefined && out.remove === undefined)) {
     throw new UsageError("'users role' needs either --set, or --add and/or --remove");
+  }
+  if (action === 'rights' && out.set !== undefined && (out.add !== undefined || out.remove !== undefined)) {
+    throw new UsageError("'users rights' takes --set, or --add and/or --remove (none: show the rights)");
   }
   if (action === 'mfa' && [seen.has('--require'), seen.has('--optional'), seen.has('--reset')].filter(Boolean).length !== 1) {
     throw new UsageError("'users mfa' needs exactly one of --require, --optional or --reset");

@@ -60,7 +60,8 @@ async function obtainPassword(args: UsersArgs, io: UsersIo): Promise<string> {
  */
 export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<number> {
   const code = await usersAction(args, deps);
-  if (code === 0 && args.action !== 'list') {
+  const onlyShows = args.action === 'list' || (args.action === 'rights' && args.set === undefined && args.add === undefined && args.remove === undefined);
+  if (code === 0 && !onlyShows) {
     const trail = new AuditTrail(deps.db);
     await trail.record({
       tenant: args.tenant ?? deps.tenant,
@@ -79,6 +80,7 @@ export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<nu
 function auditSuffix(args: UsersArgs): string {
   switch (args.action) {
     case 'role':
+    case 'rights':
       return ` ${JSON.stringify({ set: args.set, add: args.add, remove: args.remove })}`;
     case 'mfa':
       return ` ${String(args.mfa)}`;
@@ -160,6 +162,17 @@ async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
       const a = await accounts.setRoles(tenant, username, next);
       say(`${a.username}: roles ${a.roles.length > 0 ? a.roles.join(', ') : '(none)'}`);
       if (a.mfaRequired && !a.mfaEnabled) say(`${a.username} has no MFA yet: it is required (admin) and is enrolled at the next login`);
+      return 0;
+    }
+    case 'rights': {
+      const current = await accounts.securityRights(tenant, username);
+      if (args.set === undefined && args.add === undefined && args.remove === undefined) {
+        say(`${username}: may see ${current.length > 0 ? current.join(', ') : 'no restricted labels'}`);
+        return 0;
+      }
+      const next = args.set ?? [...current.filter((r) => !(args.remove ?? []).includes(r)), ...(args.add ?? [])];
+      const rights = await accounts.setSecurityRights(tenant, username, next);
+      say(`${username}: may see ${rights.length > 0 ? rights.join(', ') : 'no restricted labels'} (signed-in sessions pick this up within 30 s)`);
       return 0;
     }
     case 'mfa': {

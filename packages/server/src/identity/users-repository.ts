@@ -174,6 +174,10 @@ export class UsersRepository {
     return this.update(tenantId, id, 'roles = $4, mfa_required = $5', [roles, mfaRequired], now);
   }
 
+  setSecurityRights(tenantId: string, id: string, rights: readonly string[], now: Date): Promise<boolean> {
+    return this.update(tenantId, id, 'security_rights = $4', [[...rights]], now);
+  }
+
   setEmail(tenantId: string, id: string, email: string | null, now: Date): Promise<boolean> {
     return this.update(tenantId, id, 'email = $4', [email], now);
   }

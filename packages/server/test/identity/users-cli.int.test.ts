@@ -13,6 +13,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { loadDefinitions } from '@continuum/fhir';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
+import { AccountService } from '../../src/identity/accounts.ts';
 import { LoginService } from '../../src/identity/login.ts';
 import { PasswordResetService } from '../../src/identity/password-reset.ts';
 import { runUsers, type UsersDeps } from '../../src/identity/users-command.ts';
@@ -188,9 +189,35 @@ describe('continuum users, in-process', () => {
     assert.equal(added.err, '');
   });
 
+  it('grants and withdraws the sensitivity labels a staff user may see, audited as permission changes', async () => {
+    const tenant = newTenant();
+    assert.equal((await users(tenant, ADD, `${GOOD_PASSWORD}\n`)).code, 0);
+    const show = async (): Promise<string> => (await users(tenant, ['rights', '--username', 'ada.admin'])).out;
+    assert.equal(await show(), 'ada.admin: may see no restricted labels\n');
+    const set = await users(tenant, ['rights', '--username', 'ada.admin', '--set', 'PSY,R']);
+    assert.equal(set.code, 0, set.err);
+    assert.equal(set.out, 'ada.admin: may see PSY, R (signed-in sessions pick this up within 30 s)\n');
+    assert.equal((await users(tenant, ['rights', '--username', 'ada.admin', '--add', 'SUD', '--remove', 'R'])).code, 0);
+    assert.equal(await show(), 'ada.admin: may see PSY, SUD\n');
+    const stored = await new AccountService(t.db).securityRights(tenant, 'ada.admin');
+    assert.deepEqual(stored, ['PSY', 'SUD'], 'what the access rules read');
+
+    const unknown = await users(tenant, ['rights', '--username', 'ada.admin', '--add', 'SECRET']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /unknown security label: SECRET/);
+    assert.equal((await users(tenant, ['add', '--username', 'pat.rights', '--kind', 'patient', '--fhir-user', 'Patient/pat-7', '--password-stdin'], GOOD_PASSWORD)).code, 0);
+    const patient = await users(tenant, ['rights', '--username', 'pat.rights', '--set', 'R']);
+    assert.equal(patient.code, 1);
+    assert.match(patient.err, /only staff accounts hold security rights/);
+
+    const changes = (await new AuditTrail(t.db).search({ tenant, action: 'permission-change', count: 100 })).map((r) => r.detail ?? '').filter((d) => d.startsWith('users rights'));
+    assert.equal(changes.length, 2, `two changes audited, the listings and refusals not: ${JSON.stringify(changes)}`);
+    assert.match(changes[1]!, /users rights ada\.admin .*"set":\["PSY","R"\]/);
+  });
+
   it('answers usage errors with exit code 2 and the usage', async () => {
     const tenant = newTenant();
-    for (const args of [[], ['frobnicate'], ['add', '--username', 'x'], ['add', ...ADD.slice(1), '--kind', 'staff'], ['list', '--username', 'x'], ['role', '--username', 'x'], ['role', '--username', 'x', '--set', 'a', '--add', 'b'], ['mfa', '--username', 'x'], ['reset-password', '--username', 'x', '--link', '--password-stdin'], ['reset-password', '--username', 'x', '--link', '--send'], ['reset-password', '--username', 'x', '--send', '--password-stdin'], ['email', '--username', 'x'], ['email', '--username', 'x', '--email', 'a@b.example', '--clear'], ['list', '--email', 'a@b.example'], ['add', ...ADD.slice(1, 4), '--kind', 'robot'], ['list', '--tenant', 'a b']]) {
+    for (const args of [[], ['frobnicate'], ['add', '--username', 'x'], ['add', ...ADD.slice(1), '--kind', 'staff'], ['list', '--username', 'x'], ['role', '--username', 'x'], ['role', '--username', 'x', '--set', 'a', '--add', 'b'], ['mfa', '--username', 'x'], ['reset-password', '--username', 'x', '--link', '--password-stdin'], ['reset-password', '--username', 'x', '--link', '--send'], ['reset-password', '--username', 'x', '--send', '--password-stdin'], ['email', '--username', 'x'], ['email', '--username', 'x', '--email', 'a@b.example', '--clear'], ['list', '--email', 'a@b.example'], ['add', ...ADD.slice(1, 4), '--kind', 'robot'], ['list', '--tenant', 'a b'], ['rights', '--username', 'x', '--set', 'R', '--add', 'PSY'], ['rights', '--set', 'R']]) {
       const run = await users(tenant, args);
       assert.equal(run.code, 2, JSON.stringify(args));
       assert.match(run.err, /Usage: continuum users add/, JSON.stringify(args));
