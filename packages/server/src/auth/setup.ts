@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { AuditReader } from '../api/interactions/audit.ts';
+import { ACCOUNT_CHANNEL } from '../identity/types.ts';
 import { BearerVerifier, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
 import { ClientRegistry } from './clients.ts';
 import { loadKeys } from './keys.ts';
@@ -94,6 +95,8 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
   });
   server.onBreakGlass = (userId) => bearer.forgetUser(userId);
   const unlisten = db.dialect === 'postgres' ? await db.listen(REVOKE_CHANNEL, (payload) => bearer.forget(payload.split(' ').filter(Boolean)), () => bearer.clear()) : undefined;
+  // `continuum users` (another process) changed an account: its cached principals go at once.
+  const unlistenAccounts = db.dialect === 'postgres' ? await db.listen(ACCOUNT_CHANNEL, (payload) => bearer.forgetUser(payload.trim()), () => bearer.clear()) : undefined;
   const sweeper = setInterval(() => void sweepExpired(db).catch(() => undefined), SWEEP_MS);
   sweeper.unref();
   return {
@@ -108,6 +111,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
       clearInterval(sweeper);
       await server.resets.settled();
       await unlisten?.();
+      await unlistenAccounts?.();
     },
   };
 }

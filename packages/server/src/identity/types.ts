@@ -72,3 +72,6 @@ export class AccountError extends Error {
 /** Time, passed in so that expiry and lockout can be tested without waiting. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+/** NOTIFY channel: an account changed (roles, rights, disabled, MFA...); the payload is its id. */
+export const ACCOUNT_CHANNEL = 'continuum_account_changed';

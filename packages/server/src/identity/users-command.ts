@@ -17,7 +17,7 @@ import { missingLinks } from './links.ts';
 import { isTerminal, promptNewPassword, readAllStdin } from './password-input.ts';
 import { PasswordResetService } from './password-reset.ts';
 import { ResetLinkMailer } from './reset-mail.ts';
-import { AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
+import { ACCOUNT_CHANNEL, AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
 import { parseUsersArgs, UsageError, USERS_USAGE, type UsersArgs } from './users-args.ts';
 import { formatAccounts, describe } from './users-output.ts';
 
@@ -62,6 +62,11 @@ export async function usersCommand(args: UsersArgs, deps: UsersDeps): Promise<nu
   const code = await usersAction(args, deps);
   const onlyShows = args.action === 'list' || (args.action === 'rights' && args.set === undefined && args.add === undefined && args.remove === undefined);
   if (code === 0 && !onlyShows) {
+    if (args.action !== 'add' && args.username !== undefined) {
+      // Running servers drop the account's cached principals now rather than within 30 s.
+      const account = await new AccountService(deps.db).get(args.tenant ?? deps.tenant, args.username).catch(() => undefined);
+      if (account) await deps.db.query('SELECT pg_notify($1, $2)', [ACCOUNT_CHANNEL, account.id]);
+    }
     const trail = new AuditTrail(deps.db);
     await trail.record({
       tenant: args.tenant ?? deps.tenant,
