@@ -22,7 +22,7 @@ const PLACEHOLDER_REDIRECTS = ['http://localhost/callback', 'http://127.0.0.1/ca
 export async function ensureWebClient(clients: ClientRegistry, tenantId: string): Promise<void> {
   if (await clients.get(WEB_CLIENT_ID)) return;
   try {
-    await clients.add({ clientId: WEB_CLIENT_ID, tenantId, name: 'Continuum', auth: 'none', redirectUris: PLACEHOLDER_REDIRECTS, scope: WEB_CLIENT_SCOPE });
+    await clients.add({ clientId: WEB_CLIENT_ID, tenantId, name: 'Continuum web app', auth: 'none', redirectUris: PLACEHOLDER_REDIRECTS, scope: WEB_CLIENT_SCOPE });
   } catch (err) {
     // Another node registered it at the same moment.
     if (!(await clients.get(WEB_CLIENT_ID))) throw err;

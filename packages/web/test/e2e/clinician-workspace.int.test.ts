@@ -118,6 +118,7 @@ describe('clinician workspace in Chromium', { skip: existsSync(CHROMIUM) ? false
     await page.goto(`${origin}/`);
     await page.getByLabel('User name').waitFor();
     assert.equal(new URL(page.url()).pathname.startsWith('/auth/interaction/'), true, `the login page (${page.url()})`);
+    await page.screenshot({ path: `${SCREENS}sign-in-desktop.png` });
     await signIn(page);
     const search = page.getByLabel('Search patients');
     await search.waitFor();
