@@ -51,6 +51,8 @@ export interface StartOptions {
   demoProgress?: SeedProgress;
   /** Where the demo's start and summary banner go (default: stdout). */
   announce?: (text: string) => void;
+  /** The built web app served at `/` (default packages/web/dist). */
+  webRoot?: string;
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
@@ -100,7 +102,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Sign-in cookies are Secure, and without the proxy's word a plain-HTTP socket is not HTTPS.
     warn('WARNING: CONTINUUM_BASE_URL is https but this server speaks plain HTTP and CONTINUUM_TRUST_PROXY is off: behind a TLS-terminating proxy set CONTINUUM_TRUST_PROXY=1, or serve HTTPS with CONTINUUM_TLS_CERT/KEY; sign-in will fail until then.');
   }
-  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}) });
+  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();

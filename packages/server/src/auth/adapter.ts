@@ -10,6 +10,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../db/database.ts';
 import type { ClientRegistry } from './clients.ts';
+import { forOrigin } from './web-client.ts';
 
 export type RevokeListener = (ids: readonly string[]) => void;
 
@@ -21,6 +22,8 @@ interface EntryRow {
 export interface AdapterOptions {
   db: Database;
   clients: ClientRegistry;
+  /** The origin whose provider this adapter serves (the web app's redirect URI follows it). */
+  origin?: string;
   onRevoke?: RevokeListener;
   now?: () => Date;
 }
@@ -49,7 +52,7 @@ export function adapterFactory(opts: AdapterOptions): new (model: string) => Ada
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === 'Client') return clients.metadata(id);
+      if (this.model === 'Client') return forOrigin(id, await clients.metadata(id), opts.origin);
       const { rows } = await db.query<EntryRow>(
         `SELECT payload, consumed_at FROM oauth_entry WHERE model = $1 AND id = $2 AND (expires_at IS NULL OR expires_at > $3)`,
         [this.model, id, now()],

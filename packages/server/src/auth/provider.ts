@@ -22,6 +22,7 @@ import { ACCESS_TOKEN_TTL } from './bearer.ts';
 import { OIDC_SCOPES, registeredScope, type ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
 import { grantContext } from './launch.ts';
+import { WEB_CLIENT_ID } from './web-client.ts';
 
 
 export interface ProviderDeps {
@@ -78,7 +79,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const users = new UsersRepository(db);
 
   const configuration: Configuration = {
-    adapter: adapterFactory({ db, clients: deps.clients, ...(deps.onRevoke ? { onRevoke: deps.onRevoke } : {}) }),
+    adapter: adapterFactory({ db, clients: deps.clients, origin: deps.issuer.replace(/\/oauth$/, ''), ...(deps.onRevoke ? { onRevoke: deps.onRevoke } : {}) }),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -97,6 +98,21 @@ export function createProvider(deps: ProviderDeps): Provider {
           return { sub, fhirUser: `${fhirBase}/${account.fhirUser}`, preferred_username: account.username, name: account.username };
         },
       };
+    },
+    async loadExistingGrant(ctx) {
+      const clientId = ctx.oidc.client?.clientId;
+      const session = ctx.oidc.session;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? (clientId ? session?.grantIdFor(clientId) : undefined);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      // The first-party web app: no consent screen, the signed-in user grants what it asks for.
+      if (clientId !== WEB_CLIENT_ID || !session?.accountId) return undefined;
+      const scope = ctx.oidc.params?.scope;
+      const requested = (typeof scope === 'string' ? scope : '').split(' ').filter(Boolean);
+      const grant = new ctx.oidc.provider.Grant({ clientId, accountId: session.accountId });
+      grant.addOIDCScope(requested.filter((s) => OIDC_SCOPES.includes(s) && s !== 'offline_access').join(' '));
+      grant.addResourceScope(fhirBase, allowedResourceScopes(requested.join(' '), registeredScope((await deps.clients.get(clientId))!)).join(' '));
+      await grant.save();
+      return grant;
     },
     pkce: { required: () => true },
     enabledJWA: {

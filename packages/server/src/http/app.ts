@@ -19,6 +19,7 @@ import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
 import { parseJsonBody } from './json-body.ts';
+import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
 
 export interface AppDeps {
   db: Database;
@@ -31,6 +32,8 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** The authorization server, bearer tokens and the audit trail; absent when auth is off. */
   auth?: Auth;
+  /** The built web app (default packages/web/dist); not served when it holds no build. */
+  webRoot?: string;
 }
 
 /** The CapabilityStatement's `oauth-uris`, from the same SMART configuration discovery publishes. */
@@ -162,7 +165,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     void send(reply, { status: oe.status, headers, body: oe.outcome }, false);
   });
 
+  const spa = registerWebApp(app, deps.webRoot ?? DEFAULT_WEB_ROOT);
   app.setNotFoundHandler((req, reply) => {
+    if (spa?.(req, reply)) return;
     void send(reply, { status: 404, headers: {}, body: notFound(`No route for ${req.method} ${req.url.split('?')[0]}`).outcome }, false);
   });
 

@@ -1,0 +1,75 @@
+/**
+ * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching,
+ * and `index.html` for `/` and the app's page paths (`/patients/<id>/summary`, `/callback`), so
+ * deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
+ * /healthz) included, keeps its answer, 404s too. The app's pages get a strict Content-Security-Policy: only this origin's
+ * scripts, no inline script, no remote origins; style elements only with the page's nonce (the
+ * component library writes its CSS variables and media queries into `<style>` elements, and
+ * reads the nonce from `<meta property="csp-nonce">`). Without a build, nothing is served.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Where `npm start` builds the app (see packages/web/scripts/ensure-build.mjs). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** The policy of an app page whose `<style>` elements carry `nonce`. */
+export const appCsp = (nonce: string): string => [
+  "default-src 'self'",
+  "script-src 'self'",
+  `style-src 'self' 'nonce-${nonce}'`,
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The placeholder index.html carries where the per-page nonce goes. */
+const NONCE_PLACEHOLDER = '__CSP_NONCE__';
+
+/**
+ * The app's own page paths (its router's top-level routes): only these get index.html, so any
+ * other path stays the server's 404 (and a mistyped URL is not answered with a page). A new
+ * top-level route of the app is added here too.
+ */
+export const APP_PATHS = /^\/(callback|patients)(\/[^.]*)?$/;
+
+/** Registers the app when `root` holds a build; returns the SPA fallback for the not-found handler. */
+export function registerWebApp(app: FastifyInstance, root: string): ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined {
+  if (!existsSync(join(root, 'index.html'))) return undefined;
+  // Loaded with the other plugins before the server listens; `sendFile` is ready by then.
+  void app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    // index.html is a template: served only by `page`, with its nonce.
+    allowedPath: (path) => !/(^|\/)index\.html$/.test(path),
+    // Vite names assets by content hash: they never change under one name.
+    maxAge: 365 * 24 * 3600 * 1000,
+    immutable: true,
+  });
+  // Read once: a new build is served after a restart (npm start rebuilds before starting).
+  const template = readFileSync(join(root, 'index.html'), 'utf8');
+  const page = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply
+      .header('content-security-policy', appCsp(nonce))
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(template.replaceAll(NONCE_PLACEHOLDER, nonce));
+  };
+  app.get('/', page);
+  return (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+    const path = req.url.split('?')[0] ?? '/';
+    return APP_PATHS.test(path) ? page(req, reply) : undefined;
+  };
+}

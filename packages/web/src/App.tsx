@@ -1,0 +1,93 @@
+/**
+ * The app's frame: sign-in (the callback, and a redirect to the server's login when there is no
+ * token), the shared FHIR client, and the routes. Every page has its own URL, so a deep link or
+ * a reload lands where it was, after a silent sign-in while the server session lasts.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { beginSignIn, completeSignIn, signOut, type Session } from './auth/session.ts';
+import { FhirClient } from './fhir/client.ts';
+import { FhirContext } from './fhir/use-fhir.ts';
+import { Shell } from './ui/Shell.tsx';
+import { PatientSearch } from './clinician/PatientSearch.tsx';
+import { Chart } from './clinician/Chart.tsx';
+
+function Busy({ label }: { label: string }) {
+  return (
+    <Center h="100vh">
+      <Stack align="center" gap="sm">
+        <Loader aria-hidden />
+        <Text role="status">{label}</Text>
+      </Stack>
+    </Center>
+  );
+}
+
+function Callback({ onSession }: { onSession: (s: Session) => void }) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [error, setError] = useState<string>();
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    completeSignIn(location.search).then(
+      ({ session, returnTo }) => {
+        onSession(session);
+        navigate(returnTo, { replace: true });
+      },
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    );
+  }, [location.search, navigate, onSession]);
+  if (!error) return <Busy label="Signing in…" />;
+  return (
+    <Center h="100vh">
+      <Stack maw={420}>
+        <Alert color="red" title="Sign-in failed" role="alert">
+          {error}
+        </Alert>
+        <Button onClick={() => void beginSignIn('/')}>Sign in again</Button>
+      </Stack>
+    </Center>
+  );
+}
+
+export function App() {
+  const location = useLocation();
+  const [session, setSession] = useState<Session>();
+  const current = useRef<Session>();
+  current.current = session;
+  const client = useMemo(
+    () =>
+      new FhirClient({
+        baseUrl: '/fhir',
+        token: () => current.current?.accessToken,
+        onUnauthorized: () => {
+          // The token expired or was revoked (idle time-out): sign in again, then come back here.
+          current.current = undefined;
+          setSession(undefined);
+        },
+      }),
+    [],
+  );
+  const onCallback = location.pathname === '/callback';
+  useEffect(() => {
+    if (!session && !onCallback) void beginSignIn(`${window.location.pathname}${window.location.search}`);
+  }, [session, onCallback]);
+
+  if (onCallback) return <Callback onSession={setSession} />;
+  if (!session) return <Busy label="Redirecting to sign-in…" />;
+  return (
+    <FhirContext.Provider value={client}>
+      <Shell session={session} onSignOut={() => void signOut(session)}>
+        <Routes>
+          <Route path="/" element={<PatientSearch />} />
+          <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
+          <Route path="/patients/:id/:tab" element={<Chart />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </Shell>
+    </FhirContext.Provider>
+  );
+}

@@ -1,0 +1,45 @@
+/** A patient's chart at /patients/:id/:tab: the banner, always, and the tab's page. */
+import { useNavigate, useParams } from 'react-router-dom';
+import { Alert, Center, Loader, Stack, Tabs } from '@mantine/core';
+import { useLoad } from '../fhir/use-fhir.ts';
+import { humanName } from '../fhir/format.ts';
+import { ChartBanner } from './ChartBanner.tsx';
+import { loadChartSummary } from './chart-data.ts';
+import { Summary } from './Summary.tsx';
+import { useEffect } from 'react';
+
+export function Chart() {
+  const { id = '', tab = 'summary' } = useParams();
+  const navigate = useNavigate();
+  const { data, error, loading } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id]);
+  useEffect(() => {
+    document.title = data ? `${humanName(data.patient.name)} · Continuum` : 'Chart · Continuum';
+  }, [data]);
+  if (error) {
+    return (
+      <Alert color="red" title="The chart could not be opened" role="alert" maw={700}>
+        {error.message}
+      </Alert>
+    );
+  }
+  if (loading || !data) {
+    return (
+      <Center h={240}>
+        <Loader aria-label="Loading the chart" />
+      </Center>
+    );
+  }
+  return (
+    <Stack gap="md">
+      <ChartBanner patient={data.patient} allergies={data.allergies} />
+      <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
+        <Tabs.List aria-label="Chart sections">
+          <Tabs.Tab value="summary">Summary</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="summary" pt="md">
+          <Summary data={data} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * What the chart summary shows, loaded in one go: the patient and seven searches sent in
+ * parallel (allergies, problems, medications, immunizations, vitals, labs, appointments).
+ * The same criteria are what the e2e test asks the API for, to check the screen against.
+ */
+import type { AllergyIntolerance, Appointment, Condition, Immunization, Medication, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
+import type { FhirClient } from '../fhir/client.ts';
+import { conceptText } from '../fhir/format.ts';
+
+export interface ChartSummary {
+  patient: Patient;
+  allergies: AllergyIntolerance[];
+  problems: Condition[];
+  medications: { request: MedicationRequest; name: string }[];
+  immunizations: Immunization[];
+  /** The latest Observation of each vital sign. */
+  vitals: Observation[];
+  labs: Observation[];
+  appointments: Appointment[];
+}
+
+export function summaryCriteria(patientId: string, now: Date = new Date()) {
+  const patient = patientId;
+  return {
+    allergies: { patient, 'clinical-status': 'active', _count: '50' },
+    problems: { patient, 'clinical-status': 'active', _count: '100' },
+    medications: { patient, status: 'active', _include: 'MedicationRequest:medication', _count: '100' },
+    immunizations: { patient, _sort: '-date', _count: '8' },
+    vitals: { patient, category: 'vital-signs', _sort: '-date', _count: '100' },
+    labs: { patient, category: 'laboratory', _sort: '-date', _count: '12' },
+    appointments: { patient, date: `ge${now.toISOString().slice(0, 10)}`, status: 'proposed,pending,booked,arrived,checked-in', _sort: 'date', _count: '5' },
+  } satisfies Record<string, Record<string, string>>;
+}
+
+/** The newest Observation per code, in the order of the (newest first) input. */
+export function latestPerCode(observations: readonly Observation[]): Observation[] {
+  const seen = new Set<string>();
+  const out: Observation[] = [];
+  for (const o of observations) {
+    const key = o.code.coding?.[0]?.code ?? conceptText(o.code);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(o);
+  }
+  return out;
+}
+
+export async function loadChartSummary(client: FhirClient, patientId: string, signal?: AbortSignal): Promise<ChartSummary> {
+  const c = summaryCriteria(patientId);
+  const [patient, allergies, problems, meds, immunizations, vitals, labs, appointments] = await Promise.all([
+    client.read('Patient', patientId, signal),
+    client.searchResources('AllergyIntolerance', c.allergies, signal),
+    client.searchResources('Condition', c.problems, signal),
+    client.search('MedicationRequest', c.medications, signal),
+    client.searchResources('Immunization', c.immunizations, signal),
+    client.searchResources('Observation', c.vitals, signal),
+    client.searchResources('Observation', c.labs, signal),
+    client.searchResources('Appointment', c.appointments, signal),
+  ]);
+  const included = new Map<string, Medication>();
+  for (const e of meds.entry ?? []) {
+    const r = e.resource as unknown as Medication | undefined;
+    if (r?.resourceType === 'Medication' && r.id) included.set(`Medication/${r.id}`, r);
+  }
+  const medications = (meds.entry ?? [])
+    .map((e) => e.resource)
+    .filter((r): r is MedicationRequest => r?.resourceType === 'MedicationRequest')
+    .map((request) => {
+      const ref = request.medicationReference;
+      const med = ref?.reference ? included.get(ref.reference) : undefined;
+      const name = request.medicationCodeableConcept ? conceptText(request.medicationCodeableConcept) : (ref?.display ?? (med ? conceptText(med.code) : 'Medication'));
+      return { request, name };
+    });
+  return { patient, allergies, problems, medications, immunizations, vitals: latestPerCode(vitals), labs, appointments };
+}

@@ -1,0 +1,39 @@
+/** The shared FHIR client: typed searches, OperationOutcome errors, and 401 ending the session. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { FhirClient, FhirError } from '../../src/fhir/client.ts';
+
+function fake(status: number, body: unknown) {
+  const calls: { url: string; headers: Record<string, string> }[] = [];
+  const fetchImpl = (async (input: string, init?: RequestInit) => {
+    calls.push({ url: input, headers: (init?.headers ?? {}) as Record<string, string> });
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/fhir+json' } });
+  }) as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+it('searches with the bearer token and returns the matches, not the included resources', async () => {
+  const { calls, fetchImpl } = fake(200, {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    entry: [
+      { resource: { resourceType: 'MedicationRequest', id: 'm1' }, search: { mode: 'match' } },
+      { resource: { resourceType: 'Medication', id: 'x' }, search: { mode: 'include' } },
+    ],
+  });
+  const client = new FhirClient({ baseUrl: '/fhir/', token: () => 'tok', onUnauthorized: () => assert.fail('no 401 here'), fetch: fetchImpl });
+  const found = await client.searchResources('MedicationRequest', { patient: 'p 1', status: 'active', _count: undefined });
+  assert.deepEqual(found.map((r) => r.id), ['m1'], 'only the matches');
+  assert.equal(calls[0]?.url, '/fhir/MedicationRequest?patient=p+1&status=active', 'parameters encoded, undefined ones left out');
+  assert.equal(calls[0]?.headers.authorization, 'Bearer tok', 'the token is sent');
+});
+
+it("raises the server's OperationOutcome text, and reports a 401", async () => {
+  const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Your role may not read Observation' }] };
+  const client = new FhirClient({ baseUrl: '/fhir', token: () => undefined, onUnauthorized: () => assert.fail('403 is not a lost session'), fetch: fake(403, outcome).fetchImpl });
+  await assert.rejects(client.read('Observation', 'o1'), (err: unknown) => err instanceof FhirError && err.status === 403 && err.message === 'Your role may not read Observation', 'the outcome becomes the message');
+  let unauthorized = 0;
+  const expired = new FhirClient({ baseUrl: '/fhir', token: () => 'old', onUnauthorized: () => unauthorized++, fetch: fake(401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', diagnostics: 'The access token is invalid, expired or revoked' }] }).fetchImpl });
+  await assert.rejects(expired.read('Patient', 'p1'), FhirError, 'a 401 still fails the request');
+  assert.equal(unauthorized, 1, 'and tells the app to sign in again');
+});

@@ -1,0 +1,17 @@
+// Builds the web app into dist/, which the server serves at `/`. No inline scripts or styles
+// in the output, so the server's strict Content-Security-Policy holds.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    chunkSizeWarningLimit: 1500,
+  },
+  server: { proxy: { '/fhir': 'http://localhost:8080', '/oauth': 'http://localhost:8080', '/auth': 'http://localhost:8080' } },
+});
