@@ -12,6 +12,7 @@ import { FhirContext } from './fhir/use-fhir.ts';
 import { Shell } from './ui/Shell.tsx';
 import { PatientSearch } from './clinician/PatientSearch.tsx';
 import { Chart } from './clinician/Chart.tsx';
+import { NewPatient } from './clinician/registration/NewPatient.tsx';
 
 function Busy({ label }: { label: string }) {
   return (
@@ -83,6 +84,7 @@ export function App() {
       <Shell session={session} onSignOut={() => void signOut(session)}>
         <Routes>
           <Route path="/" element={<PatientSearch />} />
+          <Route path="/patients/new" element={<NewPatient />} />
           <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
           <Route path="/patients/:id/:tab" element={<Chart />} />
           <Route path="*" element={<Navigate to="/" replace />} />

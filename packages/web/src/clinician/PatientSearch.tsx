@@ -1,7 +1,7 @@
 /** Find a patient as you type (name, birth date, MRN or phone); a result opens the chart. */
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Anchor, Card, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { Patient } from '@medplum/fhirtypes';
 import { useLoad } from '../fhir/use-fhir.ts';
@@ -23,9 +23,14 @@ export function PatientSearch() {
   );
   return (
     <Stack maw={1100} gap="md">
-      <Title order={1} size="h2">
-        Patients
-      </Title>
+      <Group justify="space-between" align="center">
+        <Title order={1} size="h2">
+          Patients
+        </Title>
+        <Button component={Link} to="/patients/new">
+          New patient
+        </Button>
+      </Group>
       <Card withBorder padding="lg">
         <TextInput
           label="Search patients"

@@ -69,10 +69,20 @@ export class FhirClient {
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.send<T>(path, { ...(signal ? { signal } : {}) });
+  }
+
+  /** Posts a transaction Bundle to the base: every entry is applied, or none is. */
+  async transaction(bundle: Bundle): Promise<Bundle> {
+    return this.send<Bundle>('', { method: 'POST', body: JSON.stringify(bundle), headers: { 'content-type': 'application/fhir+json' } });
+  }
+
+  private async send<T>(path: string, init: RequestInit): Promise<T> {
     const token = this.opts.token();
-    const res = await this.fetchImpl(`${this.opts.baseUrl.replace(/\/$/, '')}/${path}`, {
-      headers: { accept: 'application/fhir+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(signal ? { signal } : {}),
+    const base = this.opts.baseUrl.replace(/\/$/, '');
+    const res = await this.fetchImpl(path ? `${base}/${path}` : base, {
+      ...init,
+      headers: { accept: 'application/fhir+json', ...(init.headers as Record<string, string> | undefined), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });
     const text = await res.text();
     let body: unknown;

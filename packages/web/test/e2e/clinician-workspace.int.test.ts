@@ -7,64 +7,24 @@
  * ends the session. Screenshots (desktop 1366x900, tablet 820x1180) go to artifacts/screens/.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { AllergyIntolerance, Appointment, Bundle, CodeableConcept, Condition, Immunization, MedicationRequest, Observation, Patient, Resource } from '@medplum/fhirtypes';
-import { configFromEnv } from '../../../server/src/config.ts';
-import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
-import { silentProgress } from '../../../server/src/seed/progress.ts';
-import { startServer, type RunningServer } from '../../../server/src/server.ts';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
-import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENS = fileURLToPath(new URL('../../../../artifacts/screens/', import.meta.url));
-const ENSURE_BUILD = fileURLToPath(new URL('../../scripts/ensure-build.mjs', import.meta.url));
+import type { AllergyIntolerance, Appointment, CodeableConcept, Condition, Immunization, MedicationRequest, Observation, Patient, Resource } from '@medplum/fhirtypes';
+import { noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
 
 /** What the screen should show for a concept (the same rule as the app's, restated). */
 const text = (c: CodeableConcept | undefined): string => c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? 'Unspecified';
 
-describe('clinician workspace in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, () => {
-  let database: TestDatabase;
-  let running: RunningServer;
-  let dataDir: string;
-  let browser: Browser;
+describe('clinician workspace in Chromium', { skip: noChromium }, () => {
+  let workspace: Workspace;
   let origin: string;
-  let token: string;
-
-  const api = async <T extends Resource>(path: string): Promise<T[]> => {
-    const res = await fetch(`${origin}/fhir/${path}`, { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(res.status, 200, `GET ${path}`);
-    const bundle = (await res.json()) as Bundle<T>;
-    return (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource!);
-  };
+  const api = async <T extends Resource>(path: string): Promise<T[]> => workspace.api<T>(path);
 
   before(async () => {
-    const built = spawnSync(process.execPath, [ENSURE_BUILD], { stdio: 'inherit' });
-    assert.equal(built.status, 0, 'the web app builds');
-    database = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'continuum-web-e2e-'));
-    const config = configFromEnv({ PORT: '1', CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret });
-    config.port = 0;
-    config.host = '127.0.0.1';
-    running = await startServer(config, { db: database.db, log: () => undefined, demoPatients: 12, demoProgress: silentProgress, announce: () => undefined });
-    const demo = await running.demo;
-    assert.ok(demo?.accounts?.logins.some((l) => l.username === 'demo.physician'), 'the demo clinic and its logins are in');
-    origin = running.url;
-    token = await clientCredentialsToken(origin, TEST_CLIENT);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    mkdirSync(SCREENS, { recursive: true });
+    workspace = await startWorkspace();
+    origin = workspace.origin;
   });
   after(async () => {
-    await browser?.close();
-    await running?.close();
-    await database?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await workspace?.close();
   });
 
   /** The patient with the most to show: active problems and labs, allergies when any has them. */
@@ -74,20 +34,6 @@ describe('clinician workspace in Chromium', { skip: existsSync(CHROMIUM) ? false
     const patient = withAllergy ?? (await api<Patient>(`Patient?${base}`))[0];
     assert.ok(patient, 'the demo has a patient with problems and labs');
     return patient;
-  }
-
-  /** Every input, select and textarea on the page has an accessible label. */
-  async function unlabelled(page: Page): Promise<string[]> {
-    // A string, run in the page: this file is compiled for Node, without the DOM's types.
-    return page.evaluate<string[]>(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-      .filter((e) => (e.labels?.length ?? 0) === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
-      .map((e) => e.outerHTML.slice(0, 120))`);
-  }
-
-  async function signIn(page: Page): Promise<void> {
-    await page.getByLabel('User name').fill('demo.physician');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
   it('signs in, finds a patient, and shows the chart the API describes', async () => {
@@ -107,7 +53,7 @@ describe('clinician workspace in Chromium', { skip: existsSync(CHROMIUM) ? false
       api<Appointment>(`Appointment?patient=${id}&date=ge${today}&status=proposed,pending,booked,arrived,checked-in&_sort=date&_count=5`),
     ]);
 
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     const cspErrors: string[] = [];
     page.on('console', (m) => {

@@ -37,3 +37,20 @@ it("raises the server's OperationOutcome text, and reports a 401", async () => {
   await assert.rejects(expired.read('Patient', 'p1'), FhirError, 'a 401 still fails the request');
   assert.equal(unauthorized, 1, 'and tells the app to sign in again');
 });
+
+it('posts a transaction Bundle to the base with the token', async () => {
+  const calls: { url: string; init: RequestInit | undefined }[] = [];
+  const fetchImpl = (async (input: string, init?: RequestInit) => {
+    calls.push({ url: input, init });
+    return new Response(JSON.stringify({ resourceType: 'Bundle', type: 'transaction-response', entry: [{ response: { status: '201 Created', location: 'Patient/p1/_history/1' } }] }), { status: 200 });
+  }) as typeof fetch;
+  const client = new FhirClient({ baseUrl: '/fhir/', token: () => 'tok', onUnauthorized: () => assert.fail('no 401 here'), fetch: fetchImpl });
+  const answer = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: [] });
+  assert.equal(answer.type, 'transaction-response', 'the answer Bundle');
+  assert.equal(calls[0]?.url, '/fhir', 'posted to the base');
+  assert.equal(calls[0]?.init?.method, 'POST', 'a POST');
+  const headers = calls[0]?.init?.headers as Record<string, string>;
+  assert.equal(headers['content-type'], 'application/fhir+json', 'as FHIR JSON');
+  assert.equal(headers.authorization, 'Bearer tok', 'with the token');
+  assert.equal(JSON.parse(calls[0]?.init?.body as string).type, 'transaction', 'the Bundle is the body');
+});
