@@ -1,0 +1,92 @@
+/**
+ * What the web app's Chromium tests share: a real server (freshly built app, a small demo clinic,
+ * its own test database and data folder), a system token for checking through the FHIR API what
+ * the screens show or wrote, headless Chromium, and the steps every test takes: signing in as a
+ * demo user on the server's login page, and finding inputs that have no label.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { configFromEnv } from '../../../server/src/config.ts';
+import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
+import { silentProgress } from '../../../server/src/seed/progress.ts';
+import { startServer, type RunningServer } from '../../../server/src/server.ts';
+import { createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
+import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENS = fileURLToPath(new URL('../../../../artifacts/screens/', import.meta.url));
+const ENSURE_BUILD = fileURLToPath(new URL('../../scripts/ensure-build.mjs', import.meta.url));
+
+/** Why a Chromium test cannot run here, or false. */
+export const noChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+
+export interface Workspace {
+  origin: string;
+  browser: Browser;
+  /** The matches (not the includes) of a FHIR search, as the system client. */
+  api: <T extends Resource>(path: string) => Promise<T[]>;
+  /** A FHIR read, as the system client. */
+  read: <T extends Resource>(path: string) => Promise<T>;
+  close: () => Promise<void>;
+}
+
+export async function startWorkspace(demoPatients = 12): Promise<Workspace> {
+  const built = spawnSync(process.execPath, [ENSURE_BUILD], { stdio: 'inherit' });
+  assert.equal(built.status, 0, 'the web app builds');
+  const database: TestDatabase = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'continuum-web-e2e-'));
+  let running: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await running?.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const config = configFromEnv({ PORT: '1', CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret });
+    config.port = 0;
+    config.host = '127.0.0.1';
+    running = await startServer(config, { db: database.db, log: () => undefined, demoPatients, demoProgress: silentProgress, announce: () => undefined });
+    const demo = await running.demo;
+    assert.ok(demo?.accounts?.logins.some((l) => l.username === 'demo.physician'), 'the demo clinic and its logins are in');
+    const origin = running.url;
+    const token = await clientCredentialsToken(origin, TEST_CLIENT);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    mkdirSync(SCREENS, { recursive: true });
+    const read = async <T extends Resource>(path: string): Promise<T> => {
+      const res = await fetch(`${origin}/fhir/${path}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, `GET ${path}`);
+      return (await res.json()) as T;
+    };
+    const api = async <T extends Resource>(path: string): Promise<T[]> => {
+      const bundle = await read<Bundle<T>>(path);
+      return (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource!);
+    };
+    return { origin, browser, api, read, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Signs in on the server's login page as a demo user: the physician unless told. */
+export async function signIn(page: Page, username = 'demo.physician'): Promise<void> {
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Every input, select and textarea on the page without an accessible label. */
+export async function unlabelled(page: Page): Promise<string[]> {
+  // A string, run in the page: this file is compiled for Node, without the DOM's types.
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((e) => (e.labels?.length ?? 0) === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+    .map((e) => e.outerHTML.slice(0, 120))`);
+}
