@@ -6,6 +6,8 @@ import { humanName } from '../fhir/format.ts';
 import { ChartBanner } from './ChartBanner.tsx';
 import { loadChartSummary } from './chart-data.ts';
 import { Summary } from './Summary.tsx';
+import { Timeline } from './timeline/Timeline.tsx';
+import { Trends } from './trends/Trends.tsx';
 import { useEffect } from 'react';
 
 export function Chart() {
@@ -35,9 +37,17 @@ export function Chart() {
       <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
         <Tabs.List aria-label="Chart sections">
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
+          <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
+          <Tabs.Tab value="trends">Trends</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
+        </Tabs.Panel>
+        <Tabs.Panel value="timeline" pt="md">
+          <Timeline patientId={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="trends" pt="md">
+          <Trends patientId={id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -61,7 +61,7 @@ export function formatDateTime(value: string | undefined): string {
 
 /** UCUM codes as people write them. */
 const UNITS: Record<string, string> = { Cel: '°C', '[degF]': '°F', 'mm[Hg]': 'mmHg', 'kg/m2': 'kg/m²', '[lb_av]': 'lb', '[in_i]': 'in' };
-const unitText = (unit: string | undefined): string => (unit ? ` ${UNITS[unit] ?? unit}` : '');
+export const unitText = (unit: string | undefined): string => (unit ? ` ${UNITS[unit] ?? unit}` : '');
 
 /** An Observation's value (or its components', as for blood pressure). */
 export function observationValue(o: Observation): string {
