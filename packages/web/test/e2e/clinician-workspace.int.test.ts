@@ -54,6 +54,10 @@ describe('clinician workspace in Chromium', { skip: noChromium }, () => {
     ]);
 
     const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
+
+    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
+
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     const cspErrors: string[] = [];
     page.on('console', (m) => {

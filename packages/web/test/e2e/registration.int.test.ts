@@ -38,6 +38,10 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     const mrn = `T900-${String(Date.now()).slice(-7)}`;
 
     const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
+
+    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
+
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     await page.goto(`${origin}/`);
     await page.getByLabel('User name').waitFor();
@@ -112,6 +116,8 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     // The front desk's role reads no clinical data, and the chart summary needs it today; the
     // physician opens the new chart by its deep link.
     const physician = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
+    physician.setDefaultTimeout(60_000);
     const chart = await physician.newPage();
     await chart.goto(`${origin}/patients/${id}/summary`);
     await chart.getByLabel('User name').waitFor();
