@@ -16,7 +16,7 @@ function Field({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function ChartBanner({ patient, allergies }: { patient: Patient; allergies: AllergyIntolerance[] }) {
+export function ChartBanner({ patient, allergies, allergiesDenied = false }: { patient: Patient; allergies: AllergyIntolerance[]; allergiesDenied?: boolean }) {
   const pcp = patient.generalPractitioner?.map(refText).filter(Boolean).join(', ');
   return (
     <Paper withBorder shadow="xs" p="md" className="chart-banner" component="section" aria-label="Patient banner">
@@ -41,7 +41,9 @@ export function ChartBanner({ patient, allergies }: { patient: Patient; allergie
           <Text size="sm" fw={600}>
             Allergies:
           </Text>
-          {allergies.length === 0 ? (
+          {allergiesDenied ? (
+            <Text size="sm">Not available to your role</Text>
+          ) : allergies.length === 0 ? (
             <Text size="sm">No allergies recorded</Text>
           ) : (
             allergies.map((a) => (

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { Badge, Card, Group, List, Table, Text, Title } from '@mantine/core';
 import type { Observation } from '@medplum/fhirtypes';
-import type { ChartSummary } from './chart-data.ts';
+import type { ChartSummary, SummarySection } from './chart-data.ts';
 import { conceptText, effectiveDate, formatDate, formatDateTime, labFlag, observationValue } from '../fhir/format.ts';
 
 function Section({ title, count, className, children }: { title: string; count?: number; className?: string; children: ReactNode }) {
@@ -28,6 +28,11 @@ function Empty({ children }: { children: ReactNode }) {
   return <Text size="sm" className="muted">{children}</Text>;
 }
 
+/** What an empty section says: none recorded, or that the user's role may not see it. */
+function None({ data, section, children }: { data: ChartSummary; section: SummarySection; children: ReactNode }) {
+  return data.denied.has(section) ? <Empty>Not available to your role</Empty> : <Empty>{children}</Empty>;
+}
+
 function Flag({ o }: { o: Observation }) {
   const flag = labFlag(o);
   if (!flag) return null;
@@ -42,9 +47,9 @@ function Flag({ o }: { o: Observation }) {
 export function Summary({ data }: { data: ChartSummary }) {
   return (
     <div className="summary-grid">
-      <Section title="Active problems" count={data.problems.length}>
+      <Section title="Active problems" count={data.denied.has('problems') ? undefined : data.problems.length}>
         {data.problems.length === 0 ? (
-          <Empty>No active problems</Empty>
+          <None data={data} section="problems">No active problems</None>
         ) : (
           <List spacing={4} size="sm">
             {data.problems.map((c) => (
@@ -56,9 +61,9 @@ export function Summary({ data }: { data: ChartSummary }) {
           </List>
         )}
       </Section>
-      <Section title="Active medications" count={data.medications.length}>
+      <Section title="Active medications" count={data.denied.has('medications') ? undefined : data.medications.length}>
         {data.medications.length === 0 ? (
-          <Empty>No active medications</Empty>
+          <None data={data} section="medications">No active medications</None>
         ) : (
           <List spacing={4} size="sm">
             {data.medications.map((m) => (
@@ -70,9 +75,9 @@ export function Summary({ data }: { data: ChartSummary }) {
           </List>
         )}
       </Section>
-      <Section title="Allergies" count={data.allergies.length}>
+      <Section title="Allergies" count={data.denied.has('allergies') ? undefined : data.allergies.length}>
         {data.allergies.length === 0 ? (
-          <Empty>No allergies recorded</Empty>
+          <None data={data} section="allergies">No allergies recorded</None>
         ) : (
           <List spacing={4} size="sm">
             {data.allergies.map((a) => (
@@ -86,7 +91,7 @@ export function Summary({ data }: { data: ChartSummary }) {
       </Section>
       <Section title="Recent labs" className="span-2">
         {data.labs.length === 0 ? (
-          <Empty>No lab results</Empty>
+          <None data={data} section="labs">No lab results</None>
         ) : (
           <Table verticalSpacing={4} fz="sm" aria-label="Recent labs">
             <Table.Tbody>
@@ -108,7 +113,7 @@ export function Summary({ data }: { data: ChartSummary }) {
       </Section>
       <Section title="Latest vitals">
         {data.vitals.length === 0 ? (
-          <Empty>No vital signs recorded</Empty>
+          <None data={data} section="vitals">No vital signs recorded</None>
         ) : (
           <Table verticalSpacing={4} fz="sm" aria-label="Latest vitals">
             <Table.Tbody>
@@ -131,7 +136,7 @@ export function Summary({ data }: { data: ChartSummary }) {
       </Section>
       <Section title="Immunizations">
         {data.immunizations.length === 0 ? (
-          <Empty>No immunizations recorded</Empty>
+          <None data={data} section="immunizations">No immunizations recorded</None>
         ) : (
           <List spacing={4} size="sm">
             {data.immunizations.map((i) => (
@@ -142,9 +147,9 @@ export function Summary({ data }: { data: ChartSummary }) {
           </List>
         )}
       </Section>
-      <Section title="Upcoming appointments" count={data.appointments.length}>
+      <Section title="Upcoming appointments" count={data.denied.has('appointments') ? undefined : data.appointments.length}>
         {data.appointments.length === 0 ? (
-          <Empty>No upcoming appointments</Empty>
+          <None data={data} section="appointments">No upcoming appointments</None>
         ) : (
           <List spacing={4} size="sm">
             {data.appointments.map((a) => (

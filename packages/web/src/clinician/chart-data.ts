@@ -2,13 +2,19 @@
  * What the chart summary shows, loaded in one go: the patient and seven searches sent in
  * parallel (allergies, problems, medications, immunizations, vitals, labs, appointments).
  * The same criteria are what the e2e test asks the API for, to check the screen against.
+ * A section the user's role may not read (the API answers 403, e.g. allergies for the front
+ * desk) is marked denied and shown as such, never as "none recorded"; the rest still loads.
  */
 import type { AllergyIntolerance, Appointment, Condition, Immunization, Medication, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
-import type { FhirClient } from '../fhir/client.ts';
+import { FhirError, type FhirClient } from '../fhir/client.ts';
 import { conceptText } from '../fhir/format.ts';
+
+export type SummarySection = 'allergies' | 'problems' | 'medications' | 'immunizations' | 'vitals' | 'labs' | 'appointments';
 
 export interface ChartSummary {
   patient: Patient;
+  /** Sections the user's role may not read: their lists are empty and must be shown as not available. */
+  denied: ReadonlySet<SummarySection>;
   allergies: AllergyIntolerance[];
   problems: Condition[];
   medications: { request: MedicationRequest; name: string }[];
@@ -47,15 +53,26 @@ export function latestPerCode(observations: readonly Observation[]): Observation
 
 export async function loadChartSummary(client: FhirClient, patientId: string, signal?: AbortSignal): Promise<ChartSummary> {
   const c = summaryCriteria(patientId);
+  const denied = new Set<SummarySection>();
+  /** The section's answer, or `empty` (and the section marked denied) when the role may not read it. */
+  const section = async <T>(name: SummarySection, load: Promise<T>, empty: T): Promise<T> => {
+    try {
+      return await load;
+    } catch (err) {
+      if (!(err instanceof FhirError) || err.status !== 403) throw err;
+      denied.add(name);
+      return empty;
+    }
+  };
   const [patient, allergies, problems, meds, immunizations, vitals, labs, appointments] = await Promise.all([
     client.read('Patient', patientId, signal),
-    client.searchResources('AllergyIntolerance', c.allergies, signal),
-    client.searchResources('Condition', c.problems, signal),
-    client.search('MedicationRequest', c.medications, signal),
-    client.searchResources('Immunization', c.immunizations, signal),
-    client.searchResources('Observation', c.vitals, signal),
-    client.searchResources('Observation', c.labs, signal),
-    client.searchResources('Appointment', c.appointments, signal),
+    section('allergies', client.searchResources('AllergyIntolerance', c.allergies, signal), []),
+    section('problems', client.searchResources('Condition', c.problems, signal), []),
+    section('medications', client.search('MedicationRequest', c.medications, signal), { resourceType: 'Bundle', type: 'searchset' }),
+    section('immunizations', client.searchResources('Immunization', c.immunizations, signal), []),
+    section('vitals', client.searchResources('Observation', c.vitals, signal), []),
+    section('labs', client.searchResources('Observation', c.labs, signal), []),
+    section('appointments', client.searchResources('Appointment', c.appointments, signal), []),
   ]);
   const included = new Map<string, Medication>();
   for (const e of meds.entry ?? []) {
@@ -71,5 +88,5 @@ export async function loadChartSummary(client: FhirClient, patientId: string, si
       const name = request.medicationCodeableConcept ? conceptText(request.medicationCodeableConcept) : (ref?.display ?? (med ? conceptText(med.code) : 'Medication'));
       return { request, name };
     });
-  return { patient, allergies, problems, medications, immunizations, vitals: latestPerCode(vitals), labs, appointments };
+  return { patient, denied, allergies, problems, medications, immunizations, vitals: latestPerCode(vitals), labs, appointments };
 }

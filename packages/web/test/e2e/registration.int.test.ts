@@ -111,10 +111,15 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     await page.getByLabel('Member id').press('Enter');
     await page.waitForURL(/\/patients\/[^/]+\/summary$/);
     const id = /\/patients\/([^/]+)\/summary$/.exec(page.url())![1]!;
+    // The front desk's role reads no clinical data: the chart opens all the same, with the
+    // clinical sections marked as not available rather than "none recorded".
+    await page.getByRole('region', { name: 'Patient banner' }).waitFor();
+    assert.match(await page.getByRole('group', { name: 'Allergies' }).innerText(), /Not available to your role/, 'allergies are not shown as "none" to a role that may not read them');
+    assert.match(await page.getByRole('region', { name: 'Active problems' }).innerText(), /Not available to your role/, 'nor problems');
+    assert.match(await page.getByRole('region', { name: 'Upcoming appointments' }).innerText(), /No upcoming appointments/, 'scheduling, which the front desk may read, is shown');
     await context.close();
 
-    // The front desk's role reads no clinical data, and the chart summary needs it today; the
-    // physician opens the new chart by its deep link.
+    // The physician opens the new chart by its deep link.
     const physician = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
     // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
     physician.setDefaultTimeout(60_000);
