@@ -3,13 +3,15 @@
  * token), the shared FHIR client, and the routes. Every page has its own URL, so a deep link or
  * a reload lands where it was, after a silent sign-in while the server session lasts.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { beginSignIn, completeSignIn, signOut, type Session } from './auth/session.ts';
 import { FhirClient } from './fhir/client.ts';
 import { FhirContext } from './fhir/use-fhir.ts';
 import { Shell } from './ui/Shell.tsx';
+import { IdleWarning, pageIdleSeconds } from './ui/IdleWarning.tsx';
+import { idlePlan } from './auth/idle.ts';
 import { PatientSearch } from './clinician/PatientSearch.tsx';
 import { Chart } from './clinician/Chart.tsx';
 import { NewPatient } from './clinician/registration/NewPatient.tsx';
@@ -59,6 +61,8 @@ export function App() {
   const [session, setSession] = useState<Session>();
   const current = useRef<Session>();
   current.current = session;
+  // When the user's token last reached the server: the server's idle clock starts there.
+  const lastActivity = useRef(Date.now());
   const client = useMemo(
     () =>
       new FhirClient({
@@ -69,9 +73,24 @@ export function App() {
           current.current = undefined;
           setSession(undefined);
         },
+        onActivity: () => {
+          lastActivity.current = Date.now();
+        },
       }),
     [],
   );
+  const plan = useMemo(() => idlePlan(pageIdleSeconds()), []);
+  const getLastActivity = useCallback(() => lastActivity.current, []);
+  const stay = useCallback(() => {
+    // One request with the user's token resets the server's idle clock (and ours, on its answer).
+    const who = current.current?.fhirUser;
+    const [type, id] = who?.split('/') ?? [];
+    void (type && id ? client.read(type as 'Practitioner', id) : client.search('Patient', { _count: '1' })).catch(() => undefined);
+  }, [client]);
+  const idleSignOut = useCallback(() => void signOut(current.current), []);
+  useEffect(() => {
+    if (session) lastActivity.current = Date.now();
+  }, [session]);
   const onCallback = location.pathname === '/callback';
   useEffect(() => {
     if (!session && !onCallback) void beginSignIn(`${window.location.pathname}${window.location.search}`);
@@ -81,6 +100,7 @@ export function App() {
   if (!session) return <Busy label="Redirecting to sign-in…" />;
   return (
     <FhirContext.Provider value={client}>
+      {plan && <IdleWarning plan={plan} lastActivity={getLastActivity} onStay={stay} onSignOut={idleSignOut} />}
       <Shell session={session} onSignOut={() => void signOut(session)}>
         <Routes>
           <Route path="/" element={<PatientSearch />} />

@@ -165,7 +165,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     void send(reply, { status: oe.status, headers, body: oe.outcome }, false);
   });
 
-  const spa = registerWebApp(app, deps.webRoot ?? DEFAULT_WEB_ROOT);
+  const spa = registerWebApp(app, deps.webRoot ?? DEFAULT_WEB_ROOT, { idleSeconds: deps.config.idleMinutes * 60 });
   app.setNotFoundHandler((req, reply) => {
     if (spa?.(req, reply)) return;
     void send(reply, { status: 404, headers: {}, body: notFound(`No route for ${req.method} ${req.url.split('?')[0]}`).outcome }, false);

@@ -33,6 +33,8 @@ export const appCsp = (nonce: string): string => [
 
 /** The placeholder index.html carries where the per-page nonce goes. */
 const NONCE_PLACEHOLDER = '__CSP_NONCE__';
+/** Where the automatic logoff's idle time (seconds) goes, so the app can warn before it. */
+const IDLE_PLACEHOLDER = '__IDLE_SECONDS__';
 
 /**
  * The app's own page paths (its router's top-level routes): only these get index.html, so any
@@ -42,7 +44,7 @@ const NONCE_PLACEHOLDER = '__CSP_NONCE__';
 export const APP_PATHS = /^\/(callback|patients)(\/[^.]*)?$/;
 
 /** Registers the app when `root` holds a build; returns the SPA fallback for the not-found handler. */
-export function registerWebApp(app: FastifyInstance, root: string): ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined {
+export function registerWebApp(app: FastifyInstance, root: string, opts: { idleSeconds: number }): ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined {
   if (!existsSync(join(root, 'index.html'))) return undefined;
   // Loaded with the other plugins before the server listens; `sendFile` is ready by then.
   void app.register(fastifyStatic, {
@@ -57,7 +59,7 @@ export function registerWebApp(app: FastifyInstance, root: string): ((req: Fasti
     immutable: true,
   });
   // Read once: a new build is served after a restart (npm start rebuilds before starting).
-  const template = readFileSync(join(root, 'index.html'), 'utf8');
+  const template = readFileSync(join(root, 'index.html'), 'utf8').replaceAll(IDLE_PLACEHOLDER, String(Math.round(opts.idleSeconds)));
   const page = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const nonce = randomBytes(16).toString('base64');
     return reply

@@ -27,6 +27,8 @@ export interface FhirClientOptions {
   token: () => string | undefined;
   /** Called once a request is answered 401: the token expired or was revoked. */
   onUnauthorized: () => void;
+  /** Called after each answered request with the user's token (it resets the server's idle clock). */
+  onActivity?: () => void;
   fetch?: typeof fetch;
 }
 
@@ -92,6 +94,7 @@ export class FhirClient {
       body = undefined;
     }
     if (res.status === 401) this.opts.onUnauthorized();
+    else if (token) this.opts.onActivity?.();
     if (!res.ok) {
       const outcome = (body as { resourceType?: string } | undefined)?.resourceType === 'OperationOutcome' ? (body as OperationOutcome) : undefined;
       throw new FhirError(res.status, outcomeText(outcome) ?? `The server answered ${res.status}`, outcome);

@@ -36,7 +36,7 @@ export interface Workspace {
   close: () => Promise<void>;
 }
 
-export async function startWorkspace(demoPatients = 12): Promise<Workspace> {
+export async function startWorkspace(demoPatients = 12, env: Record<string, string> = {}): Promise<Workspace> {
   const built = spawnSync(process.execPath, [ENSURE_BUILD], { stdio: 'inherit' });
   assert.equal(built.status, 0, 'the web app builds');
   const database: TestDatabase = await createTestDatabase();
@@ -50,7 +50,7 @@ export async function startWorkspace(demoPatients = 12): Promise<Workspace> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const config = configFromEnv({ PORT: '1', CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret });
+    const config = configFromEnv({ PORT: '1', CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret, ...env });
     config.port = 0;
     config.host = '127.0.0.1';
     running = await startServer(config, { db: database.db, log: () => undefined, demoPatients, demoProgress: silentProgress, announce: () => undefined });

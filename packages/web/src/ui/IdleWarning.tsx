@@ -1,0 +1,38 @@
+/** The dialog a minute before automatic logoff: stay signed in (one request) or sign out now. */
+import { useEffect, useState } from 'react';
+import { Button, Group, Modal, Text } from '@mantine/core';
+import { idleState, type IdlePlan } from '../auth/idle.ts';
+
+/** The idle time the server put in the page, in seconds. */
+export function pageIdleSeconds(doc: Document = document): number | undefined {
+  const raw = doc.querySelector<HTMLMetaElement>('meta[name="continuum-idle-seconds"]')?.content;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export function IdleWarning({ plan, lastActivity, onStay, onSignOut }: { plan: IdlePlan; lastActivity: () => number; onStay: () => void; onSignOut: () => void }) {
+  const [state, setState] = useState(() => idleState(plan, lastActivity(), Date.now()));
+  useEffect(() => {
+    const timer = setInterval(() => setState(idleState(plan, lastActivity(), Date.now())), 500);
+    return () => clearInterval(timer);
+  }, [plan, lastActivity]);
+  useEffect(() => {
+    if (state.kind === 'expired') onSignOut();
+  }, [state.kind, onSignOut]);
+  return (
+    <Modal opened={state.kind === 'warning'} onClose={onStay} title="You will be signed out soon" centered closeOnClickOutside={false}>
+      <Text size="sm" mb="md" aria-live="polite">
+        For the patients’ privacy, you are signed out after a time without activity.
+        {state.kind === 'warning' ? ` ${state.secondsLeft} seconds left.` : ''}
+      </Text>
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onSignOut}>
+          Sign out now
+        </Button>
+        <Button onClick={onStay} data-autofocus>
+          Stay signed in
+        </Button>
+      </Group>
+    </Modal>
+  );
+}

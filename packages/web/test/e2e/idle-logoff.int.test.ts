@@ -1,0 +1,51 @@
+/**
+ * The warning before automatic logoff, in Chromium against a server whose idle time is 15 s
+ * (CONTINUUM_IDLE_MINUTES=0.25): the dialog comes before the end, "Stay signed in" keeps the
+ * session (the server's clock too: the next request is answered), and without an answer the app
+ * signs out on its own rather than leave the page on screen.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
+
+describe('automatic logoff in Chromium', { skip: noChromium }, () => {
+  let workspace: Workspace;
+  before(async () => {
+    workspace = await startWorkspace(4, { CONTINUUM_IDLE_MINUTES: '0.25' });
+  });
+  after(async () => {
+    await workspace?.close();
+  });
+
+  it('warns before the idle logoff, keeps the session on request, and signs out when unanswered', async () => {
+    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    await page.goto(`${workspace.origin}/`);
+    await signIn(page);
+    await page.getByRole('heading', { name: 'Patients' }).waitFor();
+    const signedInAt = Date.now();
+
+    const dialog = page.getByRole('dialog', { name: 'You will be signed out soon' });
+    await dialog.waitFor();
+    const warnedAfter = (Date.now() - signedInAt) / 1000;
+    assert.ok(warnedAfter >= 8 && warnedAfter < 15, `the warning comes before the 15 s idle end, after ${warnedAfter.toFixed(1)} s`);
+    assert.match(await dialog.innerText(), /\d+ seconds left/, 'with a countdown');
+    await page.screenshot({ path: `${SCREENS}idle-warning-desktop.png` });
+    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Still signed in past the first deadline: the server's idle clock was reset too.
+    await page.waitForTimeout(5000);
+    const answered = page.waitForResponse((r) => r.url().includes('/fhir/Patient') && r.request().method() === 'GET');
+    await page.getByLabel('Search patients').fill('Smith');
+    assert.equal((await answered).status(), 200, 'the token still works after the first deadline');
+    assert.ok(!page.url().includes('/oauth/') && !page.url().includes('/auth/'), `still in the app: ${page.url()}`);
+
+    // No answer this time: the app signs out by itself.
+    await dialog.waitFor();
+    await page.waitForURL(/\/oauth\/session\/end|\/auth\//);
+    await context.close();
+  });
+});
