@@ -14,7 +14,7 @@ import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes'
 import type { Page } from 'playwright-core';
 import { compareNewestFirst } from '../../src/clinician/timeline/sort-key.ts';
 import { TIMELINE_SOURCES, type TimelineKind } from '../../src/clinician/timeline/sources.ts';
-import { noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
+import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
 
 interface Shown {
   ref: string;
@@ -86,10 +86,7 @@ describe('chart timeline and trends in Chromium', { skip: noChromium }, () => {
   it('shows the timeline in date order with infinite scroll and filters, and the trends', async () => {
     const patient = await pickPatient();
     const id = patient.id!;
-    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
-    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
+    const { context, page } = await desktopPage(workspace);
     const cspErrors: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AllergyIntolerance, Appointment, CodeableConcept, Condition, Immunization, MedicationRequest, Observation, Patient, Resource } from '@medplum/fhirtypes';
-import { noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
+import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
 
 /** What the screen should show for a concept (the same rule as the app's, restated). */
 const text = (c: CodeableConcept | undefined): string => c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? 'Unspecified';
@@ -53,12 +53,7 @@ describe('clinician workspace in Chromium', { skip: noChromium }, () => {
       api<Appointment>(`Appointment?patient=${id}&date=ge${today}&status=proposed,pending,booked,arrived,checked-in&_sort=date&_count=5`),
     ]);
 
-    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
-
-    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
-
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
+    const { context, page } = await desktopPage(workspace);
     const cspErrors: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
+import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
 
 describe('automatic logoff in Chromium', { skip: noChromium }, () => {
   let workspace: Workspace;
@@ -18,10 +18,7 @@ describe('automatic logoff in Chromium', { skip: noChromium }, () => {
   });
 
   it('warns before the idle logoff, keeps the session on request, and signs out when unanswered', async () => {
-    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
-    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
+    const { context, page } = await desktopPage(workspace);
     await page.goto(`${workspace.origin}/`);
     await signIn(page);
     await page.getByRole('heading', { name: 'Patients' }).waitFor();

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Coverage, Organization, Patient } from '@medplum/fhirtypes';
-import { noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
+import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
 
 const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition';
 
@@ -37,12 +37,7 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     assert.ok(insurer?.id && insurer.name, 'the demo directory has an insurance company');
     const mrn = `T900-${String(Date.now()).slice(-7)}`;
 
-    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
-
-    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
-
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
+    const { context, page } = await desktopPage(workspace);
     await page.goto(`${origin}/`);
     await page.getByLabel('User name').waitFor();
     // Registering is the front desk's work: a physician may edit demographics but not insurance.
@@ -120,10 +115,7 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     await context.close();
 
     // The physician opens the new chart by its deep link.
-    const physician = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
-    // A shared CI machine can be slow: waits end on what they wait for, at most after a minute.
-    physician.setDefaultTimeout(60_000);
-    const chart = await physician.newPage();
+    const { context: physician, page: chart } = await desktopPage(workspace);
     await chart.goto(`${origin}/patients/${id}/summary`);
     await chart.getByLabel('User name').waitFor();
     await signIn(chart);

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { configFromEnv } from '../../../server/src/config.ts';
 import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
@@ -74,6 +74,16 @@ export async function startWorkspace(demoPatients = 12, env: Record<string, stri
     await close();
     throw err;
   }
+}
+
+/**
+ * A new browser context and its page at the desktop size (1366×900). A shared CI machine can be
+ * slow: page waits end on what they wait for, at most after a minute.
+ */
+export async function desktopPage(workspace: Workspace): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 } });
+  context.setDefaultTimeout(60_000);
+  return { context, page: await context.newPage() };
 }
 
 /** Signs in on the server's login page as a demo user: the physician unless told. */
