@@ -18,7 +18,21 @@ export class FhirError extends Error {
     super(message);
     this.name = 'FhirError';
   }
+
+  /** Someone else changed the resource since it was read (412 on `If-Match`, or 409). */
+  get conflict(): boolean {
+    return this.status === 412 || this.status === 409;
+  }
 }
+
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+const WRITE_HEADERS = { 'content-type': 'application/fhir+json', prefer: 'return=representation' };
 
 export interface FhirClientOptions {
   /** The FHIR base, e.g. `/fhir` or `https://ehr.example/fhir`. */
@@ -72,6 +86,39 @@ export class FhirClient {
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.send<T>(path, { ...(signal ? { signal } : {}) });
+  }
+
+  /** Creates a resource; the server's stored copy (with its id and version) comes back. */
+  async create<K extends ResourceType>(resource: ResourceOf<K> & { resourceType: K }): Promise<ResourceOf<K>> {
+    return this.send<ResourceOf<K>>(resource.resourceType, { method: 'POST', body: JSON.stringify(resource), headers: WRITE_HEADERS });
+  }
+
+  /**
+   * Updates a resource that was read before. The version read is sent as `If-Match`, so when
+   * someone else changed it in between the server answers 412 and nothing is overwritten: the
+   * error is a `FhirError` whose `conflict` is true.
+   */
+  async update<K extends ResourceType>(resource: ResourceOf<K> & { resourceType: K }): Promise<ResourceOf<K>> {
+    if (!resource.id) throw new Error('update needs a resource with an id');
+    const version = resource.meta?.versionId;
+    const headers = { ...WRITE_HEADERS, ...(version ? { 'if-match': `W/"${version}"` } : {}) };
+    return this.send<ResourceOf<K>>(`${resource.resourceType}/${encodeURIComponent(resource.id)}`, { method: 'PUT', body: JSON.stringify(resource), headers });
+  }
+
+  /** Applies a JSON Patch to the version read (`If-Match`), like `update`. */
+  async patch<K extends ResourceType>(type: K, id: string, ops: JsonPatchOp[], versionId?: string): Promise<ResourceOf<K>> {
+    const headers = { 'content-type': 'application/json-patch+json', prefer: 'return=representation', ...(versionId ? { 'if-match': `W/"${versionId}"` } : {}) };
+    return this.send<ResourceOf<K>>(`${type}/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(ops), headers });
+  }
+
+  async delete(type: ResourceType, id: string): Promise<void> {
+    await this.send<unknown>(`${type}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  }
+
+  /** Every version of one resource, newest first. */
+  async history<K extends ResourceType>(type: K, id: string, signal?: AbortSignal): Promise<ResourceOf<K>[]> {
+    const bundle = await this.get<Bundle<ResourceOf<K>>>(`${type}/${encodeURIComponent(id)}/_history?_count=100`, signal);
+    return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is ResourceOf<K> => r?.resourceType === type);
   }
 
   /** Posts a transaction Bundle to the base: every entry is applied, or none is. */

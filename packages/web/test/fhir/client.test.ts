@@ -54,3 +54,28 @@ it('posts a transaction Bundle to the base with the token', async () => {
   assert.equal(headers.authorization, 'Bearer tok', 'with the token');
   assert.equal(JSON.parse(calls[0]?.init?.body as string).type, 'transaction', 'the Bundle is the body');
 });
+
+it('creates, and updates with the version read as If-Match; a 412 is a conflict', async () => {
+  const calls: { url: string; init: RequestInit | undefined }[] = [];
+  let status = 201;
+  const fetchImpl = (async (input: string, init?: RequestInit) => {
+    calls.push({ url: input, init });
+    const body = status === 412
+      ? { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'conflict', diagnostics: 'Version 2 is not the current version 3' }] }
+      : { ...JSON.parse(init?.body as string), id: 'a1', meta: { versionId: '1' } };
+    return new Response(JSON.stringify(body), { status });
+  }) as typeof fetch;
+  const client = new FhirClient({ baseUrl: '/fhir', token: () => 'tok', onUnauthorized: () => assert.fail('no 401 here'), fetch: fetchImpl });
+  const created = await client.create({ resourceType: 'AllergyIntolerance', patient: { reference: 'Patient/p1' } });
+  assert.equal(created.id, 'a1', "the server's copy comes back");
+  assert.equal(calls[0]?.url, '/fhir/AllergyIntolerance');
+  assert.equal(calls[0]?.init?.method, 'POST');
+  assert.equal((calls[0]?.init?.headers as Record<string, string>).prefer, 'return=representation', 'asks for the stored resource');
+
+  status = 412;
+  const stale = { resourceType: 'AllergyIntolerance' as const, id: 'a1', meta: { versionId: '2' }, patient: { reference: 'Patient/p1' } };
+  await assert.rejects(client.update(stale), (err: unknown) => err instanceof FhirError && err.conflict && /not the current version/.test(err.message), 'a stale write is a conflict');
+  assert.equal(calls[1]?.url, '/fhir/AllergyIntolerance/a1');
+  assert.equal(calls[1]?.init?.method, 'PUT');
+  assert.equal((calls[1]?.init?.headers as Record<string, string>)['if-match'], 'W/"2"', 'the version read is the precondition');
+});
