@@ -33,7 +33,7 @@ export function Chart() {
   }
   return (
     <Stack gap="md">
-      <ChartBanner patient={data.patient} allergies={data.allergies} allergiesDenied={data.denied.has('allergies')} />
+      <ChartBanner data={data} />
       <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
         <Tabs.List aria-label="Chart sections">
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
