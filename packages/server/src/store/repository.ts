@@ -32,6 +32,7 @@ import { everythingPage, type EverythingPage, type EverythingQuery } from '../se
 import type { Indexer, ParamsVersion } from './indexer.ts';
 import { checkSearchParameter } from '../search-params/validate.ts';
 import { prepareDelete, prepareWrite, reindexWrite } from './prepare.ts';
+import { withAssignedMrn } from './mrn.ts';
 import { commitWrites, SearchParamsChanged, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
 
@@ -206,7 +207,7 @@ export class Repository {
         return repo.create(resource, opts.id ? { id: opts.id } : {});
       });
     }
-    const { write, resource: stored } = this.prepare(resource, opts.id ?? randomUUID(), 0, 'create');
+    const { write, resource: stored } = this.prepare(await withAssignedMrn(this, resource), opts.id ?? randomUUID(), 0, 'create');
     await this.commit([write]);
     return { resource: stored, created: true };
   }

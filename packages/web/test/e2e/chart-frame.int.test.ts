@@ -3,7 +3,8 @@
  * is offered (physician: Patients, Inbox, Tasks; front desk: Patients, Register patient), and
  * the banner's code status, flags and primary care provider and the summary's care team, each
  * checked against what the FHIR API holds for the patient. The front desk, who may not read
- * Flags or CareTeams, is told so rather than shown "none". Screenshots go to artifacts/screens/.
+ * Flags or CareTeams, is told so rather than shown "none"; a patient they register without an
+ * MRN gets the server's next one. Screenshots go to artifacts/screens/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -121,6 +122,21 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register patient' }).click();
     await page.waitForURL(`${workspace.origin}/patients/new`);
     await page.screenshot({ path: `${SCREENS}chart-frame-frontdesk-nav.png` });
+
+    // Registered without an MRN: the server assigns the next one, and the new chart shows it.
+    const family = `Framewell${String(Date.now()).slice(-5).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!)}`;
+    assert.equal(await page.getByLabel('MRN').getAttribute('placeholder'), 'Assigned on save');
+    await page.getByLabel('Legal first name').fill('Noor');
+    await page.getByLabel('Legal last name').fill(family);
+    await page.getByLabel('Birth date').fill('1961-04-12');
+    await page.getByLabel('Administrative sex').selectOption('female');
+    await page.getByRole('button', { name: 'Register patient' }).click();
+    await page.waitForURL(/\/patients\/[^/]+\/summary$/);
+    const [created] = await workspace.api<Patient>(`Patient?family=${family}`);
+    const assigned = created?.identifier?.find((i) => i.system === 'urn:continuum:mrn')?.value;
+    assert.match(assigned ?? '', /^M\d{3}-\d{7}$/, 'the server assigned an MRN');
+    assert.equal(new URL(page.url()).pathname, `/patients/${created!.id}/summary`);
+    assert.equal(await page.getByRole('region', { name: 'Patient banner' }).locator('[data-field="MRN"]').innerText(), assigned, 'the new chart shows the assigned MRN');
     await context.close();
   });
 });
