@@ -90,7 +90,7 @@ export function ChartBanner({ data }: { data: ChartSummary }) {
             <CodeStatusBadge status={data.codeStatus} denied={denied.has('flags')} />
           </Group>
         </Group>
-        <Group gap="xl" wrap="wrap" align="flex-start">
+        <Group gap="xl" wrap="wrap" align="center">
           <Chips label="Allergies" denied={denied.has('allergies')} empty="No allergies recorded">
             {data.allergies.map(allergyBadge)}
           </Chips>

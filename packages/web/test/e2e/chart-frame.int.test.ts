@@ -118,6 +118,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     assert.match(await banner.getByRole('group', { name: 'Flags' }).innerText(), /Not available to your role/);
     assert.equal(await banner.locator('[data-field="Primary care"]').innerText(), patient.generalPractitioner?.[0]?.display, 'the PCP is demographics: shown');
     assert.match(await page.getByRole('region', { name: 'Care team' }).innerText(), /Not available to your role/);
+    await banner.screenshot({ path: `${SCREENS}chart-banner-frontdesk.png` });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register patient' }).click();
     await page.waitForURL(`${workspace.origin}/patients/new`);
