@@ -30,10 +30,10 @@ function signature(note: Composition): string {
 }
 
 /** The note's sections as text: never rendered as markup. */
-function Sections({ note, headingOrder }: { note: Composition; headingOrder: 3 | 4 }) {
+function Sections({ note, headingOrder, className }: { note: Composition; headingOrder: 3 | 4; className: string }) {
   if (!note.section?.length) return <Text className="muted">No text was written.</Text>;
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" className={className}>
       {note.section.map((s, i) => (
         <section key={i} className="note-section">
           {noteKind(note) !== 'addendum' && (
@@ -111,7 +111,7 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
         <Text size="xs" className="muted" role="note">
           Signed notes are locked. Corrections are made by amendment, additions by addendum; the signed text is never changed.
         </Text>
-        <Sections note={note} headingOrder={3} />
+        <Sections note={note} headingOrder={3} className="note-body" />
         {addenda.length > 0 && (
           <section aria-labelledby="addenda-title">
             <Divider my="sm" />
@@ -124,7 +124,7 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
                   <Text size="sm" fw={600} mb={4}>
                     {signature(a)}
                   </Text>
-                  <Sections note={a} headingOrder={4} />
+                  <Sections note={a} headingOrder={4} className="addendum-body" />
                 </Card>
               ))}
             </Stack>
