@@ -198,14 +198,40 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     assert.match(outcome.issue[0]!.diagnostics, /signed and locked/);
     assert.deepEqual((await read<Composition>(`Composition/${noteId}`)).section?.map((s) => s.text?.div), signedText);
 
-    // The notes list shows both, signed.
+    // An amendment: a corrected copy, signed, supersedes the note; the original keeps its signed text.
+    await page.getByRole('button', { name: 'Amend note' }).click();
+    await page.waitForURL((u) => !u.pathname.endsWith(noteId));
+    const amendmentId = page.url().split('/').pop()!;
+    await page.getByText('Amends').waitFor();
+    assert.equal(await page.getByLabel('Assessment').inputValue(), ASSESSMENT, 'the amendment starts from the signed text');
+    await page.getByLabel('Assessment').fill('Acute bronchitis');
+    await page.getByRole('status').filter({ hasText: /^Saved at / }).waitFor();
+    await page.getByRole('button', { name: 'Sign note' }).click();
+    await page.getByText(/^Signed by /).first().waitFor();
+    const amendment = await read<Composition>(`Composition/${amendmentId}`);
+    assert.equal(amendment.status, 'final');
+    assert.equal(amendment.relatesTo?.[0]?.code, 'replaces');
+    assert.equal(amendment.relatesTo?.[0]?.targetReference?.reference, `Composition/${noteId}`);
+    await page.goto(`${origin}/patients/${id}/notes/${noteId}`);
+    await page.getByText('Superseded by an amendment').waitFor();
+    assert.equal(await textOf(page, '.note-body .note-text'), shown, 'the superseded note still shows its signed text');
+    assert.deepEqual((await read<Composition>(`Composition/${noteId}`)).section?.map((s) => s.text?.div), signedText);
+
+    // The notes list: the original superseded, the addendum and the amendment signed.
     await page.getByRole('link', { name: '← All notes' }).click();
     const list = page.getByRole('table', { name: 'Notes' });
-    await list.locator(`tr[data-note="${addendumId}"]`).waitFor();
-    for (const [ref, title] of [[noteId, 'SOAP note'], [addendumId, 'Addendum to SOAP note']] as const) {
+    await list.locator(`tr[data-note="${amendmentId}"]`).waitFor();
+    const rows: [string, string, string][] = [[noteId, 'SOAP note', 'Superseded'], [addendumId, 'Addendum to SOAP note', 'Signed'], [amendmentId, 'Amended: SOAP note', 'Signed']];
+    for (const [ref, title, status] of rows) {
       const cells = await list.locator(`tr[data-note="${ref}"] td`).allInnerTexts();
-      assert.deepEqual(cells.slice(1).map((c) => c.toLowerCase()), [title, 'SOAP note', after.author[0]?.display ?? '', 'Signed'].map((c) => c.toLowerCase()), `the list row of ${title}`);
+      assert.deepEqual(cells.slice(1).map((c) => c.toLowerCase()), [title, 'SOAP note', after.author[0]?.display ?? '', status].map((c) => c.toLowerCase()), `the list row of ${title}`);
     }
+    await page.screenshot({ path: `${SCREENS}documentation-note-list.png`, fullPage: true });
+
+    // The timeline lists the signed notes.
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.locator(`.timeline-entry[data-ref="Composition/${noteId}"]`).waitFor();
+    await page.locator(`.timeline-entry[data-ref="Composition/${amendmentId}"]`).waitFor();
 
     // The tablet layout of the signed note.
     await page.setViewportSize({ width: 820, height: 1180 });

@@ -5,13 +5,13 @@
  * A draft can also be discarded (deleted), which only drafts allow.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
-import { Alert, Anchor, Badge, Button, Card, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
 import type { Composition, Practitioner, Reference } from '@medplum/fhirtypes';
 import { useFhir } from '../../fhir/use-fhir.ts';
 import { formatDateTime, refText } from '../../fhir/format.ts';
-import { editorSections, noteKind, relatedTarget, sectionTexts, signed } from './composition.ts';
+import { editorSections, sectionTexts, signed } from './composition.ts';
 import { useAutosave, type SaveState } from './use-autosave.ts';
+import { RelatedLink, STATUS_COLOR } from './NoteParts.tsx';
 
 function SaveStatus({ state }: { state: SaveState }) {
   const text =
@@ -19,21 +19,6 @@ function SaveStatus({ state }: { state: SaveState }) {
   return (
     <Text size="sm" className="muted save-status" role="status" aria-live="polite">
       {text}
-    </Text>
-  );
-}
-
-export function RelatedLink({ note, patientId }: { note: Composition; patientId: string }) {
-  const target = relatedTarget(note);
-  if (!target) return null;
-  const kind = noteKind(note);
-  const title = note.relatesTo?.[0]?.targetReference?.display ?? 'the signed note';
-  return (
-    <Text size="sm">
-      {kind === 'addendum' ? 'Addendum to ' : 'Amends '}
-      <Anchor component={Link} to={`/patients/${patientId}/notes/${target.split('/')[1] ?? ''}`}>
-        {title}
-      </Anchor>
     </Text>
   );
 }
@@ -97,7 +82,7 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
               <Title order={2} size="h3" id="note-title">
                 {note.title}
               </Title>
-              <Badge color="yellow.9" variant="light" c="yellow.9">
+              <Badge color={STATUS_COLOR.Draft} variant="filled" radius="sm">
                 Draft
               </Badge>
             </Group>
@@ -142,7 +127,7 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
           </Alert>
         )}
         <Group justify="space-between">
-          <Button variant="subtle" color="red.9" onClick={() => setConfirmDiscard(true)} disabled={busy !== undefined}>
+          <Button variant="subtle" color="red" c="red.9" onClick={() => setConfirmDiscard(true)} disabled={busy !== undefined}>
             Discard draft
           </Button>
           <Button onClick={() => void sign()} loading={busy === 'sign'} disabled={stopped || busy === 'discard'}>

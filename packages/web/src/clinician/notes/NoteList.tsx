@@ -14,7 +14,7 @@ import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
 import { newDraft } from './composition.ts';
 import { NOTE_TEMPLATES, templateById } from './templates.ts';
-import { StatusBadge } from './SignedNote.tsx';
+import { StatusBadge } from './NoteParts.tsx';
 
 export const noteListCriteria = (patientId: string): Record<string, string> => ({ patient: patientId, _sort: '-date', _count: '100' });
 

@@ -6,22 +6,11 @@
  */
 import './documentation.css';
 import { Link } from 'react-router-dom';
-import { Alert, Anchor, Badge, Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
 import type { Composition } from '@medplum/fhirtypes';
 import { formatDateTime, refText } from '../../fhir/format.ts';
-import { noteKind, statusLabel, xhtmlToText } from './composition.ts';
-import { RelatedLink } from './NoteEditor.tsx';
-
-const STATUS_COLOR: Record<string, string> = { Signed: 'green.9', Superseded: 'gray.8', 'Entered in error': 'red.9', Amended: 'blue.9', Draft: 'yellow.9' };
-
-export function StatusBadge({ note, supersededBy }: { note: Composition; supersededBy?: Composition | undefined }) {
-  const label = statusLabel(note, supersededBy);
-  return (
-    <Badge color={STATUS_COLOR[label] ?? 'gray.8'} variant="light" c={STATUS_COLOR[label] ?? 'gray.8'}>
-      {label}
-    </Badge>
-  );
-}
+import { noteKind, xhtmlToText } from './composition.ts';
+import { RelatedLink, StatusBadge } from './NoteParts.tsx';
 
 function signature(note: Composition): string {
   const a = note.attester?.find((x) => x.mode === 'legal') ?? note.attester?.[0];
