@@ -240,4 +240,43 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.screenshot({ path: `${SCREENS}documentation-signed-note-tablet.png`, fullPage: true });
     await context.close();
   });
+
+  it('shows a draft changed in another tab as a conflict, and overwrites nothing', async () => {
+    const { origin, api, read } = workspace;
+    const [patient] = await api<Patient>('Patient?_sort=-family&_count=1');
+    const token = await clientCredentialsToken(origin, TEST_CLIENT);
+    const post = async <T,>(type: string, body: unknown): Promise<T> => {
+      const res = await fetch(`${origin}/fhir/${type}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=representation' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 201, `POST ${type}`);
+      return (await res.json()) as T;
+    };
+    const start = new Date().toISOString();
+    const encounter = await post<Encounter>('Encounter', { resourceType: 'Encounter', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient!.id!}` }, period: { start } });
+    const draft = await post<Composition>('Composition', {
+      resourceType: 'Composition', status: 'preliminary', meta: { tag: [{ system: 'urn:continuum:note-template', code: 'soap' }] },
+      type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }], text: 'SOAP note' }, title: 'SOAP note', date: start,
+      subject: { reference: `Patient/${patient!.id!}` }, encounter: { reference: `Encounter/${encounter.id!}` }, author: [{ display: 'Test author' }],
+    });
+    const url = `${origin}/patients/${patient!.id!}/notes/${draft.id!}`;
+    const { context, page } = await desktopPage(workspace);
+    await page.goto(url);
+    await signIn(page);
+    await page.getByLabel('Subjective').waitFor();
+    const other = await context.newPage();
+    await other.goto(url);
+    await other.getByLabel('Subjective').waitFor();
+
+    await page.getByLabel('Subjective').fill('Typed in the first tab');
+    await page.getByRole('status').filter({ hasText: /^Saved at / }).waitFor();
+    await other.getByLabel('Plan').fill('Typed in the second tab');
+    await other.getByRole('alert').filter({ hasText: 'changed somewhere else' }).waitFor();
+    assert.equal(await other.getByLabel('Plan').getAttribute('readonly'), '', 'the stale tab stops editing');
+    assert.equal(await other.getByRole('button', { name: 'Sign note' }).isDisabled(), true, 'and cannot sign');
+
+    const stored = await read<Composition>(`Composition/${draft.id!}`);
+    assert.equal(stored.meta?.versionId, '2', 'only the first tab wrote');
+    assert.deepEqual(stored.section?.map((s) => s.title), ['Subjective']);
+    assert.match(stored.section?.[0]?.text?.div ?? '', /Typed in the first tab/);
+    await context.close();
+  });
 });
