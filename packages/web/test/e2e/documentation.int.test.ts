@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Composition, Encounter, Observation, Patient } from '@medplum/fhirtypes';
+import type { Composition, DocumentReference, Encounter, Observation, Patient } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
@@ -48,6 +48,19 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.waitForURL(`${origin}/patients/${id}/notes`);
     await page.getByText('No encounter in progress').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Write note' }).isDisabled(), true, 'a note needs an encounter');
+
+    // Notes of earlier visits (DocumentReferences) are listed, and open as text.
+    const documents = await api<DocumentReference>(`DocumentReference?patient=${id}&_sort=-date&_count=100`);
+    assert.ok(documents.length > 0, 'the demo patient has notes of earlier visits');
+    const list = page.getByRole('table', { name: 'Notes' });
+    await list.locator('tr[data-note]').first().waitFor();
+    assert.deepEqual(await list.locator('tr[data-note]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-note'))), documents.map((d) => `doc-${d.id!}`), 'every document, newest first');
+    await list.locator(`tr[data-note="doc-${documents[0]!.id!}"] a`).click();
+    await page.waitForURL(`${origin}/patients/${id}/notes/doc-${documents[0]!.id!}`);
+    const docText = Buffer.from(documents[0]!.content[0]!.attachment.data!, 'base64').toString('utf8');
+    assert.equal(await page.locator('.note-text').innerText(), docText.trimEnd(), 'the document text as stored');
+    await page.getByRole('link', { name: '← All notes' }).click();
+    await page.waitForURL(`${origin}/patients/${id}/notes`);
 
     // Start the encounter.
     await page.getByRole('button', { name: 'Start encounter' }).click();
@@ -219,7 +232,6 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
 
     // The notes list: the original superseded, the addendum and the amendment signed.
     await page.getByRole('link', { name: '← All notes' }).click();
-    const list = page.getByRole('table', { name: 'Notes' });
     await list.locator(`tr[data-note="${amendmentId}"]`).waitFor();
     const rows: [string, string, string][] = [[noteId, 'SOAP note', 'Superseded'], [addendumId, 'Addendum to SOAP note', 'Signed'], [amendmentId, 'Amended: SOAP note', 'Signed']];
     for (const [ref, title, status] of rows) {

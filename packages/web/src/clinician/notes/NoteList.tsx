@@ -6,28 +6,32 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Anchor, Button, Card, Center, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
-import type { Composition } from '@medplum/fhirtypes';
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
-import { conceptText, formatDateTime, refText } from '../../fhir/format.ts';
+import { formatDateTime } from '../../fhir/format.ts';
 import { useCurrentPractitioner } from '../encounters/current-user.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
 import { newDraft } from './composition.ts';
 import { NOTE_TEMPLATES, templateById } from './templates.ts';
 import { StatusBadge } from './NoteParts.tsx';
+import { noteRows } from './note-rows.ts';
 
 export const noteListCriteria = (patientId: string): Record<string, string> => ({ patient: patientId, _sort: '-date', _count: '100' });
 
 const ALL = '*';
-const typeLabel = (c: Composition): string => conceptText(c.type);
-const authorLabel = (c: Composition): string => refText(c.author[0]) ?? 'Unknown';
 
 export function NoteList({ patientId }: { patientId: string }) {
   const client = useFhir();
   const navigate = useNavigate();
   const current = useCurrentEncounter(patientId);
   const { reference: me } = useCurrentPractitioner();
-  const { data, error, loading } = useLoad((c, signal) => c.searchResources('Composition', noteListCriteria(patientId), signal), [patientId]);
+  const { data, error, loading } = useLoad(
+    async (c, signal) => {
+      const [compositions, documents] = await Promise.all([c.searchResources('Composition', noteListCriteria(patientId), signal), c.searchResources('DocumentReference', noteListCriteria(patientId), signal)]);
+      return noteRows(compositions, documents);
+    },
+    [patientId],
+  );
   const [template, setTemplate] = useState<string | null>('soap');
   const [typeFilter, setTypeFilter] = useState<string | null>(ALL);
   const [authorFilter, setAuthorFilter] = useState<string | null>(ALL);
@@ -35,13 +39,9 @@ export function NoteList({ patientId }: { patientId: string }) {
   const [failure, setFailure] = useState<string>();
 
   const notes = useMemo(() => data ?? [], [data]);
-  const supersededIds = useMemo(
-    () => new Set(notes.filter((n) => n.status === 'final' && n.relatesTo?.some((r) => r.code === 'replaces')).map((n) => n.relatesTo!.find((r) => r.code === 'replaces')!.targetReference?.reference)),
-    [notes],
-  );
-  const types = [...new Set(notes.map(typeLabel))].sort();
-  const authors = [...new Set(notes.map(authorLabel))].sort();
-  const shown = notes.filter((n) => (typeFilter === ALL || typeLabel(n) === typeFilter) && (authorFilter === ALL || authorLabel(n) === authorFilter));
+  const types = [...new Set(notes.map((n) => n.type))].sort();
+  const authors = [...new Set(notes.map((n) => n.author))].sort();
+  const shown = notes.filter((n) => (typeFilter === ALL || n.type === typeFilter) && (authorFilter === ALL || n.author === authorFilter));
 
   const create = async () => {
     const t = template ? templateById(template) : undefined;
@@ -101,7 +101,7 @@ export function NoteList({ patientId }: { patientId: string }) {
           </Center>
         ) : shown.length === 0 ? (
           <Text size="sm" className="muted">
-            {notes.length === 0 ? 'No notes written in Continuum yet.' : 'No notes match these filters.'}
+            {notes.length === 0 ? 'No notes yet.' : 'No notes match these filters.'}
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={560}>
@@ -117,17 +117,17 @@ export function NoteList({ patientId }: { patientId: string }) {
               </Table.Thead>
               <Table.Tbody>
                 {shown.map((n) => (
-                  <Table.Tr key={n.id} data-note={n.id}>
+                  <Table.Tr key={n.page} data-note={n.page}>
                     <Table.Td className="nowrap">{formatDateTime(n.date)}</Table.Td>
                     <Table.Td>
-                      <Anchor component={Link} to={`/patients/${patientId}/notes/${n.id ?? ''}`}>
+                      <Anchor component={Link} to={`/patients/${patientId}/notes/${n.page}`}>
                         {n.title}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{typeLabel(n)}</Table.Td>
-                    <Table.Td>{authorLabel(n)}</Table.Td>
+                    <Table.Td>{n.type}</Table.Td>
+                    <Table.Td>{n.author}</Table.Td>
                     <Table.Td>
-                      <StatusBadge note={n} supersededBy={supersededIds.has(`Composition/${n.id ?? ''}`) ? n : undefined} />
+                      <StatusBadge label={n.status} />
                     </Table.Td>
                   </Table.Tr>
                 ))}

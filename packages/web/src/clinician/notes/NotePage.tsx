@@ -12,6 +12,8 @@ import { useCurrentPractitioner } from '../encounters/current-user.ts';
 import { addendumDraft, amendmentDraft, isDraft, noteKind } from './composition.ts';
 import { NoteEditor } from './NoteEditor.tsx';
 import { SignedNote } from './SignedNote.tsx';
+import { DocumentView } from './DocumentView.tsx';
+import { DOCUMENT_PREFIX } from './note-rows.ts';
 
 export interface LoadedNote {
   note: Composition;
@@ -28,6 +30,26 @@ export async function loadNote(client: FhirClient, noteId: string, signal?: Abor
 }
 
 export function NotePage({ patientId, noteId }: { patientId: string; noteId: string }) {
+  if (noteId.startsWith(DOCUMENT_PREFIX)) {
+    return (
+      <Stack gap="sm">
+        <BackLink patientId={patientId} />
+        <DocumentView documentId={noteId.slice(DOCUMENT_PREFIX.length)} />
+      </Stack>
+    );
+  }
+  return <CompositionPage patientId={patientId} noteId={noteId} />;
+}
+
+function BackLink({ patientId }: { patientId: string }) {
+  return (
+    <Anchor component={Link} to={`/patients/${patientId}/notes`} size="sm">
+      ← All notes
+    </Anchor>
+  );
+}
+
+function CompositionPage({ patientId, noteId }: { patientId: string; noteId: string }) {
   const client = useFhir();
   const navigate = useNavigate();
   const { reference: me } = useCurrentPractitioner();
@@ -35,11 +57,7 @@ export function NotePage({ patientId, noteId }: { patientId: string; noteId: str
   const { data, error, loading } = useLoad((c, signal) => loadNote(c, noteId, signal), [noteId, version]);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
-  const back = (
-    <Anchor component={Link} to={`/patients/${patientId}/notes`} size="sm">
-      ← All notes
-    </Anchor>
-  );
+  const back = <BackLink patientId={patientId} />;
 
   if (error) {
     return (

@@ -2,13 +2,13 @@
 import { Link } from 'react-router-dom';
 import { Anchor, Badge, Text } from '@mantine/core';
 import type { Composition } from '@medplum/fhirtypes';
-import { noteKind, relatedTarget, statusLabel } from './composition.ts';
+import { noteKind, relatedTarget } from './composition.ts';
 
 /** Filled badges: white text on each of these passes WCAG AA. */
 export const STATUS_COLOR: Record<string, string> = { Signed: 'green.9', Superseded: 'gray.7', 'Entered in error': 'red.9', Amended: 'blue.9', Draft: '#8a4b00' };
 
-export function StatusBadge({ note, supersededBy }: { note: Composition; supersededBy?: Composition | undefined }) {
-  const label = statusLabel(note, supersededBy);
+/** A note's status (see statusLabel) as a badge. */
+export function StatusBadge({ label }: { label: string }) {
   return (
     <Badge color={STATUS_COLOR[label] ?? 'gray.8'} variant="filled" radius="sm">
       {label}

@@ -9,7 +9,7 @@ import { Link } from 'react-router-dom';
 import { Alert, Anchor, Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
 import type { Composition } from '@medplum/fhirtypes';
 import { formatDateTime, refText } from '../../fhir/format.ts';
-import { noteKind, xhtmlToText } from './composition.ts';
+import { noteKind, statusLabel, xhtmlToText } from './composition.ts';
 import { RelatedLink, StatusBadge } from './NoteParts.tsx';
 
 function signature(note: Composition): string {
@@ -64,7 +64,7 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
               <Title order={2} size="h3" id="note-title">
                 {note.title}
               </Title>
-              <StatusBadge note={note} supersededBy={supersededBy} />
+              <StatusBadge label={statusLabel(note, supersededBy)} />
             </Group>
             <Text size="sm" className="muted">
               {signature(note)}
