@@ -250,6 +250,10 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.goto(`${origin}/patients/${id}/notes/${noteId}`);
     await page.getByRole('region', { name: 'Addenda' }).waitFor();
     await page.screenshot({ path: `${SCREENS}documentation-signed-note-tablet.png`, fullPage: true });
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(`${origin}/patients/${id}/vitals/new`);
+    await page.getByLabel('Systolic BP').waitFor();
+    await page.screenshot({ path: `${SCREENS}documentation-vitals-form-768.png`, fullPage: true });
     await context.close();
   });
 

@@ -15,6 +15,7 @@ import { newDraft } from './composition.ts';
 import { NOTE_TEMPLATES, templateById } from './templates.ts';
 import { StatusBadge } from './NoteParts.tsx';
 import { noteRows } from './note-rows.ts';
+import './documentation.css';
 
 export const noteListCriteria = (patientId: string): Record<string, string> => ({ patient: patientId, _sort: '-date', _count: '100' });
 
@@ -126,7 +127,7 @@ export function NoteList({ patientId }: { patientId: string }) {
                     </Table.Td>
                     <Table.Td>{n.type}</Table.Td>
                     <Table.Td>{n.author}</Table.Td>
-                    <Table.Td>
+                    <Table.Td className="note-status">
                       <StatusBadge label={n.status} />
                     </Table.Td>
                   </Table.Tr>
