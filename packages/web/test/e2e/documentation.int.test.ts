@@ -257,7 +257,7 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await context.close();
   });
 
-  it('shows a draft changed in another tab as a conflict, and overwrites nothing', async () => {
+  it('shows a draft changed in another tab as a conflict, overwrites nothing, and marks a note entered in error', async () => {
     const { origin, api, read } = workspace;
     const [patient] = await api<Patient>('Patient?_sort=-family&_count=1');
     const token = await clientCredentialsToken(origin, TEST_CLIENT);
@@ -293,6 +293,17 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     assert.equal(stored.meta?.versionId, '2', 'only the first tab wrote');
     assert.deepEqual(stored.section?.map((s) => s.title), ['Subjective']);
     assert.match(stored.section?.[0]?.text?.div ?? '', /Typed in the first tab/);
+
+    // Signed, then marked entered in error: the status changes, the signed text does not.
+    await page.getByRole('button', { name: 'Sign note' }).click();
+    await page.getByRole('button', { name: 'Mark entered in error' }).click();
+    await page.getByRole('dialog', { name: 'Mark this note entered in error?' }).getByRole('button', { name: 'Mark entered in error' }).click();
+    await page.getByText('This note was marked as entered in error').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add addendum' }).count(), 0, 'nothing more can be added');
+    const voided = await read<Composition>(`Composition/${draft.id!}`);
+    assert.equal(voided.status, 'entered-in-error');
+    assert.equal(voided.meta?.versionId, '4', 'signed (3), then marked (4)');
+    assert.deepEqual(voided.section, stored.section);
     await context.close();
   });
 });

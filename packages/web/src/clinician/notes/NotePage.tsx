@@ -110,6 +110,18 @@ function CompositionPage({ patientId, noteId }: { patientId: string; noteId: str
           drafts={related.filter(isDraft)}
           onAddendum={() => void follow((n) => addendumDraft(n, ctx()))}
           onAmend={() => void follow((n) => amendmentDraft(n, ctx()))}
+          onVoid={async () => {
+            setBusy(true);
+            setActionError(undefined);
+            try {
+              await client.update({ ...note, status: 'entered-in-error' });
+              setVersion((v) => v + 1);
+            } catch (err) {
+              setActionError(err instanceof Error ? err.message : String(err));
+            } finally {
+              setBusy(false);
+            }
+          }}
           busy={busy}
           error={actionError}
         />

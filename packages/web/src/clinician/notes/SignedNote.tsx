@@ -5,8 +5,9 @@
  * clinician adds an addendum or starts an amendment; both are new notes with their own pages.
  */
 import './documentation.css';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, Anchor, Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Divider, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import type { Composition } from '@medplum/fhirtypes';
 import { formatDateTime, refText } from '../../fhir/format.ts';
 import { noteKind, statusLabel, xhtmlToText } from './composition.ts';
@@ -48,11 +49,14 @@ export interface SignedNoteProps {
   drafts: Composition[];
   onAddendum: () => void;
   onAmend: () => void;
+  /** Marks the note entered in error (its text stays as signed). */
+  onVoid: () => Promise<void>;
   busy: boolean;
   error: string | undefined;
 }
 
-export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onAddendum, onAmend, busy, error }: SignedNoteProps) {
+export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onAddendum, onAmend, onVoid, busy, error }: SignedNoteProps) {
+  const [confirmVoid, setConfirmVoid] = useState(false);
   const link = (c: Composition) => `/patients/${patientId}/notes/${c.id ?? ''}`;
   const open = note.status === 'final' || note.status === 'amended';
   return (
@@ -73,6 +77,9 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
           </div>
           {open && (
             <Group gap="xs">
+              <Button variant="subtle" color="red" c="red.9" onClick={() => setConfirmVoid(true)} disabled={busy}>
+                Mark entered in error
+              </Button>
               <Button variant="default" onClick={onAmend} disabled={busy || supersededBy !== undefined}>
                 Amend note
               </Button>
@@ -85,6 +92,11 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
         {error && (
           <Alert color="red" role="alert">
             {error}
+          </Alert>
+        )}
+        {note.status === 'entered-in-error' && (
+          <Alert color="red" title="Entered in error">
+            This note was marked as entered in error: it should not be relied on. Its text is kept as it was signed.
           </Alert>
         )}
         {supersededBy && (
@@ -132,6 +144,19 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
           </Stack>
         )}
       </Stack>
+      <Modal opened={confirmVoid} onClose={() => setConfirmVoid(false)} title="Mark this note entered in error?" centered>
+        <Stack>
+          <Text size="sm">Use this when the note was written for the wrong patient or visit. The note stays in the record, marked as entered in error, and can no longer be changed or added to.</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmVoid(false)}>
+              Keep the note
+            </Button>
+            <Button color="red.9" loading={busy} onClick={() => void onVoid().then(() => setConfirmVoid(false))}>
+              Mark entered in error
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Card>
   );
 }
