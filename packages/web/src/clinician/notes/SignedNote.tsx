@@ -58,7 +58,8 @@ export interface SignedNoteProps {
 export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onAddendum, onAmend, onVoid, busy, error }: SignedNoteProps) {
   const [confirmVoid, setConfirmVoid] = useState(false);
   const link = (c: Composition) => `/patients/${patientId}/notes/${c.id ?? ''}`;
-  const open = note.status === 'final' || note.status === 'amended';
+  // A note superseded by an amendment is added to (or voided) through the amendment.
+  const open = (note.status === 'final' || note.status === 'amended') && !supersededBy;
   return (
     <Card withBorder padding="lg" component="article" aria-labelledby="note-title" className="note-card">
       <Stack gap="md">
@@ -80,7 +81,7 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
               <Button variant="subtle" color="red" c="red.9" onClick={() => setConfirmVoid(true)} disabled={busy}>
                 Mark entered in error
               </Button>
-              <Button variant="default" onClick={onAmend} disabled={busy || supersededBy !== undefined}>
+              <Button variant="default" onClick={onAmend} disabled={busy}>
                 Amend note
               </Button>
               <Button onClick={onAddendum} loading={busy}>
@@ -105,7 +106,7 @@ export function SignedNote({ note, patientId, addenda, supersededBy, drafts, onA
               <Anchor component={Link} to={link(supersededBy)}>
                 {supersededBy.title}
               </Anchor>{' '}
-              replaces this note ({signature(supersededBy).toLowerCase()}). The text below is the original, as it was signed.
+              replaces this note. {signature(supersededBy)}. The text below is the original, as it was signed.
             </Text>
           </Alert>
         )}
