@@ -20,6 +20,9 @@ const SUBJECTIVE = 'Dry cough for three days. No fever.\nSleeping poorly <not> "
 const ASSESSMENT = 'Viral upper respiratory infection';
 const PLAN = 'Fluids, rest; return if short of breath.';
 const ADDENDUM = 'Rapid strep test came back negative.';
+const OBJECTIVE = 'Chest clear.';
+/** The vitals the test records, as the note's Objective takes them in (100.4 °F is 38 °C). */
+const VITALS_LINE = 'Vitals: BP 130/84 mmHg · HR 76 /min · RR 16 /min · T 38 °C · SpO2 97 % · Wt 72.5 kg · Ht 170 cm · BMI 25.1 kg/m²';
 
 describe('documentation in Chromium', { skip: noChromium }, () => {
   let workspace: Workspace;
@@ -136,7 +139,9 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.waitForURL(new RegExp(`/patients/${id}/notes/[0-9a-f-]{36}$`));
     const noteId = page.url().split('/').pop()!;
     await page.getByLabel('Subjective').fill(SUBJECTIVE);
-    await page.getByLabel('Objective').fill('T 38.0 °C, chest clear.');
+    await page.getByLabel('Objective').fill(OBJECTIVE);
+    await page.getByRole('button', { name: 'Insert this encounter’s vitals' }).click();
+    await until(page, () => page.getByLabel('Objective').inputValue(), `${OBJECTIVE}\n${VITALS_LINE}`);
     await page.getByLabel('Assessment').fill(ASSESSMENT);
     await page.getByLabel('Plan').fill(PLAN);
     await page.getByRole('status').filter({ hasText: /^Saved at / }).waitFor();
@@ -183,7 +188,7 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
 
     // The page shows the signed text as typed (as text, not markup), then the addendum.
     const shown = await textOf(page, '.note-body .note-text');
-    assert.equal(shown, [SUBJECTIVE, 'T 38.0 °C, chest clear.', ASSESSMENT, PLAN].join('\n'));
+    assert.equal(shown, [SUBJECTIVE, OBJECTIVE, VITALS_LINE, ASSESSMENT, PLAN].join('\n'));
     const order = await page.evaluate<boolean>(`(() => { const t = [...document.querySelectorAll('.note-text')].map((e) => e.textContent); return t.indexOf(${JSON.stringify(PLAN)}) < t.indexOf(${JSON.stringify(ADDENDUM)}); })()`);
     assert.ok(order, 'the addendum comes after the signed text');
     await page.screenshot({ path: `${SCREENS}documentation-signed-note-addendum.png`, fullPage: true });
@@ -307,3 +312,9 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await context.close();
   });
 });
+
+/** Waits until `get` gives `want` (the page updates asynchronously), then checks it. */
+async function until(page: Page, get: () => Promise<string>, want: string): Promise<void> {
+  for (let i = 0; i < 100 && (await get()) !== want; i++) await page.waitForTimeout(100);
+  assert.equal(await get(), want);
+}

@@ -12,6 +12,10 @@ import { formatDateTime, refText } from '../../fhir/format.ts';
 import { editorSections, sectionTexts, signed } from './composition.ts';
 import { useAutosave, type SaveState } from './use-autosave.ts';
 import { RelatedLink, STATUS_COLOR } from './NoteParts.tsx';
+import { vitalsLine } from '../vitals/vitals-summary.ts';
+
+/** The sections that take the encounter's vitals (the first one the template has). */
+const VITALS_SECTIONS = new Set(['objective', 'exam']);
 
 function SaveStatus({ state }: { state: SaveState }) {
   const text =
@@ -36,6 +40,25 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
     loaded.current = true;
     setTexts(sectionTexts(initial, sections), { immediate: true });
   }, [initial, sections, setTexts]);
+
+  const vitalsSection = note.encounter?.reference ? sections.find((s) => VITALS_SECTIONS.has(s.key)) : undefined;
+  const [vitalsNote, setVitalsNote] = useState<string>();
+  const insertVitals = async () => {
+    if (!vitalsSection || !note.encounter?.reference) return;
+    setVitalsNote(undefined);
+    try {
+      const found = await client.searchResources('Observation', { encounter: note.encounter.reference, category: 'vital-signs', _count: '100' });
+      const line = vitalsLine(found);
+      if (!line) {
+        setVitalsNote('No vitals have been recorded for this encounter yet.');
+        return;
+      }
+      const before = (texts[vitalsSection.key] ?? '').trimEnd();
+      setTexts({ ...texts, [vitalsSection.key]: before ? `${before}\n${line}` : line });
+    } catch (err) {
+      setVitalsNote(err instanceof Error ? err.message : String(err));
+    }
+  };
 
   const sign = async () => {
     setFailure(undefined);
@@ -109,17 +132,30 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
           </Alert>
         )}
         {sections.map((s) => (
-          <Textarea
-            key={s.key}
-            label={s.title}
-            description={s.hint}
-            autosize
-            minRows={s.key === 'addendum' ? 5 : 3}
-            maxRows={16}
-            value={texts[s.key] ?? ''}
-            readOnly={stopped}
-            onChange={(e) => setTexts({ ...texts, [s.key]: e.currentTarget.value })}
-          />
+          <div key={s.key}>
+            <Textarea
+              label={s.title}
+              description={s.hint}
+              autosize
+              minRows={s.key === 'addendum' ? 5 : 3}
+              maxRows={16}
+              value={texts[s.key] ?? ''}
+              readOnly={stopped}
+              onChange={(e) => setTexts({ ...texts, [s.key]: e.currentTarget.value })}
+            />
+            {s === vitalsSection && (
+              <Group gap="sm" mt={6}>
+                <Button size="xs" variant="light" onClick={() => void insertVitals()} disabled={stopped}>
+                  Insert this encounter’s vitals
+                </Button>
+                {vitalsNote && (
+                  <Text size="xs" className="muted" role="status">
+                    {vitalsNote}
+                  </Text>
+                )}
+              </Group>
+            )}
+          </div>
         ))}
         {failure && (
           <Alert color="red" role="alert" title="Not signed">

@@ -86,6 +86,16 @@ export function useAutosave(initial: Composition) {
   }, []);
 
   useEffect(() => () => clearTimeout(timer.current), []);
+  // Closing or reloading the tab before the last typing is saved: the browser asks first.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (!dirty.current && !running.current) return;
+      void save().catch(() => undefined);
+      e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [save]);
   // Leaving the page with unsaved typing: save it on the way out.
   useEffect(() => () => void (dirty.current ? save().catch(() => undefined) : undefined), [save]);
 
