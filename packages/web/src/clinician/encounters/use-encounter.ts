@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Encounter, Organization, Practitioner, Reference } from '@medplum/fhirtypes';
-import type { FhirClient } from '../../fhir/client.ts';
+import { FhirError, type FhirClient } from '../../fhir/client.ts';
 import { useFhir } from '../../fhir/use-fhir.ts';
 import { finishedEncounter, inProgressCriteria, startedEncounter } from './encounter.ts';
 
@@ -45,7 +45,8 @@ export function useCurrentEncounter(patientId: string): CurrentEncounter {
       },
       (err: unknown) => {
         if (ac.signal.aborted) return;
-        setError(err instanceof Error ? err : new Error(String(err)));
+        const denied = err instanceof FhirError && err.status === 403;
+        setError(denied ? new Error('Encounters are not available to your role.') : err instanceof Error ? err : new Error(String(err)));
         setLoading(false);
       },
     );

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Anchor, Button, Card, Center, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
+import { FhirError } from '../../fhir/client.ts';
 import { formatDateTime } from '../../fhir/format.ts';
 import { useCurrentPractitioner } from '../encounters/current-user.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
@@ -94,7 +95,7 @@ export function NoteList({ patientId }: { patientId: string }) {
         </Group>
         {error ? (
           <Alert color="red" role="alert">
-            {error.message}
+            {error instanceof FhirError && error.status === 403 ? 'Notes are not available to your role.' : error.message}
           </Alert>
         ) : loading && !data ? (
           <Center h={120}>

@@ -5,6 +5,7 @@
 import { Link, useLocation } from 'react-router-dom';
 import { Alert, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useLoad } from '../../fhir/use-fhir.ts';
+import { FhirError } from '../../fhir/client.ts';
 import { conceptText, formatDateTime, observationValue } from '../../fhir/format.ts';
 import { latestPerCode, summaryCriteria } from '../chart-data.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
@@ -40,7 +41,7 @@ export function VitalsTab({ patientId }: { patientId: string }) {
         </Group>
         {error ? (
           <Alert color="red" role="alert">
-            {error.message}
+            {error instanceof FhirError && error.status === 403 ? 'Vitals are not available to your role.' : error.message}
           </Alert>
         ) : loading || !data ? (
           <Center h={120}>
