@@ -95,6 +95,11 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.getByLabel('Oxygen saturation (SpO₂)').fill('97');
     await page.getByLabel('Weight', { exact: true }).fill('72.5');
     await page.getByLabel('Height', { exact: true }).fill('170');
+    // Taken half an hour ago (a local time, as the browser's field takes it; same machine, same zone).
+    const taken = new Date(Date.now() - 30 * 60_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const takenLocal = `${taken.getFullYear()}-${pad(taken.getMonth() + 1)}-${pad(taken.getDate())}T${pad(taken.getHours())}:${pad(taken.getMinutes())}`;
+    await page.getByLabel('Taken at').fill(takenLocal);
     await page.getByText('25.1 kg/m²').waitFor();
     assert.deepEqual(await unlabelled(page), [], 'every input of the vitals form has a label');
     await page.getByRole('button', { name: 'Save vitals' }).click();
@@ -122,7 +127,7 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     assert.deepEqual(q('39156-5'), [25.1, UCUM, 'kg/m2'], '72.5 / 1.7² = 25.09');
     assert.ok(byCode.get('59408-5')!.code.coding?.some((c) => c.code === '2708-6'), 'SpO2 also carries 2708-6');
     const times = new Set(vitals.map((o) => o.effectiveDateTime));
-    assert.equal(times.size, 1, 'one set, one time');
+    assert.deepEqual([...times], [new Date(takenLocal).toISOString()], 'one set, taken when the form says');
     for (const o of vitals) {
       assert.equal(o.category?.[0]?.coding?.[0]?.code, 'vital-signs');
       assert.equal(o.subject?.reference, `Patient/${id}`);

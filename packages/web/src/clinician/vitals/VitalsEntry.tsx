@@ -110,6 +110,19 @@ export function VitalsEntry({ patientId }: { patientId: string }) {
                 <UnitSwitch label="Height unit" value={form.heightUnit} options={[{ value: 'cm', label: 'cm' }, { value: 'in', label: 'in' }]} onChange={(u) => setForm((f) => ({ ...f, heightUnit: u }))} />
               </Group>
             </SimpleGrid>
+            <TextInput
+              type="datetime-local"
+              label="Taken at"
+              description="Leave empty for now"
+              value={form.takenAt}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                setForm((f) => ({ ...f, takenAt: v }));
+                if (errors.takenAt) setErrors((x) => ({ ...x, takenAt: undefined }));
+              }}
+              error={errors.takenAt}
+              w={260}
+            />
             <Text size="sm" aria-live="polite" data-testid="bmi">
               BMI: {computedBmi !== undefined && !errors.weight && !errors.height ? <strong>{computedBmi} kg/m²</strong> : <span className="muted">computed from weight and height</span>}
             </Text>

@@ -16,6 +16,8 @@ export type HeightUnit = 'cm' | 'in';
 
 export interface VitalsForm {
   values: Record<VitalField, string>;
+  /** When the vitals were taken, as a local `YYYY-MM-DDTHH:mm`; empty: when saved. */
+  takenAt: string;
   tempUnit: TempUnit;
   weightUnit: WeightUnit;
   heightUnit: HeightUnit;
@@ -23,12 +25,13 @@ export interface VitalsForm {
 
 export const EMPTY_VITALS: VitalsForm = {
   values: { systolic: '', diastolic: '', heartRate: '', respRate: '', temperature: '', spo2: '', weight: '', height: '' },
+  takenAt: '',
   tempUnit: 'C',
   weightUnit: 'kg',
   heightUnit: 'cm',
 };
 
-export type VitalsErrors = Partial<Record<VitalField | 'form', string>>;
+export type VitalsErrors = Partial<Record<VitalField | 'takenAt' | 'form', string>>;
 
 interface Limits {
   label: string;
@@ -69,8 +72,19 @@ function parse(text: string): number | undefined {
   return /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
 }
 
-export function validateVitals(form: VitalsForm): VitalsErrors {
+/** The time a form's vitals were taken: the typed local time, else `now`. */
+export function takenAt(form: VitalsForm, now: Date): Date {
+  return form.takenAt ? new Date(form.takenAt) : now;
+}
+
+export function validateVitals(form: VitalsForm, now: Date = new Date()): VitalsErrors {
   const errors: VitalsErrors = {};
+  if (form.takenAt) {
+    const at = new Date(form.takenAt).getTime();
+    if (Number.isNaN(at)) errors.takenAt = 'Enter the date and time the vitals were taken';
+    else if (at > now.getTime() + 5 * 60_000) errors.takenAt = 'The time taken cannot be in the future';
+    else if (at < now.getTime() - 7 * 24 * 3600_000) errors.takenAt = 'The time taken must be within the last 7 days';
+  }
   for (const field of FIELDS) {
     const value = parse(form.values[field]);
     if (value === undefined) continue;
@@ -116,6 +130,7 @@ export interface VitalsContext {
   patientId: string;
   encounterId: string;
   performer: Reference<Practitioner>;
+  /** The time of saving: when the vitals were taken unless the form says otherwise. */
   now: Date;
 }
 
@@ -135,7 +150,7 @@ export function vitalsObservations(form: VitalsForm, ctx: VitalsContext): Observ
     code: { coding: codes, text },
     subject: { reference: `Patient/${ctx.patientId}` },
     encounter: { reference: `Encounter/${ctx.encounterId}` },
-    effectiveDateTime: ctx.now.toISOString(),
+    effectiveDateTime: takenAt(form, ctx.now).toISOString(),
     performer: [ctx.performer],
   });
   const single = (profileName: string, code: ReturnType<typeof loinc>[], text: string, value: number | undefined, unit: string): Observation[] =>

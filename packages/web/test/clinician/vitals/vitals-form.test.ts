@@ -78,3 +78,26 @@ describe('vitals as Observations', () => {
     assert.deepEqual(bundle.entry?.map((e) => e.request), [{ method: 'POST', url: 'Observation' }]);
   });
 });
+
+describe('when the vitals were taken', () => {
+  const now = new Date('2026-11-26T10:00:00.000Z');
+  it('is when they are saved, unless a time is typed', () => {
+    const at = (takenAt: string) => vitalsObservations({ ...form({ heartRate: '60' }), takenAt }, { ...ctx, now })[0]!.effectiveDateTime;
+    assert.equal(at(''), '2026-11-26T10:00:00.000Z');
+    assert.equal(at('2026-11-26T08:30'), new Date('2026-11-26T08:30').toISOString(), 'a local time');
+  });
+
+  it('cannot be in the future or more than a week ago', () => {
+    const check = (takenAt: string) => validateVitals({ ...form({ heartRate: '60' }), takenAt }, now).takenAt;
+    assert.equal(check(''), undefined);
+    assert.equal(check(localMinutes(new Date(now.getTime() - 3600_000))), undefined);
+    assert.equal(check(localMinutes(new Date(now.getTime() + 3600_000))), 'The time taken cannot be in the future');
+    assert.equal(check(localMinutes(new Date(now.getTime() - 8 * 24 * 3600_000))), 'The time taken must be within the last 7 days');
+  });
+});
+
+/** A time as a datetime-local input gives it. */
+function localMinutes(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
