@@ -113,7 +113,7 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
 
     const vitals = await api<Observation>(`Observation?encounter=${encounter.id}&_count=50`);
     const byCode = new Map(vitals.map((o) => [o.code.coding?.[0]?.code, o]));
-    assert.deepEqual([...byCode.keys()].sort(), ['29463-7', '39156-5', '59408-5', '8302-2', '8310-5', '85354-9', '8867-4', '9279-1']);
+    assert.deepEqual([...byCode.keys()].sort(), ['2708-6', '29463-7', '39156-5', '8302-2', '8310-5', '85354-9', '8867-4', '9279-1']);
     const bp = byCode.get('85354-9')!;
     assert.deepEqual(bp.component?.map((c) => [c.code.coding?.[0]?.code, c.valueQuantity?.value, c.valueQuantity?.code]), [['8480-6', 130, 'mm[Hg]'], ['8462-4', 84, 'mm[Hg]']]);
     const q = (code: string) => [byCode.get(code)?.valueQuantity?.value, byCode.get(code)?.valueQuantity?.system, byCode.get(code)?.valueQuantity?.code];
@@ -121,11 +121,11 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     assert.deepEqual(q('8867-4'), [76, UCUM, '/min']);
     assert.deepEqual(q('9279-1'), [16, UCUM, '/min']);
     assert.deepEqual(q('8310-5'), [38, UCUM, 'Cel'], '100.4 °F is 38 °C');
-    assert.deepEqual(q('59408-5'), [97, UCUM, '%']);
+    assert.deepEqual(q('2708-6'), [97, UCUM, '%']);
     assert.deepEqual(q('29463-7'), [72.5, UCUM, 'kg']);
     assert.deepEqual(q('8302-2'), [170, UCUM, 'cm']);
     assert.deepEqual(q('39156-5'), [25.1, UCUM, 'kg/m2'], '72.5 / 1.7² = 25.09');
-    assert.ok(byCode.get('59408-5')!.code.coding?.some((c) => c.code === '2708-6'), 'SpO2 also carries 2708-6');
+    assert.ok(byCode.get('2708-6')!.code.coding?.some((c) => c.code === '59408-5'), 'SpO2 also carries the pulse oximetry code 59408-5');
     const times = new Set(vitals.map((o) => o.effectiveDateTime));
     assert.deepEqual([...times], [new Date(takenLocal).toISOString()], 'one set, taken when the form says');
     for (const o of vitals) {
@@ -136,6 +136,10 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     // The vitals tab shows the set just saved as the latest.
     const latest = page.getByRole('table', { name: 'Latest vitals' });
     await latest.getByRole('row', { name: /Blood pressure.*130\/84 mmHg/ }).waitFor();
+    const oxygen = await latest.getByRole('row', { name: /Oxygen saturation/ }).allInnerTexts();
+    assert.equal(oxygen.length, 1, 'the new oxygen saturation replaces the older one as the latest (same first code as the record)');
+    assert.match(oxygen[0]!, /97 %/);
+    await page.screenshot({ path: `${SCREENS}documentation-vitals-saved.png`, fullPage: true });
 
     // A SOAP note from its template.
     await page.getByRole('tab', { name: 'Notes' }).click();
@@ -254,6 +258,15 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     await page.locator(`.timeline-entry[data-ref="Composition/${noteId}"]`).waitFor();
     await page.locator(`.timeline-entry[data-ref="Composition/${amendmentId}"]`).waitFor();
+
+    // Ending the encounter.
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await page.getByRole('button', { name: 'End encounter' }).click();
+    await page.getByText('No encounter in progress').waitFor();
+    const ended = await read<Encounter>(`Encounter/${encounter.id}`);
+    assert.equal(ended.status, 'finished');
+    assert.ok(ended.period?.end && ended.period.end >= ended.period.start!, 'the period has its end');
+    assert.equal(await page.getByRole('button', { name: 'Write note' }).isDisabled(), true, 'no new note without an encounter');
 
     // The tablet layout of the signed note.
     await page.setViewportSize({ width: 820, height: 1180 });

@@ -6,6 +6,7 @@ import { Link, useLocation } from 'react-router-dom';
 import { Alert, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { FhirError } from '../../fhir/client.ts';
+import '../notes/documentation.css';
 import { conceptText, formatDateTime, observationValue } from '../../fhir/format.ts';
 import { latestPerCode, summaryCriteria } from '../chart-data.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
@@ -20,7 +21,7 @@ export function VitalsTab({ patientId }: { patientId: string }) {
     <Stack gap="md">
       <EncounterBar current={current} />
       {saved !== undefined && (
-        <Alert color="green" role="status" title="Vitals saved">
+        <Alert color="green" role="status" title="Vitals saved" className="saved-alert">
           {saved} {saved === 1 ? 'measurement was' : 'measurements were'} recorded for this encounter.
         </Alert>
       )}

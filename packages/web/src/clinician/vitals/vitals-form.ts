@@ -169,7 +169,8 @@ export function vitalsObservations(form: VitalsForm, ctx: VitalsContext): Observ
   out.push(...single('us-core-respiratory-rate', [loinc('9279-1', 'Respiratory rate')], 'Respiratory rate', v.respRate, '/min'));
   out.push(...single('us-core-body-temperature', [loinc('8310-5', 'Body temperature')], 'Body temperature', v.temperature, 'Cel'));
   out.push(
-    ...single('us-core-pulse-oximetry', [loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry'), loinc('2708-6', 'Oxygen saturation in Arterial blood')], 'Oxygen saturation', v.spo2, '%'),
+    // 2708-6 first, as the rest of the record has it (screens key a measure on its first code).
+    ...single('us-core-pulse-oximetry', [loinc('2708-6', 'Oxygen saturation in Arterial blood'), loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry')], 'Oxygen saturation', v.spo2, '%'),
   );
   out.push(...single('us-core-body-weight', [loinc('29463-7', 'Body weight')], 'Body weight', v.weight, 'kg'));
   out.push(...single('us-core-body-height', [loinc('8302-2', 'Body height')], 'Body height', v.height, 'cm'));

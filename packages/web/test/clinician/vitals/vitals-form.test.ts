@@ -33,19 +33,19 @@ describe('vitals as Observations', () => {
   it('records each value with its LOINC code, UCUM unit, encounter, performer and time', () => {
     const obs = vitalsObservations(form({ systolic: '128', diastolic: '82', heartRate: '72', respRate: '16', temperature: '37.2', spo2: '98', weight: '70', height: '175' }), ctx);
     const byCode = new Map(obs.map((o) => [o.code.coding?.[0]?.code, o]));
-    assert.deepEqual([...byCode.keys()], ['85354-9', '8867-4', '9279-1', '8310-5', '59408-5', '29463-7', '8302-2', '39156-5']);
+    assert.deepEqual([...byCode.keys()], ['85354-9', '8867-4', '9279-1', '8310-5', '2708-6', '29463-7', '8302-2', '39156-5']);
     const bp = byCode.get('85354-9')!;
     assert.equal(bp.valueQuantity, undefined);
     assert.deepEqual(bp.component?.map((c) => [c.code.coding?.[0]?.code, c.valueQuantity?.value, c.valueQuantity?.code, c.valueQuantity?.system]), [
       ['8480-6', 128, 'mm[Hg]', 'http://unitsofmeasure.org'],
       ['8462-4', 82, 'mm[Hg]', 'http://unitsofmeasure.org'],
     ]);
-    assert.deepEqual(byCode.get('59408-5')!.code.coding?.map((c) => c.code), ['59408-5', '2708-6']);
+    assert.deepEqual(byCode.get('2708-6')!.code.coding?.map((c) => c.code), ['2708-6', '59408-5'], 'pulse oximetry carries both codes');
     const q = (code: string) => [byCode.get(code)!.valueQuantity?.value, byCode.get(code)!.valueQuantity?.code];
     assert.deepEqual(q('8867-4'), [72, '/min']);
     assert.deepEqual(q('9279-1'), [16, '/min']);
     assert.deepEqual(q('8310-5'), [37.2, 'Cel']);
-    assert.deepEqual(q('59408-5'), [98, '%']);
+    assert.deepEqual(q('2708-6'), [98, '%']);
     assert.deepEqual(q('29463-7'), [70, 'kg']);
     assert.deepEqual(q('8302-2'), [175, 'cm']);
     assert.deepEqual(q('39156-5'), [22.9, 'kg/m2'], '70 / 1.75² = 22.857…');
