@@ -258,6 +258,9 @@ describe('documentation in Chromium', { skip: noChromium }, () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     await page.locator(`.timeline-entry[data-ref="Composition/${noteId}"]`).waitFor();
     await page.locator(`.timeline-entry[data-ref="Composition/${amendmentId}"]`).waitFor();
+    await page.locator(`.timeline-entry[data-ref="Composition/${noteId}"]`).getByRole('link', { name: 'SOAP note' }).click();
+    await page.waitForURL(`${origin}/patients/${id}/notes/${noteId}`);
+    await page.getByText('Superseded by an amendment').waitFor();
 
     // Ending the encounter.
     await page.getByRole('tab', { name: 'Notes' }).click();

@@ -52,3 +52,12 @@ export function noteRows(compositions: readonly Composition[], documents: readon
   ];
   return rows.sort((a, b) => Date.parse(b.date ?? '') - Date.parse(a.date ?? '') || 0);
 }
+
+/** The page of a note (`Composition/id` or `DocumentReference/id`) in the chart, else undefined. */
+export function notePagePath(patientId: string, ref: string): string | undefined {
+  const [type, id] = ref.split('/');
+  if (!id) return undefined;
+  if (type === 'Composition') return `/patients/${patientId}/notes/${id}`;
+  if (type === 'DocumentReference') return `/patients/${patientId}/notes/${DOCUMENT_PREFIX}${id}`;
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Composition, DocumentReference } from '@medplum/fhirtypes';
-import { documentStatus, noteRows } from '../../../src/clinician/notes/note-rows.ts';
+import { documentStatus, notePagePath, noteRows } from '../../../src/clinician/notes/note-rows.ts';
 
 const comp = (id: string, date: string, status: Composition['status'], extra: Partial<Composition> = {}): Composition => ({
   resourceType: 'Composition', id, status, date, title: `Note ${id}`, type: { text: 'SOAP note' }, author: [{ reference: 'Practitioner/p', display: 'Dr Lee' }], ...extra,
@@ -30,4 +30,10 @@ it('reads a document status from status and docStatus', () => {
   assert.equal(documentStatus(doc('x', '2026-01-01', { docStatus: 'preliminary' })), 'Draft');
   assert.equal(documentStatus(doc('x', '2026-01-01', { status: 'superseded' })), 'Superseded');
   assert.equal(documentStatus(doc('x', '2026-01-01', { docStatus: 'amended' })), 'Amended');
+});
+
+it('gives notes and documents their page in the chart, and nothing else one', () => {
+  assert.equal(notePagePath('p1', 'Composition/c1'), '/patients/p1/notes/c1');
+  assert.equal(notePagePath('p1', 'DocumentReference/d1'), '/patients/p1/notes/doc-d1');
+  assert.equal(notePagePath('p1', 'Observation/o1'), undefined);
 });
