@@ -8,10 +8,14 @@ import { loadChartSummary } from './chart-data.ts';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './timeline/Timeline.tsx';
 import { Trends } from './trends/Trends.tsx';
+import { NoteList } from './notes/NoteList.tsx';
+import { NotePage } from './notes/NotePage.tsx';
+import { VitalsEntry } from './vitals/VitalsEntry.tsx';
+import { VitalsTab } from './vitals/VitalsTab.tsx';
 import { useEffect } from 'react';
 
 export function Chart() {
-  const { id = '', tab = 'summary' } = useParams();
+  const { id = '', tab = 'summary', sub } = useParams();
   const navigate = useNavigate();
   const { data, error, loading } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id]);
   useEffect(() => {
@@ -39,6 +43,8 @@ export function Chart() {
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
+          <Tabs.Tab value="notes">Notes</Tabs.Tab>
+          <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
@@ -48,6 +54,12 @@ export function Chart() {
         </Tabs.Panel>
         <Tabs.Panel value="trends" pt="md">
           <Trends patientId={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="notes" pt="md">
+          {sub ? <NotePage patientId={id} noteId={sub} /> : <NoteList patientId={id} />}
+        </Tabs.Panel>
+        <Tabs.Panel value="vitals" pt="md">
+          {sub === 'new' ? <VitalsEntry patientId={id} /> : <VitalsTab patientId={id} />}
         </Tabs.Panel>
       </Tabs>
     </Stack>
