@@ -4,6 +4,7 @@ import { NavLink as RouterLink, useLocation } from 'react-router-dom';
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Session } from '../auth/session.ts';
+import { MeContext } from '../auth/me.ts';
 import { useLoad } from '../fhir/use-fhir.ts';
 import { humanName } from '../fhir/format.ts';
 
@@ -37,8 +38,12 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
         <NavLink component={RouterLink} to="/" label="Patients" active={location.pathname === '/' || location.pathname.startsWith('/patients')} onClick={close} />
+        <NavLink component={RouterLink} to="/inbox" label="Results inbox" active={location.pathname === '/inbox'} onClick={close} />
+        <NavLink component={RouterLink} to="/tasks" label="My tasks" active={location.pathname === '/tasks'} onClick={close} />
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
+      </AppShell.Main>
     </AppShell>
   );
 }
