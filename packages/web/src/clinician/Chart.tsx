@@ -8,6 +8,7 @@ import { loadChartSummary } from './chart-data.ts';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './timeline/Timeline.tsx';
 import { Trends } from './trends/Trends.tsx';
+import { Orders } from './orders/Orders.tsx';
 import { useEffect } from 'react';
 
 export function Chart() {
@@ -39,6 +40,7 @@ export function Chart() {
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
+          <Tabs.Tab value="orders">Orders</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
@@ -48,6 +50,9 @@ export function Chart() {
         </Tabs.Panel>
         <Tabs.Panel value="trends" pt="md">
           <Trends patientId={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="orders" pt="md">
+          <Orders patientId={id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
