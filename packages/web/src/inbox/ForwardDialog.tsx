@@ -23,9 +23,11 @@ export function ForwardDialog({ title, me, directory, onCancel, onForward }: { t
       setBusy(false);
     }
   };
+  // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
-    <Modal opened onClose={onCancel} title={title} centered>
+    <Modal opened onClose={onCancel} title={title} centered lockScroll={false}>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -45,7 +47,7 @@ export function ForwardDialog({ title, me, directory, onCancel, onForward }: { t
             required
             error={missing ? 'Choose who should review this result' : undefined}
           />
-          <Textarea label="Note" placeholder="What should they do with it?" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={3} maxLength={1000} />
+          <Textarea label="Note" placeholder="What should they do with it?" value={note} onChange={(e) => setNote(e.currentTarget.value)} rows={3} maxLength={1000} />
           {error && (
             <Alert color="red" role="alert" title="The result was not forwarded">
               {error}

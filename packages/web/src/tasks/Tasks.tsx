@@ -55,7 +55,7 @@ function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: ()
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td className="cell-badge">
         <Badge variant="light" color={PRIORITY_COLOR[item.priority]} c={PRIORITY_COLOR[item.priority]}>
           {item.priority}
         </Badge>

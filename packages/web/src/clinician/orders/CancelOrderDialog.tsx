@@ -21,9 +21,11 @@ export function CancelOrderDialog({ title, action, onClose, onConfirm }: { title
       setBusy(false);
     }
   };
+  // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
-    <Modal opened onClose={onClose} title={title} centered>
+    <Modal opened onClose={onClose} title={title} centered lockScroll={false}>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -39,8 +41,7 @@ export function CancelOrderDialog({ title, action, onClose, onConfirm }: { title
               setMissing(false);
             }}
             error={missing ? 'Give a reason' : undefined}
-            autosize
-            minRows={2}
+            rows={2}
             maxLength={500}
             data-autofocus
           />

@@ -28,7 +28,7 @@ export function LabOrderForm({ draft, errors, problems, onChange }: { draft: Lab
         clearable
         disabled={problems.length === 0}
       />
-      <Textarea label="Note to the lab" value={draft.noteToLab} onChange={(e) => onChange({ ...draft, noteToLab: e.currentTarget.value })} autosize minRows={2} maxLength={1000} />
+      <Textarea label="Note to the lab" value={draft.noteToLab} onChange={(e) => onChange({ ...draft, noteToLab: e.currentTarget.value })} rows={2} maxLength={1000} />
     </Stack>
   );
 }

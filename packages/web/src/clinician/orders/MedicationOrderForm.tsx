@@ -34,7 +34,7 @@ export function MedicationOrderForm({ draft, errors, onChange }: { draft: Medica
         <TextInput label="Refills" inputMode="numeric" value={draft.refills} onChange={(e) => set('refills', e.currentTarget.value)} required error={errors.refills} />
         <Checkbox mt={30} label="Generic substitution allowed" checked={draft.substitutionAllowed} onChange={(e) => set('substitutionAllowed', e.currentTarget.checked)} />
       </SimpleGrid>
-      <Textarea label="Note to the pharmacy" value={draft.noteToPharmacy} onChange={(e) => set('noteToPharmacy', e.currentTarget.value)} autosize minRows={2} maxLength={1000} />
+      <Textarea label="Note to the pharmacy" value={draft.noteToPharmacy} onChange={(e) => set('noteToPharmacy', e.currentTarget.value)} rows={2} maxLength={1000} />
     </Stack>
   );
 }

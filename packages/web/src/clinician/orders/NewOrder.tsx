@@ -70,6 +70,17 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
   const drafts = useMemo(() => (review ? [review.order] : []), [review]);
   const title = kind === 'lab' ? 'New lab order' : 'New medication order';
 
+  // A field's message goes as soon as the field is put right; new ones wait for "Review order".
+  const editLab = (d: LabDraft) => {
+    setLab(d);
+    const still = checkLab(d);
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k in still)));
+  };
+  const editMed = (d: MedicationDraft) => {
+    setMed(d);
+    const still = checkMedication(d);
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k in still)));
+  };
   const toReview = () => {
     const e = kind === 'lab' ? checkLab(lab) : checkMedication(med);
     setErrors(e);
@@ -116,9 +127,9 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
             </Stack>
           </>
         ) : kind === 'lab' ? (
-          <LabOrderForm draft={lab} errors={errors} problems={problems} onChange={setLab} />
+          <LabOrderForm draft={lab} errors={errors} problems={problems} onChange={editLab} />
         ) : (
-          <MedicationOrderForm draft={med} errors={errors} onChange={setMed} />
+          <MedicationOrderForm draft={med} errors={errors} onChange={editMed} />
         )}
         {error && (
           <Alert color="red" role="alert" title="The order was not signed">

@@ -14,6 +14,8 @@ import { CancelOrderDialog } from './CancelOrderDialog.tsx';
 import { NewOrder, type OrderKind } from './NewOrder.tsx';
 import { cancelOrder, isCancellable } from './order-model.ts';
 import { loadOrders, type OrderRow } from './orders-data.ts';
+import './orders.css';
+import '../../inbox/inbox.css';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green.9', draft: 'gray.8', 'on-hold': 'orange.9', completed: 'blue.9', revoked: 'red.9', stopped: 'red.9', cancelled: 'red.9', 'entered-in-error': 'gray.8' };
 
@@ -136,7 +138,7 @@ export function Orders({ patientId }: { patientId: string }) {
                       )}
                     </Table.Td>
                     <Table.Td>{r.kind === 'lab' ? 'Lab' : 'Medication'}</Table.Td>
-                    <Table.Td>
+                    <Table.Td className="orders-status">
                       <StatusBadge status={r.order.status} />
                     </Table.Td>
                     <Table.Td>{formatDateTime(r.date)}</Table.Td>
