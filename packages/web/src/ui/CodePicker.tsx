@@ -10,6 +10,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { CloseButton, Combobox, Group, InputBase, Loader, Text, useCombobox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import './code-picker.css';
 import type { Coding } from '@medplum/fhirtypes';
 import { useFhir } from '../fhir/use-fhir.ts';
 import { expand, MIN_FILTER_LENGTH, searchable, TERMINOLOGY, type Expansion, type TerminologySystem } from '../fhir/terminology.ts';
@@ -101,7 +102,7 @@ export function CodePicker({ label, system, value, onChange, required, error, de
 
   const right = value?.code ? (
     <Group gap={4} wrap="nowrap" pr={6}>
-      <Text ff="monospace" size="xs" c="dimmed" aria-hidden>
+      <Text ff="monospace" size="xs" c="gray.7" aria-hidden>
         {value.code}
       </Text>
       <CloseButton size="sm" aria-label={`Clear ${label}`} onClick={() => choose(undefined)} />
@@ -152,7 +153,7 @@ export function CodePicker({ label, system, value, onChange, required, error, de
       <Combobox.Dropdown hidden={!editing}>
         <Combobox.Options aria-label={`${name} matches`} mah={320} style={{ overflowY: 'auto' }}>
           {codings.map((c, i) => (
-            <Combobox.Option value={String(i)} key={`${c.code ?? ''}-${i}`}>
+            <Combobox.Option value={String(i)} key={`${c.code ?? ''}-${i}`} className="code-picker-option">
               <Group gap="sm" wrap="nowrap" align="flex-start">
                 <Text ff="monospace" size="sm" fw={600} miw={72} c="continuum.8">
                   {c.code}
@@ -162,7 +163,7 @@ export function CodePicker({ label, system, value, onChange, required, error, de
             </Combobox.Option>
           ))}
           {freeText && typed && !pending && (
-            <Combobox.Option value={FREE_TEXT}>
+            <Combobox.Option value={FREE_TEXT} className="code-picker-option">
               <Text size="sm">
                 Use “{typed}” without a code
               </Text>
@@ -171,7 +172,7 @@ export function CodePicker({ label, system, value, onChange, required, error, de
         </Combobox.Options>
         {status && (
           <Combobox.Footer>
-            <Text id={statusId} size="xs" c={search.kind === 'error' && !pending ? 'red.8' : 'dimmed'} role={search.kind === 'error' && !pending ? 'alert' : 'status'}>
+            <Text id={statusId} size="xs" c={search.kind === 'error' && !pending ? 'red.8' : 'gray.7'} role={search.kind === 'error' && !pending ? 'alert' : 'status'}>
               {status}
             </Text>
           </Combobox.Footer>
