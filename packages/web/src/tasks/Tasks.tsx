@@ -33,7 +33,7 @@ function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: ()
   const patientName = item.patient ? humanName(item.patient.name) : undefined;
   const patientId = item.patientRef?.startsWith('Patient/') ? item.patientRef.slice('Patient/'.length) : undefined;
   return (
-    <Table.Tr className={item.open ? undefined : 'task-done'} data-item={`${item.resource.resourceType}/${item.resource.id}`} data-open={item.open}>
+    <Table.Tr data-item={`${item.resource.resourceType}/${item.resource.id}`} data-open={item.open}>
       <Table.Td>
         <Text fw={600} size="sm">
           {w.title}

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Bundle, DiagnosticReport, MedicationRequest, Observation, Patient, Practitioner, ServiceRequest, Task } from '@medplum/fhirtypes';
+import type { Bundle, MedicationRequest, Observation, Patient, Practitioner, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
@@ -75,7 +75,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
 
   /** Picks an option in a labelled select, typing first to search when `typed` is given. */
   async function choose(page: Page, label: string, typed: string, option: string | RegExp): Promise<void> {
-    const box = page.getByRole('textbox', { name: label }).or(page.getByLabel(label, { exact: true })).first();
+    const box = page.getByRole('combobox', { name: label, exact: true }).or(page.getByRole('textbox', { name: label, exact: true })).first();
     await box.click();
     if (typed) await box.fill(typed);
     await page.getByRole('option', { name: option }).first().click();
@@ -127,7 +127,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     await page.getByRole('button', { name: 'New lab order' }).click();
     await page.getByRole('button', { name: 'Review order' }).click();
     await page.getByText('Choose the test to order').waitFor();
-    await choose(page, 'Test', 'A1c', /Hemoglobin A1c/);
+    await choose(page, 'Test', 'hemoglobin a1c', /Hemoglobin A1c\/Hemoglobin.total in Blood/);
     await page.getByRole('radio', { name: 'Urgent' }).check();
     await page.getByLabel('Note to the lab').fill('Fasting not required');
     assert.deepEqual(await unlabelled(page), [], 'every input of the lab order form has a label');
@@ -158,7 +158,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     await page.getByRole('button', { name: 'New medication order' }).click();
     await page.getByRole('button', { name: 'Review order' }).click();
     await page.getByText('Choose the medication to prescribe').waitFor();
-    await choose(page, 'Medication', 'metformin', /metformin hydrochloride 500 MG/);
+    await choose(page, 'Medication', 'metformin 500', /metformin hydrochloride 500 MG Oral Tablet/);
     await choose(page, 'Frequency', '', 'twice daily');
     await page.getByLabel('Quantity to dispense').fill('0');
     await page.getByRole('button', { name: 'Review order' }).click();
@@ -277,6 +277,8 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
 
     // Tablet width.
     await nurse.page.setViewportSize({ width: 820, height: 1180 });
+    await nurse.page.reload();
+    await nurse.page.getByRole('table', { name: 'My tasks and messages' }).waitFor();
     await nurse.page.screenshot({ path: `${SCREENS}tasks-tablet.png`, fullPage: true });
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.goto(`${workspace.origin}/patients/${patientId}/orders`);

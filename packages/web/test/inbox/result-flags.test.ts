@@ -63,8 +63,8 @@ it('acknowledges a result of my own order by recording a completed review Task',
   const b = reviewBundle(report, 'Practitioner/me', [], now);
   assert.equal(b.type, 'transaction');
   assert.equal(b.entry?.length, 1);
-  const t = b.entry![0]!.resource as Task;
-  assert.deepEqual([b.entry![0]!.request?.method, t.status, t.owner?.reference, t.focus?.reference, t.for?.reference], ['POST', 'completed', 'Practitioner/me', 'DiagnosticReport/r1', 'Patient/p1']);
+  const t = b.entry[0]!.resource as Task;
+  assert.deepEqual([b.entry[0]!.request?.method, t.status, t.owner?.reference, t.focus?.reference, t.for?.reference], ['POST', 'completed', 'Practitioner/me', 'DiagnosticReport/r1', 'Patient/p1']);
   assert.deepEqual(t.code?.coding?.[0], REVIEW);
 });
 
@@ -72,9 +72,9 @@ it('completes the Tasks forwarded to me, with If-Match, and forwards with the no
   const open: Task = { resourceType: 'Task', id: 't1', meta: { versionId: '3' }, status: 'requested', intent: 'order', owner: { reference: 'Practitioner/me' } };
   const b = reviewBundle(report, 'Practitioner/me', [open], now, { to: 'Practitioner/nurse', note: '  Call the patient  ' });
   assert.equal(b.entry?.length, 2);
-  assert.deepEqual(b.entry![0]!.request, { method: 'PUT', url: 'Task/t1', ifMatch: 'W/"3"' });
-  assert.equal((b.entry![0]!.resource as Task).status, 'completed');
-  const fwd = b.entry![1]!.resource as Task;
+  assert.deepEqual(b.entry[0]!.request, { method: 'PUT', url: 'Task/t1', ifMatch: 'W/"3"' });
+  assert.equal((b.entry[0]!.resource as Task).status, 'completed');
+  const fwd = b.entry[1]!.resource as Task;
   assert.deepEqual([fwd.status, fwd.owner?.reference, fwd.requester?.reference, fwd.note?.[0]?.text], ['requested', 'Practitioner/nurse', 'Practitioner/me', 'Call the patient']);
 });
 

@@ -1,5 +1,5 @@
 /**
- * The one picker the order forms use for a lab test or a medication. Swapping this line for the
- * shared terminology-backed CodePicker (same props) changes both forms at once.
+ * The one picker the order forms use for a lab test (LOINC) or a medication (RxNorm): the shared
+ * terminology-backed CodePicker, searching the server's `ValueSet/$expand` as the user types.
  */
-export { OrderablePicker as OrderPicker } from './OrderablePicker.tsx';
+export { CodePicker as OrderPicker } from '../../ui/CodePicker.tsx';
