@@ -38,8 +38,9 @@ function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: ()
         <Text fw={600} size="sm">
           {w.title}
         </Text>
-        {w.detail && (
+        {(item.from ?? w.detail) && (
           <Text size="sm" className="muted">
+            {item.from && `From ${item.from}${w.detail ? ': ' : ''}`}
             {w.detail}
           </Text>
         )}

@@ -266,7 +266,9 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     const taskRow = nurse.page.locator(`tr[data-item="Task/${forwardedTask.id}"]`);
     await taskRow.waitFor();
     assert.equal(await taskRow.getAttribute('data-open'), 'true');
-    assert.ok((await taskRow.innerText()).includes(patient.name?.[0]?.family ?? '?'), 'with the patient');
+    const taskText = await taskRow.innerText();
+    assert.ok(taskText.includes(patient.name?.[0]?.family ?? '?'), 'with the patient');
+    assert.ok(taskText.includes(`From ${physicianName}: Please call the patient with this result`), `with who forwarded it and the note: ${taskText}`);
     const firstRow = nurse.page.getByRole('table', { name: 'My tasks and messages' }).locator('tbody tr').first();
     assert.equal(await firstRow.getAttribute('data-open'), 'true', 'open tasks come first');
     assert.deepEqual(await unlabelled(nurse.page), []);
