@@ -4,13 +4,13 @@
  * list; forwarding hands it to another practitioner with a note (and acknowledges it for me).
  */
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import type { DiagnosticReport, Task } from '@medplum/fhirtypes';
 import { useMe } from '../auth/me.ts';
 import { useFhir, useLoad } from '../fhir/use-fhir.ts';
 import { conceptText } from '../fhir/format.ts';
 import { ForwardDialog } from './ForwardDialog.tsx';
-import { loadInbox, type InboxItem } from './inbox-data.ts';
+import { loadInbox, loadReviewed, type InboxItem } from './inbox-data.ts';
 import { loadDirectory } from './practitioners.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { reviewBundle } from './review-task.ts';
@@ -26,7 +26,8 @@ export function Inbox() {
   const [forwarding, setForwarding] = useState<InboxItem>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
-  const inbox = useLoad((c, signal) => (me ? loadInbox(c, me, signal) : Promise.resolve([])), [me, reload]);
+  const [view, setView] = useState<'new' | 'reviewed'>('new');
+  const inbox = useLoad((c, signal) => (!me ? Promise.resolve([]) : view === 'new' ? loadInbox(c, me, signal) : loadReviewed(c, me, signal)), [me, reload, view]);
   const directory = useLoad((c, signal) => loadDirectory(c, signal), []);
   useEffect(() => {
     document.title = 'Results inbox · Continuum';
@@ -57,7 +58,7 @@ export function Inbox() {
       </Alert>
     );
   }
-  const items = (inbox.data ?? []).filter((i) => !done.has(i.report.id ?? ''));
+  const items = view === 'new' ? (inbox.data ?? []).filter((i) => !done.has(i.report.id ?? '')) : (inbox.data ?? []);
   const abnormal = items.filter((i) => flagSeverity(i.flag) > 0).length;
   return (
     <Stack gap="md" maw={1100}>
@@ -71,7 +72,20 @@ export function Inbox() {
           </Text>
         </Stack>
         <Group gap="xs">
-          {inbox.data && (
+          <SegmentedControl
+            aria-label="Which results"
+            value={view}
+            onChange={(v) => {
+              setView(v as 'new' | 'reviewed');
+              setDone(new Set());
+              setNotice(undefined);
+            }}
+            data={[
+              { value: 'new', label: 'New' },
+              { value: 'reviewed', label: 'Acknowledged' },
+            ]}
+          />
+          {inbox.data && view === 'new' && (
             <>
               <Badge size="lg" variant="light" color="gray" c="gray.9">
                 {items.length} new
@@ -104,12 +118,12 @@ export function Inbox() {
         <Alert color="red" role="alert" title="The inbox could not be loaded">
           {inbox.error.message}
         </Alert>
-      ) : inbox.loading && !inbox.data ? (
+      ) : inbox.loading ? (
         <Center h={200}>
           <Loader aria-label="Loading the inbox" />
         </Center>
       ) : items.length === 0 ? (
-        <Text className="muted">No new results. Results of your orders appear here as the lab sends them.</Text>
+        <Text className="muted">{view === 'new' ? 'No new results. Results of your orders appear here as the lab sends them.' : 'You have not acknowledged any results yet.'}</Text>
       ) : (
         items.map((item) => (
           <ResultCard

@@ -56,6 +56,11 @@ export function ResultCard({ item, directory, busy, onAcknowledge, onForward }: 
               </>
             )}
           </Text>
+          {item.reviewedAt && (
+            <Text size="sm" c="green.9" data-reviewed>
+              Acknowledged {formatDateTime(item.reviewedAt)}
+            </Text>
+          )}
           {item.open.map((t) => (
             <Text size="sm" key={t.id} data-forwarded-by={t.requester?.reference}>
               <Text span fw={600}>
@@ -69,9 +74,11 @@ export function ResultCard({ item, directory, busy, onAcknowledge, onForward }: 
           <Button variant="default" onClick={onForward} disabled={busy} aria-label={`Forward ${title} for ${patientName}`}>
             Forward…
           </Button>
-          <Button onClick={onAcknowledge} loading={busy} aria-label={`Acknowledge ${title} for ${patientName}`}>
-            Acknowledge
-          </Button>
+          {!item.reviewedAt && (
+            <Button onClick={onAcknowledge} loading={busy} aria-label={`Acknowledge ${title} for ${patientName}`}>
+              Acknowledge
+            </Button>
+          )}
         </Group>
       </Group>
       <Table.ScrollContainer minWidth={560} mt="sm">

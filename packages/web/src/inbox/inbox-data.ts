@@ -19,6 +19,8 @@ export interface InboxItem {
   date: string | undefined;
   /** My open review Tasks for it: it was forwarded to me. */
   open: Task[];
+  /** When I acknowledged it (in the reviewed list). */
+  reviewedAt?: string;
 }
 
 export const RESULT_STATUSES = 'final,amended,corrected,preliminary';
@@ -95,4 +97,19 @@ export async function loadTrend(client: FhirClient, o: Observation, signal?: Abo
   const code = coding.system ? `${coding.system}|${coding.code}` : coding.code;
   const list = await client.searchResources('Observation', { subject: patient, code, _sort: '-date', _count: '12' }, signal);
   return list.filter((x) => x.valueQuantity?.value !== undefined).reverse();
+}
+
+/** The reports I reviewed most recently (my completed review Tasks), newest review first. */
+export async function loadReviewed(client: FhirClient, me: string, signal?: AbortSignal): Promise<InboxItem[]> {
+  const done = await client.searchResources('Task', { owner: me, code: REVIEW_TOKEN, status: 'completed', _sort: '-modified', _count: '30' }, signal);
+  const when = new Map<string, string>();
+  for (const t of done) {
+    const ref = t.focus?.reference;
+    if (ref?.startsWith('DiagnosticReport/') && !when.has(ref)) when.set(ref, t.executionPeriod?.end ?? t.lastModified ?? t.meta?.lastUpdated ?? '');
+  }
+  if (when.size === 0) return [];
+  const ids = [...when.keys()].map((ref) => ref.slice('DiagnosticReport/'.length));
+  const bundle = await client.search('DiagnosticReport', [['_id', ids.join(',')], ...INCLUDES, ['_count', '50']], signal);
+  const items = matches(bundle).map((r) => ({ ...toItem(r, bundle, []), reviewedAt: when.get(`DiagnosticReport/${r.id}`) ?? '' }));
+  return items.sort((a, b) => Date.parse(b.reviewedAt) - Date.parse(a.reviewedAt));
 }

@@ -253,6 +253,13 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     assert.ok(reviews.some((t) => t.status === 'completed' && t.owner?.reference === physicianRef), "and the physician's own review is done");
     await page.reload();
     await page.getByText('No new results').waitFor();
+    // Both are in the acknowledged list, the latest review first.
+    await page.getByText('Acknowledged', { exact: true }).click();
+    await page.locator('article.inbox-card').nth(1).waitFor();
+    assert.deepEqual(await page.locator('article.inbox-card').evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute('data-report'))), [glucoseReport, a1cReport]);
+    assert.equal(await page.locator('article.inbox-card [data-reviewed]').count(), 2, 'each says when it was acknowledged');
+    assert.equal(await page.getByRole('button', { name: /^Acknowledge / }).count(), 0, 'and cannot be acknowledged again');
+    await page.screenshot({ path: `${SCREENS}inbox-acknowledged.png`, fullPage: true });
 
     // The nurse's inbox shows it, forwarded by the physician with the note.
     await nurse.page.goto(`${workspace.origin}/inbox`);
