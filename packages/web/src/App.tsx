@@ -15,7 +15,8 @@ import { idlePlan } from './auth/idle.ts';
 import { PatientSearch } from './clinician/PatientSearch.tsx';
 import { Chart } from './clinician/Chart.tsx';
 import { NewPatient } from './clinician/registration/NewPatient.tsx';
-import { CurrentUserContext } from './clinician/encounters/current-user.ts';
+import { Inbox } from './inbox/Inbox.tsx';
+import { Tasks } from './tasks/Tasks.tsx';
 
 function Busy({ label }: { label: string }) {
   return (
@@ -101,7 +102,6 @@ export function App() {
   if (!session) return <Busy label="Redirecting to sign-in…" />;
   return (
     <FhirContext.Provider value={client}>
-      <CurrentUserContext.Provider value={session.fhirUser}>
       {plan && <IdleWarning plan={plan} lastActivity={getLastActivity} onStay={stay} onSignOut={idleSignOut} />}
       <Shell session={session} onSignOut={() => void signOut(session)}>
         <Routes>
@@ -110,10 +110,11 @@ export function App() {
           <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
           <Route path="/patients/:id/:tab" element={<Chart />} />
           <Route path="/patients/:id/:tab/:sub" element={<Chart />} />
+          <Route path="/inbox" element={<Inbox />} />
+          <Route path="/tasks" element={<Tasks />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>
-      </CurrentUserContext.Provider>
     </FhirContext.Provider>
   );
 }

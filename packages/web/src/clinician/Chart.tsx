@@ -12,6 +12,7 @@ import { NoteList } from './notes/NoteList.tsx';
 import { NotePage } from './notes/NotePage.tsx';
 import { VitalsEntry } from './vitals/VitalsEntry.tsx';
 import { VitalsTab } from './vitals/VitalsTab.tsx';
+import { Orders } from './orders/Orders.tsx';
 import { useEffect } from 'react';
 
 export function Chart() {
@@ -45,6 +46,7 @@ export function Chart() {
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
           <Tabs.Tab value="notes">Notes</Tabs.Tab>
           <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
+          <Tabs.Tab value="orders">Orders</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
@@ -60,6 +62,9 @@ export function Chart() {
         </Tabs.Panel>
         <Tabs.Panel value="vitals" pt="md">
           {sub === 'new' ? <VitalsEntry patientId={id} /> : <VitalsTab patientId={id} />}
+        </Tabs.Panel>
+        <Tabs.Panel value="orders" pt="md">
+          <Orders patientId={id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -8,6 +8,7 @@ import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/
 import { useDisclosure } from '@mantine/hooks';
 import type { Session } from '../auth/session.ts';
 import { navFor, rolesLabel } from '../auth/roles.ts';
+import { MeContext } from '../auth/me.ts';
 import { useLoad } from '../fhir/use-fhir.ts';
 import { humanName } from '../fhir/format.ts';
 
@@ -62,7 +63,9 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
           </Text>
         )}
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
+      </AppShell.Main>
     </AppShell>
   );
 }

@@ -1,18 +1,16 @@
 /**
  * Who is signed in, for the screens that record it: the author of a note, the performer of
- * vitals, the participant of an encounter. The App provides the FHIR user reference
- * (`Practitioner/id`); screens read it, and its display name once loaded.
+ * vitals, the participant of an encounter: the FHIR user reference (`auth/me.ts`) with the
+ * practitioner's display name once loaded.
  */
-import { createContext, useContext } from 'react';
 import type { Practitioner, Reference } from '@medplum/fhirtypes';
 import { humanName } from '../../fhir/format.ts';
 import { useLoad } from '../../fhir/use-fhir.ts';
-
-export const CurrentUserContext = createContext<string | undefined>(undefined);
+import { useMe } from '../../auth/me.ts';
 
 /** The signed-in practitioner as a Reference with their name, or undefined for a non-practitioner. */
 export function useCurrentPractitioner(): { reference: Reference<Practitioner> | undefined; loading: boolean } {
-  const fhirUser = useContext(CurrentUserContext);
+  const fhirUser = useMe();
   const { data, loading } = useLoad(async (client, signal) => {
     if (!fhirUser?.startsWith('Practitioner/')) return undefined;
     const p = await client.read('Practitioner', fhirUser.slice('Practitioner/'.length), signal);
