@@ -21,6 +21,9 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
   const location = useLocation();
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main-content" className="skip-link">
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -35,10 +38,12 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main">
+      <AppShell.Navbar p="sm" aria-label="Main" mod={{ collapsed: !opened }}>
         <NavLink component={RouterLink} to="/" label="Patients" active={location.pathname === '/' || location.pathname.startsWith('/patients')} onClick={close} />
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1}>
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }
