@@ -53,7 +53,7 @@ function FlowsheetTable({ sheet }: { sheet: FlowsheetData }) {
             <Table.Tbody key={group}>
               <Table.Tr>
                 <Table.Th scope="rowgroup" colSpan={sheet.days.length + 1}>
-                  {label}
+                  <span className="flowsheet-group">{label}</span>
                 </Table.Th>
               </Table.Tr>
               {rows.map((r) => (
