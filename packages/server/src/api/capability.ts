@@ -40,6 +40,8 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
     operation: [
       { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
       ...(type === 'Patient' ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] : []),
+      ...(type === 'ValueSet' ? [{ name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' }] : []),
+      ...(type === 'CodeSystem' ? [{ name: 'lookup', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup' }] : []),
     ],
   }));
   return {

@@ -15,6 +15,8 @@ import { auditRead, auditSearch, auditWrite } from './interactions/audit.ts';
 import { reindexOperation } from './operations/reindex.ts';
 import { reindexStatusOperation } from './operations/reindex-status.ts';
 import { validateOperation } from './operations/validate.ts';
+import { expandOperation } from './operations/expand.ts';
+import { lookupOperation } from './operations/lookup.ts';
 import { guarded, type Handler, type RouteAccess } from './guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 
@@ -33,6 +35,9 @@ const ROUTES: Route[] = [
   { pattern: ['metadata'], methods: { GET: async (ctx) => ({ status: 200, headers: {}, body: capabilityStatement(ctx) }) }, access: () => ({ interaction: 'public', type: 'CapabilityStatement' }) },
   { pattern: ['$reindex'], methods: { POST: (ctx, req) => reindexOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   { pattern: ['$reindex-status'], methods: { GET: (ctx, req) => reindexStatusOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
+  // Terminology over the shipped code lists: the handlers decide who may use them (access/terminology.ts).
+  { pattern: ['ValueSet', '$expand'], methods: { GET: expandOperation, POST: expandOperation }, access: () => ({ interaction: 'public', type: 'ValueSet' }) },
+  { pattern: ['CodeSystem', '$lookup'], methods: { GET: lookupOperation, POST: lookupOperation }, access: () => ({ interaction: 'public', type: 'CodeSystem' }) },
   { pattern: ['SearchParameter', ':id', '$reindex'], methods: { POST: (ctx, req, id) => reindexOperation(ctx, req, id) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   // The audit trail: read-only, answered from the chain; the handlers decide who may see what.
   {
