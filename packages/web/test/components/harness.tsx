@@ -15,13 +15,29 @@ import { FhirContext } from '../../src/fhir/use-fhir.ts';
 import { theme } from '../../src/ui/theme.ts';
 import { Timeline } from '../../src/clinician/timeline/Timeline.tsx';
 import { Trends } from '../../src/clinician/trends/Trends.tsx';
+import { CodePicker } from '../../src/ui/CodePicker.tsx';
+import { ICD10CM } from '../../src/fhir/terminology.ts';
+import type { Coding } from '@medplum/fhirtypes';
 
 const params = new URLSearchParams(window.location.search);
 const patient = params.get('patient') ?? 'p1';
 
+/** The picker and what it hands the form (an output), with a field after it to move the focus to. */
+function Picker() {
+  const [value, setValue] = useState<Coding>();
+  return (
+    <>
+      <CodePicker label="Diagnosis" system={ICD10CM} value={value} onChange={setValue} debounceMs={Number(params.get('debounce') ?? 250)} />
+      <output aria-label="Chosen coding">{value ? JSON.stringify(value) : 'none'}</output>
+      <input aria-label="Next field" />
+    </>
+  );
+}
+
 const WIDGETS: Record<string, () => ReactNode> = {
   timeline: () => <Timeline patientId={patient} />,
   trends: () => <Trends patientId={patient} />,
+  codepicker: () => <Picker />,
 };
 
 function Harness() {
