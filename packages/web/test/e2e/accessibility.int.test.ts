@@ -4,8 +4,8 @@
  * headings, ARIA) find no violation on the server's sign-in page, patient search with results,
  * the chart's summary, timeline and trends, and registration, for the physician and for the front
  * desk. No rule is turned off. Then the same screens at tablet sizes (768×1024 and 1024×768): the
- * page never scrolls sideways, at 768 px the navigation folds behind the burger, the banner wraps
- * and wide tables scroll inside their card. Screenshots go to artifacts/screens/.
+ * page never scrolls sideways, no table is cut off, at 768 px the navigation folds behind the
+ * burger, the banner wraps and wide tables scroll inside their card. Screenshots go to artifacts/screens/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -131,6 +131,20 @@ describe('accessibility of the main screens in Chromium', { skip: noChromium }, 
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
+  /**
+   * The tables cut off by their card: wider than the nearest box that clips them, which does not
+   * scroll sideways. (A wide table must scroll inside its card, not lose its last columns.)
+   */
+  const clippedTables = (page: Page) =>
+    page.evaluate<string[]>(`[...document.querySelectorAll('table')].filter((t) => t.offsetParent !== null).flatMap((t) => {
+      let box = t.parentElement;
+      while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+      const name = t.getAttribute('aria-label') || t.querySelector('th')?.innerText || 'a table';
+      if (!box || box === document.body) return t.getBoundingClientRect().right > window.innerWidth + 0.5 ? [name] : [];
+      const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+      return t.getBoundingClientRect().width > box.clientWidth + 1 && !scrolls ? [name] : [];
+    })`);
+
   /** How far the page itself scrolls sideways (0 when everything fits the window). */
   const sidewaysScroll = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth - window.innerWidth');
 
@@ -147,6 +161,7 @@ describe('accessibility of the main screens in Chromium', { skip: noChromium }, 
       for (const [name, open] of screens) {
         await open(page);
         assert.ok((await sidewaysScroll(page)) <= 0, `${name} at ${width}px: the page does not scroll sideways (${await sidewaysScroll(page)} px too wide)`);
+        assert.deepEqual(await clippedTables(page), [], `${name} at ${width}px: no table is cut off by its card`);
         await page.screenshot({ path: `${SCREENS}tablet-${width}-${name}.png`, fullPage: name !== 'timeline' });
       }
 
