@@ -69,7 +69,7 @@ describe('accessibility of the main screens in Chromium', { skip: noChromium }, 
   };
   const summary = chartTab('summary', async (page) => {
     await page.getByRole('tab', { name: 'Summary', selected: true }).waitFor();
-    await page.locator('[aria-busy="true"], [aria-label^="Loading"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
+    await page.getByRole('region', { name: 'Active problems' }).waitFor();
   });
   const timeline = chartTab('timeline', async (page) => {
     await page.locator('.timeline-entry').nth(5).waitFor();
