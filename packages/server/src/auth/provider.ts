@@ -238,6 +238,7 @@ label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 4px}
 input[type=text],input[type=password],select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #c5ccd6;border-radius:6px;font-size:1rem}
 button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:${accent};color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
 button.secondary{background:#e6e9ee;color:#1d2733}
+input:focus-visible,select:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid ${accent};outline-offset:2px}
 .error{background:#fdecec;color:#8a1c1c;border-radius:6px;padding:10px;margin:10px 0}
 ul.scopes{padding-left:18px;line-height:1.6}
 .brand{font-weight:700;letter-spacing:.02em;color:#5b6776;font-size:.8rem;text-transform:uppercase;margin-bottom:14px}

@@ -39,6 +39,9 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
   const items = navFor(session.roles);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main-content" className="skip-link">
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -53,7 +56,7 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main">
+      <AppShell.Navbar p="sm" aria-label="Main" mod={{ collapsed: !opened }}>
         {items.map((item) => (
           <NavLink key={item.to} component={RouterLink} to={item.to} label={item.label} active={item.active(location.pathname)} onClick={close} />
         ))}
@@ -63,7 +66,7 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
           </Text>
         )}
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1}>
         <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
       </AppShell.Main>
     </AppShell>
