@@ -25,7 +25,7 @@ export function ForwardDialog({ title, me, directory, onCancel, onForward }: { t
   };
   // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
-    <Modal opened onClose={onCancel} title={title} centered lockScroll={false}>
+    <Modal opened onClose={onCancel} title={title} centered>
       <form
         noValidate
         onSubmit={(e) => {

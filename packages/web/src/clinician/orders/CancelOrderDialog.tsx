@@ -23,7 +23,7 @@ export function CancelOrderDialog({ title, action, onClose, onConfirm }: { title
   };
   // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
-    <Modal opened onClose={onClose} title={title} centered lockScroll={false}>
+    <Modal opened onClose={onClose} title={title} centered>
       <form
         noValidate
         onSubmit={(e) => {
