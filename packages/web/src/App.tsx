@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { beginSignIn, completeSignIn, signOut, type Session } from './auth/session.ts';
 import { FhirClient } from './fhir/client.ts';
 import { FhirContext } from './fhir/use-fhir.ts';
@@ -13,6 +13,7 @@ import { Shell } from './ui/Shell.tsx';
 import { IdleWarning, pageIdleSeconds } from './ui/IdleWarning.tsx';
 import { idlePlan } from './auth/idle.ts';
 import { PatientSearch } from './clinician/PatientSearch.tsx';
+import { navFor } from './auth/roles.ts';
 import { Chart } from './clinician/Chart.tsx';
 import { NewPatient } from './clinician/registration/NewPatient.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
@@ -26,6 +27,20 @@ function Busy({ label }: { label: string }) {
         <Text role="status">{label}</Text>
       </Stack>
     </Center>
+  );
+}
+
+/** The home page of a role that has no screen here yet (the auditor's reports are in the CLI). */
+function NoPages() {
+  return (
+    <Stack maw={640} gap="xs">
+      <Title order={1} size="h3">
+        Nothing here for your role yet
+      </Title>
+      <Text>
+        Your account may not open patient records. Audit reports are run with <code>npx continuum audit report</code>.
+      </Text>
+    </Stack>
   );
 }
 
@@ -105,7 +120,7 @@ export function App() {
       {plan && <IdleWarning plan={plan} lastActivity={getLastActivity} onStay={stay} onSignOut={idleSignOut} />}
       <Shell session={session} onSignOut={() => void signOut(session)}>
         <Routes>
-          <Route path="/" element={<PatientSearch />} />
+          <Route path="/" element={navFor(session.roles).some((i) => i.to === '/') ? <PatientSearch /> : <NoPages />} />
           <Route path="/patients/new" element={<NewPatient />} />
           <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
           <Route path="/patients/:id/:tab" element={<Chart />} />

@@ -140,4 +140,14 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     assert.equal(await page.getByRole('region', { name: 'Patient banner' }).locator('[data-field="MRN"]').innerText(), assigned, 'the new chart shows the assigned MRN');
     await context.close();
   });
+
+  it('gives the auditor, who may open no chart, a home page that says so instead of a refused search', async () => {
+    const { context, page } = await desktopPage(workspace);
+    await page.goto(`${workspace.origin}/`);
+    await signIn(page, 'demo.auditor');
+    await page.getByText('Nothing here for your role yet').waitFor();
+    assert.deepEqual(await navLinks(page), [], 'no page is offered');
+    assert.equal(await page.getByRole('searchbox').count() + await page.getByRole('alert').count(), 0, 'no patient search, and no error');
+    await context.close();
+  });
 });
