@@ -8,12 +8,16 @@ import { loadChartSummary } from './chart-data.ts';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './timeline/Timeline.tsx';
 import { Trends } from './trends/Trends.tsx';
-import { useEffect } from 'react';
+import { ClinicalListPanels, ClinicalListTabs } from './lists/ListTabs.tsx';
+import { useCallback, useEffect, useState } from 'react';
 
 export function Chart() {
   const { id = '', tab = 'summary' } = useParams();
   const navigate = useNavigate();
-  const { data, error, loading } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id]);
+  // A write on a list tab bumps the revision: the banner and summary reload, the page stays.
+  const [revision, setRevision] = useState(0);
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
+  const { data, error } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id, revision]);
   useEffect(() => {
     document.title = data ? `${humanName(data.patient.name)} · Continuum` : 'Chart · Continuum';
   }, [data]);
@@ -24,7 +28,7 @@ export function Chart() {
       </Alert>
     );
   }
-  if (loading || !data) {
+  if (!data || data.patient.id !== id) {
     return (
       <Center h={240}>
         <Loader aria-label="Loading the chart" />
@@ -37,12 +41,14 @@ export function Chart() {
       <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
         <Tabs.List aria-label="Chart sections">
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
+          <ClinicalListTabs />
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
         </Tabs.Panel>
+        <ClinicalListPanels patientId={id} onChanged={reload} />
         <Tabs.Panel value="timeline" pt="md">
           <Timeline patientId={id} />
         </Tabs.Panel>

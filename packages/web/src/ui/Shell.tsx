@@ -4,6 +4,7 @@ import { NavLink as RouterLink, useLocation } from 'react-router-dom';
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Session } from '../auth/session.ts';
+import { MeContext } from '../auth/me.ts';
 import { useLoad } from '../fhir/use-fhir.ts';
 import { humanName } from '../fhir/format.ts';
 
@@ -38,7 +39,9 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
       <AppShell.Navbar p="sm" aria-label="Main">
         <NavLink component={RouterLink} to="/" label="Patients" active={location.pathname === '/' || location.pathname.startsWith('/patients')} onClick={close} />
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
+      </AppShell.Main>
     </AppShell>
   );
 }
