@@ -160,6 +160,7 @@ describe('clinical lists in Chromium', { skip: noChromium }, () => {
     const v1text = (await drawer.getByRole('listitem', { name: 'Version 1' }).textContent()) ?? '';
     assert.match(v1text, /Recorded/);
     assert.match(v1text, new RegExp(`Problem: ${essential!.display}`));
+    await page.waitForTimeout(400); // the drawer's slide-in
     await page.screenshot({ path: `${SCREENS}lists-problem-history.png` });
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
@@ -244,6 +245,7 @@ describe('clinical lists in Chromium', { skip: noChromium }, () => {
     const conflict = page.getByRole('dialog', { name: 'This allergy was changed by someone else' });
     await conflict.getByText('This allergy was changed by someone else since you opened it').waitFor();
     await conflict.getByText('Criticality: High risk → Low risk').waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in
     await page.screenshot({ path: `${SCREENS}lists-allergy-conflict.png` });
     const server = await workspace.read<AllergyIntolerance>(`AllergyIntolerance/${allergy.id}`);
     assert.equal(server.meta?.versionId, theirs.meta?.versionId, 'no new version');

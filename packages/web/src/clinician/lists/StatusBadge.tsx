@@ -2,17 +2,18 @@
 import { Badge } from '@mantine/core';
 import type { ListStatus } from './allergy.ts';
 
-const COLORS: Record<ListStatus['tone'], { color: string; variant: 'light' | 'outline' }> = {
-  active: { color: 'green.9', variant: 'light' },
-  warning: { color: 'orange.9', variant: 'light' },
-  inactive: { color: 'gray.8', variant: 'outline' },
-  error: { color: 'red.9', variant: 'outline' },
+// Text colours are set outright: a light badge's default text shade falls below AA contrast.
+const COLORS: Record<ListStatus['tone'], { color: string; text: string; variant: 'light' | 'outline' }> = {
+  active: { color: 'green', text: 'green.9', variant: 'light' },
+  warning: { color: 'orange', text: 'orange.9', variant: 'light' },
+  inactive: { color: 'gray.8', text: 'gray.8', variant: 'outline' },
+  error: { color: 'red.9', text: 'red.9', variant: 'outline' },
 };
 
 export function StatusBadge({ status }: { status: ListStatus }) {
-  const { color, variant } = COLORS[status.tone];
+  const { color, text, variant } = COLORS[status.tone];
   return (
-    <Badge color={color} variant={variant} tt="none" radius="sm" data-status={status.tone}>
+    <Badge color={color} c={text} variant={variant} tt="none" radius="sm" data-status={status.tone}>
       {status.label}
     </Badge>
   );
