@@ -256,4 +256,19 @@ describe('clinical lists in Chromium', { skip: noChromium }, () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('table', { name: 'Allergies and intolerances' }).getByRole('row').filter({ hasText: name }).getByText('Low risk').waitFor();
   });
+
+  it('fits a tablet (768 px wide): the list scrolls inside its card, the page does not', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.getByRole('tab', { name: 'Problems' }).click();
+    await page.getByRole('table', { name: 'Problem list' }).waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await page.screenshot({ path: `${SCREENS}lists-problems-tablet.png` });
+    await page.getByRole('button', { name: 'Add problem' }).click();
+    await page.getByRole('dialog', { name: 'Add problem' }).getByRole('combobox', { name: 'Problem' }).waitFor();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${SCREENS}lists-problem-add-form-tablet.png` });
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1366, height: 900 });
+  });
 });

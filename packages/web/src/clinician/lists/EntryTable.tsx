@@ -38,7 +38,7 @@ export function EntryTable({ caption, columns, rows, empty }: { caption: string;
     );
   }
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <Table.ScrollContainer minWidth={600}>
       <Table verticalSpacing="sm" highlightOnHover aria-label={caption}>
         <Table.Thead>
           <Table.Tr>
@@ -55,12 +55,15 @@ export function EntryTable({ caption, columns, rows, empty }: { caption: string;
           {sortRows(rows).map((r) => (
             <Table.Tr key={r.key} data-entry={r.key} data-tone={r.status.tone} className={r.status.tone === 'error' ? 'list-entry-error' : undefined}>
               {r.cells.map((c, i) => (
-                <Table.Td key={i}>{c}</Table.Td>
+                // Short values (dates, codes, criticality) stay on one line; names and notes wrap.
+                <Table.Td key={i} className={typeof c === 'string' && c.length <= 16 ? 'list-nowrap' : undefined}>
+                  {c}
+                </Table.Td>
               ))}
-              <Table.Td>
+              <Table.Td className="list-nowrap">
                 <StatusBadge status={r.status} />
               </Table.Td>
-              <Table.Td ta="right">
+              <Table.Td ta="right" className="list-nowrap">
                 {r.actions.length > 0 && (
                 <Menu position="bottom-end" withinPortal>
                   <Menu.Target>
