@@ -17,6 +17,8 @@ export type { DemoStaff, DirectoryBundle, PatientBundle, PatientBundles, Populat
 export { MRN_SYSTEM } from './patient.ts';
 export { NPI_SYSTEM, isValidNpi } from './npi.ts';
 export { ENCOUNTER_TYPE_SYSTEM } from './encounters.ts';
+export { CODE_STATUS_SYSTEM, FLAG_SYSTEM } from './flags.ts';
+export { CARE_TEAM_ROLE_SYSTEM } from './care-team.ts';
 
 function checkIndex(options: PopulationOptions, index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= options.patients) {

@@ -1,14 +1,16 @@
 /**
  * Generates one patient's transaction Bundle from (seed, index) alone: demographics, chronic
  * profile, interaction scenario, visit timeline, then each visit's content, problems and
- * prescriptions, immunizations, procedures, care plans, appointments, notes and provenance. The
- * order of steps is fixed, which keeps the random stream, and therefore the output, stable.
+ * prescriptions, immunizations, procedures, care plans, appointments, notes and provenance,
+ * then the care team and chart flags. The order of steps is fixed, which keeps the random
+ * stream, and therefore the output, stable.
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import { emitAllergies } from './allergies.ts';
 import { emitAppointments } from './appointments.ts';
 import { transaction } from './bundle.ts';
 import { emitCarePlans } from './careplans.ts';
+import { emitCareTeam } from './care-team.ts';
 import { emitChronicMeds, emitProblems } from './chronic-care.ts';
 import { sampleProfile } from './conditions.ts';
 import { emit } from './context.ts';
@@ -16,6 +18,7 @@ import type { PatientContext } from './context.ts';
 import { emitCoverage } from './coverage.ts';
 import type { Directory } from './directory.ts';
 import { emitEncounter } from './encounters.ts';
+import { emitFlags } from './flags.ts';
 import { IdFactory } from './ids.ts';
 import { emitImmunizations } from './immunizations.ts';
 import { pickScenario } from './interactions.ts';
@@ -68,5 +71,7 @@ export function generatePatient(dir: Directory, now: number, index: number): Bun
   emitAppointments(ctx, records);
   for (const r of records) emitNote(ctx, r);
   emitProvenance(ctx, records, from);
+  emitCareTeam(ctx, from);
+  emitFlags(ctx);
   return transaction(ctx.out);
 }

@@ -15,6 +15,8 @@ import { idlePlan } from './auth/idle.ts';
 import { PatientSearch } from './clinician/PatientSearch.tsx';
 import { Chart } from './clinician/Chart.tsx';
 import { NewPatient } from './clinician/registration/NewPatient.tsx';
+import { Inbox } from './inbox/Inbox.tsx';
+import { Tasks } from './tasks/Tasks.tsx';
 
 function Busy({ label }: { label: string }) {
   return (
@@ -107,6 +109,9 @@ export function App() {
           <Route path="/patients/new" element={<NewPatient />} />
           <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
           <Route path="/patients/:id/:tab" element={<Chart />} />
+          <Route path="/patients/:id/:tab/:sub" element={<Chart />} />
+          <Route path="/inbox" element={<Inbox />} />
+          <Route path="/tasks" element={<Tasks />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>

@@ -5,7 +5,8 @@
  * - refresh tokens (offline_access), revocation, introspection, JWKS;
  * - client_credentials for backend services (private_key_jwt, RS384 or ES384) and for the
  *   bootstrap client (client_secret_basic);
- * - an id_token carrying `fhirUser`;
+ * - an id_token carrying `fhirUser`, and for the first-party web app only, the staff user's
+ *   `roles` (the claim RFC 9068 takes from SCIM), so it can offer the navigation that fits;
  * - SMART scopes (v1 and v2) as the scopes of one resource server: the FHIR endpoint. A client
  *   gets at most the scopes it was registered with; the `aud` an app sends must be that endpoint.
  *
@@ -87,15 +88,18 @@ export function createProvider(deps: ProviderDeps): Provider {
       short: { signed: true, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies },
     },
     scopes: OIDC_SCOPES,
-    claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['preferred_username', 'name'] },
+    claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['preferred_username', 'name', 'roles'] },
     conformIdTokenClaims: false,
-    async findAccount(_ctx, sub) {
+    async findAccount(ctx, sub) {
       const account = await users.byGlobalId(sub);
       if (!account || account.disabled) return undefined;
+      // Roles shape only the web app's navigation (the server still checks every request); a
+      // third-party app has no need to learn them.
+      const firstParty = ctx.oidc?.client?.clientId === WEB_CLIENT_ID;
       return {
         accountId: sub,
         async claims() {
-          return { sub, fhirUser: `${fhirBase}/${account.fhirUser}`, preferred_username: account.username, name: account.username };
+          return { sub, fhirUser: `${fhirBase}/${account.fhirUser}`, preferred_username: account.username, name: account.username, ...(firstParty ? { roles: [...account.roles] } : {}) };
         },
       };
     },
@@ -234,6 +238,7 @@ label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 4px}
 input[type=text],input[type=password],select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #c5ccd6;border-radius:6px;font-size:1rem}
 button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:${accent};color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
 button.secondary{background:#e6e9ee;color:#1d2733}
+input:focus-visible,select:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid ${accent};outline-offset:2px}
 .error{background:#fdecec;color:#8a1c1c;border-radius:6px;padding:10px;margin:10px 0}
 ul.scopes{padding-left:18px;line-height:1.6}
 .brand{font-weight:700;letter-spacing:.02em;color:#5b6776;font-size:.8rem;text-transform:uppercase;margin-bottom:14px}

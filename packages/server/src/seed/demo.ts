@@ -26,6 +26,8 @@ export interface DemoOptions {
   progress?: SeedProgress;
   /** Stops the seeding between two batches (the next start resumes it). */
   signal?: AbortSignal;
+  /** The day a new demo is generated up to (default: the clock's); a resumed one keeps its first day. */
+  today?: Date;
   /** Told once the demo is found to be needed, before seeding starts. */
   onStart?: (patients: number) => void;
 }
@@ -47,18 +49,30 @@ export async function demoNeeded(q: Queryable, tenant: string): Promise<boolean>
 const DEMO_BATCH_RESOURCES = 300;
 
 /**
+ * The demo population's "today": the UTC day its seeding began. A new install's charts then end
+ * in the present, with upcoming appointments still ahead, and a run resumed on a later day
+ * continues the very same population.
+ */
+export async function demoToday(q: Queryable, tenant: string, today: Date = new Date()): Promise<string> {
+  const run = await findSeedRun(q, tenant, DEMO_SEED);
+  return `${run?.startedDay ?? today.toISOString().slice(0, 10)}T00:00:00Z`;
+}
+
+/**
  * Seeds the demo when it is needed. Returns undefined when it was not, or when another node is
  * seeding it right now.
  */
 export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts: DemoOptions): Promise<DemoResult | undefined> {
   if (!(await demoNeeded(deps.db, opts.tenant))) return undefined;
   const patients = opts.patients ?? DEMO_PATIENTS;
+  const now = await demoToday(deps.db, opts.tenant, opts.today);
   opts.onStart?.(patients);
   try {
     const summary = await seedPopulation(deps, {
       tenant: opts.tenant,
       seed: DEMO_SEED,
       patients,
+      now,
       // Smaller batches than the CLI's: the server is answering requests meanwhile, and on PGlite
       // each batch holds the one connection until it commits.
       batchResources: DEMO_BATCH_RESOURCES,
@@ -68,7 +82,7 @@ export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts
     // Another node may have finished it between our check and our claim: then nothing was written.
     // Stopped early (server closing): the next start resumes it.
     if (summary.resources === 0 || !summary.complete) return undefined;
-    return { summary, staff: deps.population.demoStaff({ seed: DEMO_SEED, patients }) };
+    return { summary, staff: deps.population.demoStaff({ seed: DEMO_SEED, patients, now }) };
   } catch (err) {
     if (err instanceof SeedRunBusy) return undefined;
     throw err;

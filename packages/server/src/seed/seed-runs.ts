@@ -17,6 +17,8 @@ export interface SeedRun {
   /** The population size the directory was last written for (null: not yet). */
   directoryPatients: number | null;
   finished: boolean;
+  /** The UTC day the run began (YYYY-MM-DD). */
+  startedDay: string;
 }
 
 /** Another process holds the run. */
@@ -37,6 +39,7 @@ interface Row {
   finished_at: string | null;
   lease_until: string | null;
   leased: boolean;
+  started_day: string;
 }
 
 function toRun(tenantId: string, seed: string, r: Row): SeedRun {
@@ -48,11 +51,12 @@ function toRun(tenantId: string, seed: string, r: Row): SeedRun {
     resources: Number(r.resources),
     directoryPatients: r.directory_patients === null ? null : Number(r.directory_patients),
     finished: r.finished_at !== null,
+    startedDay: r.started_day,
   };
 }
 
 const SELECT = `SELECT patients, next_index, resources, directory_patients, finished_at, lease_until::text AS lease_until,
-  coalesce(lease_until > now(), false) AS leased FROM seed_run WHERE tenant_id = $1 AND seed = $2`;
+  coalesce(lease_until > now(), false) AS leased, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS started_day FROM seed_run WHERE tenant_id = $1 AND seed = $2`;
 
 export async function findSeedRun(q: Queryable, tenantId: string, seed: string): Promise<SeedRun | undefined> {
   const res = await q.query<Row>(SELECT, [tenantId, seed]);

@@ -32,7 +32,9 @@ import { everythingPage, type EverythingPage, type EverythingQuery } from '../se
 import type { Indexer, ParamsVersion } from './indexer.ts';
 import { checkSearchParameter } from '../search-params/validate.ts';
 import { prepareDelete, prepareWrite, reindexWrite } from './prepare.ts';
+import { withAssignedMrn } from './mrn.ts';
 import { commitWrites, SearchParamsChanged, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
+import { checkSignedNoteWrite, lockCandidates } from './signed-notes.ts';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
 
 export interface RepositoryDeps {
@@ -168,6 +170,7 @@ export class Repository {
     const { indexer } = this.deps;
     const params = indexer.params;
     const exclusive = writes.some((w) => w.resourceType === 'SearchParameter');
+    await this.checkLocks(writes);
     if (params === undefined) {
       await commitWrites(this.q, this.tenantId, writes);
     } else if (!this.inTx && writes.length === 1) {
@@ -181,6 +184,18 @@ export class Repository {
       });
     }
     this.deps.writes?.noteWrites(writes.length);
+  }
+
+  /**
+   * Refuses writes that would change or delete a signed note (see signed-notes.ts). The version
+   * checked is the one each write replaces, and the commit requires it to still be current.
+   */
+  private async checkLocks(writes: readonly PreparedWrite[]): Promise<void> {
+    for (const w of lockCandidates(writes)) {
+      const previous = await readVersion(this.q, this.tenantId, w.resourceType, w.id, w.previousVersion);
+      const before = previous?.content ? (JSON.parse(previous.content) as Resource) : undefined;
+      checkSignedNoteWrite(before, w.content === null ? null : (JSON.parse(w.content) as Resource));
+    }
   }
 
   /** One write, its parameters' generation checked in the same statement; re-indexed and retried when stale. */
@@ -206,7 +221,7 @@ export class Repository {
         return repo.create(resource, opts.id ? { id: opts.id } : {});
       });
     }
-    const { write, resource: stored } = this.prepare(resource, opts.id ?? randomUUID(), 0, 'create');
+    const { write, resource: stored } = this.prepare(await withAssignedMrn(this, resource), opts.id ?? randomUUID(), 0, 'create');
     await this.commit([write]);
     return { resource: stored, created: true };
   }

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../fixtures/server.ts';
 import { countRows } from './checks.ts';
 import { fakePopulation } from './fake-population.ts';
+import { DEMO_SEED, demoToday } from '../../src/seed/demo.ts';
 
 let t: TestDatabase;
 const keysDir = mkdtempSync(join(tmpdir(), 'continuum-demo-keys-'));
@@ -106,4 +107,10 @@ it('a demo stopped by shutdown is finished by the next start', async () => {
   } finally {
     await second.server.close();
   }
+});
+
+it("generates the demo up to the day its seeding began, and a resumed run keeps that day", async () => {
+  assert.equal(await demoToday(t.db, 'demo-today-new', new Date('2030-05-06T22:15:00Z')), '2030-05-06T00:00:00Z', 'a new demo ends on the (UTC) day it starts');
+  await t.db.query(`INSERT INTO seed_run (tenant_id, seed, patients, started_at) VALUES ($1, $2, 10, '2029-02-03T23:30:00Z')`, ['demo-today-resumed', DEMO_SEED]);
+  assert.equal(await demoToday(t.db, 'demo-today-resumed', new Date('2030-05-06T10:00:00Z')), '2029-02-03T00:00:00Z', 'a resumed demo continues the population it began');
 });

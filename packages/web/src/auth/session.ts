@@ -6,6 +6,7 @@
  * length of one redirect.
  */
 import { challengeOf, randomToken } from './pkce.ts';
+import { rolesFromClaim, type StaffRole } from './roles.ts';
 
 export const CLIENT_ID = 'continuum-web';
 export const SCOPE = 'openid fhirUser profile user/*.rs user/*.cud';
@@ -16,6 +17,8 @@ export interface Session {
   /** e.g. `Practitioner/abc`, from the id_token's fhirUser claim. */
   fhirUser?: string;
   username?: string;
+  /** The staff roles from the id_token's `roles` claim; they choose the navigation shown. */
+  roles: StaffRole[];
   idToken?: string;
   expiresAt: number;
 }
@@ -77,6 +80,7 @@ export async function completeSignIn(search: string): Promise<{ session: Session
   const session: Session = {
     accessToken: json.access_token,
     expiresAt: Date.now() + (json.expires_in ?? 3600) * 1000,
+    roles: rolesFromClaim(c.roles),
     ...(fhirUser ? { fhirUser } : {}),
     ...(typeof c.preferred_username === 'string' ? { username: c.preferred_username } : {}),
     ...(json.id_token ? { idToken: json.id_token } : {}),

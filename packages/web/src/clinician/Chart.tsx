@@ -8,11 +8,16 @@ import { loadChartSummary } from './chart-data.ts';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './timeline/Timeline.tsx';
 import { Trends } from './trends/Trends.tsx';
+import { NoteList } from './notes/NoteList.tsx';
+import { NotePage } from './notes/NotePage.tsx';
+import { VitalsEntry } from './vitals/VitalsEntry.tsx';
+import { VitalsTab } from './vitals/VitalsTab.tsx';
+import { Orders } from './orders/Orders.tsx';
 import { ClinicalListPanels, ClinicalListTabs } from './lists/ListTabs.tsx';
 import { useCallback, useEffect, useState } from 'react';
 
 export function Chart() {
-  const { id = '', tab = 'summary' } = useParams();
+  const { id = '', tab = 'summary', sub } = useParams();
   const navigate = useNavigate();
   // A write on a list tab bumps the revision: the banner and summary reload, the page stays.
   const [revision, setRevision] = useState(0);
@@ -37,13 +42,16 @@ export function Chart() {
   }
   return (
     <Stack gap="md">
-      <ChartBanner patient={data.patient} allergies={data.allergies} allergiesDenied={data.denied.has('allergies')} />
+      <ChartBanner data={data} />
       <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
         <Tabs.List aria-label="Chart sections">
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
           <ClinicalListTabs />
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
+          <Tabs.Tab value="notes">Notes</Tabs.Tab>
+          <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
+          <Tabs.Tab value="orders">Orders</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
@@ -54,6 +62,15 @@ export function Chart() {
         </Tabs.Panel>
         <Tabs.Panel value="trends" pt="md">
           <Trends patientId={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="notes" pt="md">
+          {sub ? <NotePage patientId={id} noteId={sub} /> : <NoteList patientId={id} />}
+        </Tabs.Panel>
+        <Tabs.Panel value="vitals" pt="md">
+          {sub === 'new' ? <VitalsEntry patientId={id} /> : <VitalsTab patientId={id} />}
+        </Tabs.Panel>
+        <Tabs.Panel value="orders" pt="md">
+          <Orders patientId={id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

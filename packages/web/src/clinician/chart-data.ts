@@ -1,15 +1,18 @@
 /**
- * What the chart summary shows, loaded in one go: the patient and seven searches sent in
- * parallel (allergies, problems, medications, immunizations, vitals, labs, appointments).
+ * What the chart banner and summary show, loaded in one go: ten requests sent in parallel, the
+ * patient (with its primary care providers included) and nine searches (allergies, problems,
+ * medications, immunizations, vitals, labs, appointments, flags, care team), each asking for no
+ * more than the screen shows.
  * The same criteria are what the e2e test asks the API for, to check the screen against.
  * A section the user's role may not read (the API answers 403, e.g. allergies for the front
  * desk) is marked denied and shown as such, never as "none recorded"; the rest still loads.
  */
-import type { AllergyIntolerance, Appointment, Condition, Immunization, Medication, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Appointment, Condition, Flag, Immunization, Medication, MedicationRequest, Observation, Patient, Practitioner } from '@medplum/fhirtypes';
 import { FhirError, type FhirClient } from '../fhir/client.ts';
 import { conceptText } from '../fhir/format.ts';
+import { careTeamMembers, nameOf, splitFlags, type CareTeamMember, type CodeStatus } from './chart-flags.ts';
 
-export type SummarySection = 'allergies' | 'problems' | 'medications' | 'immunizations' | 'vitals' | 'labs' | 'appointments';
+export type SummarySection = 'allergies' | 'problems' | 'medications' | 'immunizations' | 'vitals' | 'labs' | 'appointments' | 'flags' | 'careTeam';
 
 export interface ChartSummary {
   patient: Patient;
@@ -23,6 +26,14 @@ export interface ChartSummary {
   vitals: Observation[];
   labs: Observation[];
   appointments: Appointment[];
+  /** The primary care providers' names, from `Patient.generalPractitioner`. */
+  pcp: string[];
+  /** The newest active code-status Flag, when one is recorded. */
+  codeStatus?: CodeStatus;
+  /** The other active Flags (fall risk, ...). */
+  flags: Flag[];
+  /** The active care teams' members, or the primary care providers when there is none. */
+  careTeam: CareTeamMember[];
 }
 
 export function summaryCriteria(patientId: string, now: Date = new Date()) {
@@ -35,6 +46,9 @@ export function summaryCriteria(patientId: string, now: Date = new Date()) {
     vitals: { patient, category: 'vital-signs', _sort: '-date', _count: '100' },
     labs: { patient, category: 'laboratory', _sort: '-date', _count: '12' },
     appointments: { patient, date: `ge${now.toISOString().slice(0, 10)}`, status: 'proposed,pending,booked,arrived,checked-in', _sort: 'date', _count: '5' },
+    // Flag has no status search parameter in R4: the active ones are picked here.
+    flags: { patient, _count: '50' },
+    careTeam: { patient, status: 'active', _count: '10' },
   } satisfies Record<string, Record<string, string>>;
 }
 
@@ -64,8 +78,8 @@ export async function loadChartSummary(client: FhirClient, patientId: string, si
       return empty;
     }
   };
-  const [patient, allergies, problems, meds, immunizations, vitals, labs, appointments] = await Promise.all([
-    client.read('Patient', patientId, signal),
+  const [patientBundle, allergies, problems, meds, immunizations, vitals, labs, appointments, flags, careTeams] = await Promise.all([
+    client.search('Patient', { _id: patientId, _include: 'Patient:general-practitioner' }, signal),
     section('allergies', client.searchResources('AllergyIntolerance', c.allergies, signal), []),
     section('problems', client.searchResources('Condition', c.problems, signal), []),
     section('medications', client.search('MedicationRequest', c.medications, signal), { resourceType: 'Bundle', type: 'searchset' }),
@@ -73,7 +87,16 @@ export async function loadChartSummary(client: FhirClient, patientId: string, si
     section('vitals', client.searchResources('Observation', c.vitals, signal), []),
     section('labs', client.searchResources('Observation', c.labs, signal), []),
     section('appointments', client.searchResources('Appointment', c.appointments, signal), []),
+    section('flags', client.searchResources('Flag', c.flags, signal), []),
+    section('careTeam', client.searchResources('CareTeam', c.careTeam, signal), []),
   ]);
+  // Typed as a Patient search, the Bundle also holds the included Practitioners.
+  const found = (patientBundle.entry ?? []).map((e) => e.resource as Patient | Practitioner | undefined);
+  const patient = found.find((r): r is Patient => r?.resourceType === 'Patient' && r.id === patientId);
+  if (!patient) throw new FhirError(404, 'There is no patient with this id, or you may not see their chart.');
+  const practitioners = found.filter((r): r is Practitioner => r?.resourceType === 'Practitioner');
+  const gp = patient.generalPractitioner ?? [];
+  const pcp = gp.map((r) => nameOf(r, practitioners));
   const included = new Map<string, Medication>();
   for (const e of meds.entry ?? []) {
     const r = e.resource as unknown as Medication | undefined;
@@ -88,5 +111,11 @@ export async function loadChartSummary(client: FhirClient, patientId: string, si
       const name = request.medicationCodeableConcept ? conceptText(request.medicationCodeableConcept) : (ref?.display ?? (med ? conceptText(med.code) : 'Medication'));
       return { request, name };
     });
-  return { patient, denied, allergies, problems, medications, immunizations, vitals: latestPerCode(vitals), labs, appointments };
+  const { codeStatus, others } = splitFlags(flags);
+  return {
+    patient, denied, allergies, problems, medications, immunizations, vitals: latestPerCode(vitals), labs, appointments,
+    pcp, ...(codeStatus ? { codeStatus } : {}), flags: others,
+    // The PCP stands in for a missing care team, not for one the role may not read.
+    careTeam: denied.has('careTeam') ? [] : careTeamMembers(careTeams, gp, practitioners),
+  };
 }

@@ -119,7 +119,8 @@ export function CodePicker({ label, system, value, onChange, required, error, de
 
   return (
     <Combobox store={combobox} onOptionSubmit={onOptionSubmit} withinPortal>
-      <Combobox.Target>
+      {/* The box always says whether its list is open (ARIA 1.2 requires it of a combobox; the library sets it only while open). */}
+      <Combobox.Target {...{ 'aria-expanded': editing && combobox.dropdownOpened }}>
         <InputBase
           label={label}
           description={description}

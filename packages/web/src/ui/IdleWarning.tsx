@@ -20,7 +20,7 @@ export function IdleWarning({ plan, lastActivity, onStay, onSignOut }: { plan: I
     if (state.kind === 'expired') onSignOut();
   }, [state.kind, onSignOut]);
   return (
-    <Modal opened={state.kind === 'warning'} onClose={onStay} title="You will be signed out soon" centered closeOnClickOutside={false}>
+    <Modal opened={state.kind === 'warning'} onClose={onStay} title="You will be signed out soon" centered closeOnClickOutside={false} closeButtonProps={{ 'aria-label': 'Close' }}>
       <Text size="sm" mb="md" aria-live="polite">
         For the patients’ privacy, you are signed out after a time without activity.
         {state.kind === 'warning' ? ` ${state.secondsLeft} seconds left.` : ''}

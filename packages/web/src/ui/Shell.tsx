@@ -1,9 +1,13 @@
-/** The frame around every signed-in page: header with the user and sign-out, and navigation. */
+/**
+ * The frame around every signed-in page: header with the user, their role and sign-out, and the
+ * navigation their roles are offered (`auth/roles.ts`).
+ */
 import type { ReactNode } from 'react';
 import { NavLink as RouterLink, useLocation } from 'react-router-dom';
-import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Session } from '../auth/session.ts';
+import { navFor, rolesLabel } from '../auth/roles.ts';
 import { MeContext } from '../auth/me.ts';
 import { useLoad } from '../fhir/use-fhir.ts';
 import { humanName } from '../fhir/format.ts';
@@ -14,14 +18,30 @@ function UserName({ session }: { session: Session }) {
     if (!ref?.startsWith('Practitioner/')) return undefined;
     return client.read('Practitioner', ref.slice('Practitioner/'.length), signal);
   }, [ref]);
-  return <Text size="sm">{data ? humanName(data.name) : (session.username ?? 'Signed in')}</Text>;
+  const roles = rolesLabel(session.roles);
+  return (
+    <Stack gap={0} align="flex-end">
+      <Text size="sm" fw={500}>
+        {data ? humanName(data.name) : (session.username ?? 'Signed in')}
+      </Text>
+      {roles && (
+        <Text size="xs" className="muted" data-testid="user-roles">
+          {roles}
+        </Text>
+      )}
+    </Stack>
+  );
 }
 
 export function Shell({ session, onSignOut, children }: { session: Session; onSignOut: () => void; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  const items = navFor(session.roles);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main-content" className="skip-link">
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -36,10 +56,17 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main">
-        <NavLink component={RouterLink} to="/" label="Patients" active={location.pathname === '/' || location.pathname.startsWith('/patients')} onClick={close} />
+      <AppShell.Navbar p="sm" aria-label="Main" mod={{ collapsed: !opened }}>
+        {items.map((item) => (
+          <NavLink key={item.to} component={RouterLink} to={item.to} label={item.label} active={item.active(location.pathname)} onClick={close} />
+        ))}
+        {items.length === 0 && (
+          <Text size="sm" className="muted" p="xs">
+            Your role has no pages in this app yet.
+          </Text>
+        )}
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1}>
         <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
       </AppShell.Main>
     </AppShell>

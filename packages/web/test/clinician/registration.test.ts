@@ -20,7 +20,7 @@ const FULL: RegistrationForm = {
 
 it('checks the required fields and formats before anything is sent', () => {
   const empty = validate(EMPTY_FORM, TODAY);
-  assert.deepEqual(Object.keys(empty).sort(), ['birthDate', 'family', 'given', 'mrn', 'sex'], 'names, birth date, sex and MRN are required');
+  assert.deepEqual(Object.keys(empty).sort(), ['birthDate', 'family', 'given', 'sex'], 'names, birth date and sex are required; the server assigns an MRN left blank');
   assert.deepEqual(validate(FULL, TODAY), {}, 'a complete form passes');
   const bad = validate({ ...FULL, birthDate: '2030-01-01', phone: '555-12', email: 'nope', mrn: 'ABCD', emergencyPhone: '', memberId: '', race: ['ASKU', '2028-9'] }, TODAY);
   assert.match(bad.birthDate ?? '', /future/, 'no birth dates in the future');
@@ -39,6 +39,7 @@ it('makes a US Core Patient with the USCDI demographics', () => {
   assert.deepEqual(p.name, [{ use: 'official', family: 'Quintero', given: ['Maria', 'Luisa'] }, { use: 'usual', given: ['Malu'], family: 'Quintero' }], 'legal and preferred names');
   assert.equal(p.identifier?.[0]?.type?.coding?.[0]?.code, 'MR', 'the MRN is typed MR');
   assert.equal(p.identifier?.[0]?.value, 'C100-0042', 'the MRN as entered');
+  assert.equal(toPatient({ ...FULL, mrn: '  ' }).identifier, undefined, 'no MRN entered, none sent: the server assigns one');
   const ext = (name: string) => p.extension?.find((e) => e.url === `${US_CORE}/${name}`);
   const race = ext('us-core-race')?.extension ?? [];
   assert.deepEqual(race.filter((e) => e.url === 'ombCategory').map((e) => [e.valueCoding?.system, e.valueCoding?.code]), [['urn:oid:2.16.840.1.113883.6.238', '2054-5'], ['urn:oid:2.16.840.1.113883.6.238', '2106-3']], 'OMB race categories');

@@ -52,7 +52,7 @@ describe('patient registration in Chromium', { skip: noChromium }, () => {
     // Nothing is sent until the required fields are there; the first one missing gets the focus.
     await page.getByRole('button', { name: 'Register patient' }).click();
     await page.getByText('Enter the legal first name').waitFor();
-    assert.ok(await page.getByText('5 fields need attention.').isVisible(), 'the form says how many fields need attention');
+    assert.ok(await page.getByText('4 fields need attention.').isVisible(), 'the form says how many fields need attention');
     assert.equal(await page.getByLabel('Legal first name').evaluate((e) => e === (e.ownerDocument.activeElement as unknown)), true, 'the first missing field has the focus');
     assert.equal(await page.getByLabel('Legal first name').getAttribute('aria-invalid'), 'true', 'and is marked invalid');
 

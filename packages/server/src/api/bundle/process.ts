@@ -15,6 +15,7 @@ import { badRequest, isOutcomeError, OutcomeError, outcome, issue, preconditionF
 import type { Repository } from '../../store/repository.ts';
 import { VersionConflict } from '../../store/store.ts';
 import type { PreparedWrite } from '../../store/types.ts';
+import { withAssignedMrn } from '../../store/mrn.ts';
 import { parseIfMatch } from '../respond.ts';
 import { authorizeEntry } from '../guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../types.ts';
@@ -129,7 +130,7 @@ async function transaction(ctx: ApiContext, entries: ParsedEntry[], route: Route
     for (const e of ordered) {
       if ((e.method !== 'POST' && e.method !== 'PUT') || matched.has(e.index)) continue;
       try {
-        const resource = repo.validate(e.resource);
+        let resource = repo.validate(e.resource);
         if (resource.resourceType !== e.type) throw badRequest(`resourceType '${resource.resourceType}' does not match the entry URL`);
         let previous = 0;
         if (e.method === 'PUT') {
@@ -142,6 +143,7 @@ async function transaction(ctx: ApiContext, entries: ParsedEntry[], route: Route
           }
           written.set(e.index, { resource, created: !cur || cur.deleted });
         } else {
+          resource = await withAssignedMrn(repo, resource);
           written.set(e.index, { resource, created: true });
         }
         const prepared = repo.prepare(resource, e.id!, previous, previous === 0 ? 'create' : 'update');

@@ -81,7 +81,7 @@ export function RegistrationFields({ form, errors, set, payors }: Props) {
       </Fieldset>
       <Fieldset legend="Record and insurance">
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          {text('mrn', 'MRN', { withAsterisk: true, autoComplete: 'off', spellCheck: false, description: 'The number the clinic gives this patient' })}
+          {text('mrn', 'MRN', { autoComplete: 'off', spellCheck: false, placeholder: 'Assigned on save', description: 'Leave blank to get the next number, or enter an existing one' })}
           {payors && payors.length > 0 ? (
             <NativeSelect id={fieldId('payorId')} label="Insurance company" value={payorChoice} error={payorChoice === OTHER_PAYOR ? undefined : errors.payorName} onChange={(e) => pickPayor(e.currentTarget.value)}
               data={[{ value: '', label: 'None (self-pay)' }, ...payors.map((o) => ({ value: o.id ?? '', label: o.name ?? o.id ?? '' })), { value: OTHER_PAYOR, label: 'Other…' }]} />

@@ -52,7 +52,8 @@ export function toPatient(form: RegistrationForm): Patient {
   const patient: Patient = {
     resourceType: 'Patient',
     active: true,
-    identifier: [{ use: 'usual', type: { coding: [{ system: V2_0203, code: 'MR', display: 'Medical record number' }], text: 'MRN' }, system: CLINIC_MRN_SYSTEM, value: clean(form.mrn) }],
+    // Without one, the server assigns the next MRN when it creates the Patient.
+    ...(clean(form.mrn) ? { identifier: [{ use: 'usual', type: { coding: [{ system: V2_0203, code: 'MR', display: 'Medical record number' }], text: 'MRN' }, system: CLINIC_MRN_SYSTEM, value: clean(form.mrn) }] } : {}),
     name: [{ use: 'official', family: clean(form.family), given: clean(form.given).split(' ') }],
     gender: form.sex as Patient['gender'],
     birthDate: form.birthDate.trim(),

@@ -72,8 +72,8 @@ export function validate(form: RegistrationForm, today: string): FormErrors {
   const bd = birthDateError(t(form.birthDate), today);
   if (bd) errors.birthDate = bd;
   if (!form.sex) errors.sex = 'Choose the administrative sex';
-  if (!t(form.mrn)) errors.mrn = 'Enter the MRN';
-  else if (!MRN_PATTERN.test(t(form.mrn))) errors.mrn = 'An MRN is 4 to 20 letters, digits or hyphens, with at least one digit';
+  // Blank is fine: the server assigns the next MRN on save.
+  if (t(form.mrn) && !MRN_PATTERN.test(t(form.mrn))) errors.mrn = 'An MRN is 4 to 20 letters, digits or hyphens, with at least one digit';
   if (form.race.includes('ASKU') && form.race.length > 1) errors.race = 'Choose races, or that the patient declined, not both';
   if (t(form.phone) && !normalPhone(form.phone)) errors.phone = 'Enter a 10-digit phone number';
   if (t(form.email) && !EMAIL.test(t(form.email))) errors.email = 'Enter an email address like name@example.com';

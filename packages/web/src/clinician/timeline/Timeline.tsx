@@ -4,12 +4,14 @@
  * scrolls into view (see merge.ts for how the per-type searches keep one date order).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Button, Card, Center, Chip, Group, Loader, Text, TextInput } from '@mantine/core';
+import { Link } from 'react-router-dom';
+import { Alert, Anchor, Badge, Button, Card, Center, Chip, Group, Loader, Text, TextInput } from '@mantine/core';
 import { useFhir } from '../../fhir/use-fhir.ts';
 import { formatDate } from '../../fhir/format.ts';
 import { fetchSourcePage } from './fetch-page.ts';
 import { TimelineFeed } from './merge.ts';
 import { KIND_LABELS, TIMELINE_KINDS, TIMELINE_SOURCES, type TimelineEntry, type TimelineKind, type TimelineSource } from './sources.ts';
+import { notePagePath } from '../notes/note-rows.ts';
 import '../chart-tabs.css';
 
 /** Entries added per scroll. */
@@ -118,7 +120,7 @@ export function Timeline({ patientId }: { patientId: string }) {
             </Badge>
             <div className="timeline-text">
               <Text size="sm" fw={500}>
-                {e.title}
+                {notePagePath(patientId, e.ref) ? <Anchor component={Link} to={notePagePath(patientId, e.ref)!} inherit>{e.title}</Anchor> : e.title}
               </Text>
               {e.detail && (
                 <Text size="xs" className="muted">

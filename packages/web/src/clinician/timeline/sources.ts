@@ -67,7 +67,8 @@ export const TIMELINE_SOURCES: readonly TimelineSource[] = [
     },
   },
   {
-    type: 'Composition', kind: 'note', dateParam: 'date',
+    // Signed notes only: a draft is its author's work in progress, an entered-in-error note is void.
+    type: 'Composition', kind: 'note', dateParam: 'date', criteria: { status: 'final,amended' },
     toEntry: (r) => {
       const c = r as Composition;
       return entry(c, 'note', upperBound(c.date), c.date, c.title || conceptText(c.type), c.author?.map(refText).filter(Boolean).join(', '));

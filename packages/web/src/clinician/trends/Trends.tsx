@@ -31,7 +31,8 @@ function FlowsheetTable({ sheet }: { sheet: FlowsheetData }) {
     ['Labs', 'labs'],
   ];
   return (
-    <ScrollArea type="auto" offsetScrollbars>
+    // The viewport takes the focus, so the keyboard can scroll the days that do not fit.
+    <ScrollArea type="auto" offsetScrollbars viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Flowsheet, scrolls sideways' }}>
       <Table className="flowsheet" fz="sm" verticalSpacing={4} withColumnBorders aria-label="Flowsheet" stickyHeader>
         <Table.Thead>
           <Table.Tr>
@@ -52,7 +53,7 @@ function FlowsheetTable({ sheet }: { sheet: FlowsheetData }) {
             <Table.Tbody key={group}>
               <Table.Tr>
                 <Table.Th scope="rowgroup" colSpan={sheet.days.length + 1}>
-                  {label}
+                  <span className="flowsheet-group">{label}</span>
                 </Table.Th>
               </Table.Tr>
               {rows.map((r) => (

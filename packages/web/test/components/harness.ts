@@ -1,0 +1,84 @@
+/**
+ * Runs one widget alone in headless Chromium: builds the harness page (index.html + harness.tsx)
+ * with Vite into a temporary folder, and opens it at a made-up origin whose every request
+ * Playwright answers: the built files from that folder, `/fhir/...` from the test's fixture
+ * handler (see fixture-fhir.ts). No server, no database: pure UI with real React, Mantine and
+ * browser layout. The test then drives the page with role- and label-based locators.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { CHROMIUM } from '../e2e/workspace-fixture.ts';
+
+/** The origin the harness page is served at (never resolved: Playwright answers every request). */
+export const HARNESS_ORIGIN = 'http://widgets.test';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
+
+/** What the fixture FHIR handler answers: a status and a JSON body. */
+export interface FhirAnswer {
+  status: number;
+  body: unknown;
+}
+export type FhirHandler = (url: URL, method: string, body: string | null) => FhirAnswer | Promise<FhirAnswer>;
+
+export interface Harness {
+  browser: Browser;
+  /** A page showing `widget`, its `/fhir` requests answered by `fhir`. */
+  open: (widget: string, fhir: FhirHandler, opts?: { params?: Record<string, string>; width?: number; height?: number }) => Promise<{ context: BrowserContext; page: Page }>;
+  close: () => Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const outDir = mkdtempSync(join(tmpdir(), 'continuum-widgets-'));
+  const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
+  await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+
+  const serveFile = async (route: Route, path: string) => {
+    const file = normalize(join(outDir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(outDir)) return route.fulfill({ status: 403, body: 'outside the harness' });
+    try {
+      return await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+  };
+
+  const open: Harness['open'] = async (widget, fhir, opts = {}) => {
+    const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 800 }, timezoneId: 'UTC', locale: 'en-US' });
+    context.setDefaultTimeout(30_000);
+    await context.route(`${HARNESS_ORIGIN}/**`, async (route) => {
+      const request = route.request();
+      const url = new URL(request.url());
+      if (!url.pathname.startsWith('/fhir/')) return serveFile(route, url.pathname);
+      const answer = await fhir(url, request.method(), request.postData());
+      return route.fulfill({ status: answer.status, contentType: 'application/fhir+json', body: JSON.stringify(answer.body) });
+    });
+    const page = await context.newPage();
+    const query = new URLSearchParams({ widget, ...opts.params });
+    await page.goto(`${HARNESS_ORIGIN}/index.html?${query.toString()}`);
+    return { context, page };
+  };
+
+  return {
+    browser,
+    open,
+    close: async () => {
+      await browser.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `expression` is true in the page, polling (no eval-based waitForFunction needed). */
+export async function until(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
