@@ -46,12 +46,12 @@ export function Chart() {
       <Tabs value={tab} onChange={(t) => t && navigate(`/patients/${id}/${t}`)} keepMounted={false}>
         <Tabs.List aria-label="Chart sections">
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
-          <ClinicalListTabs />
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="trends">Trends</Tabs.Tab>
           <Tabs.Tab value="notes">Notes</Tabs.Tab>
           <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
           <Tabs.Tab value="orders">Orders</Tabs.Tab>
+          <ClinicalListTabs />
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
