@@ -13,12 +13,16 @@ import { NotePage } from './notes/NotePage.tsx';
 import { VitalsEntry } from './vitals/VitalsEntry.tsx';
 import { VitalsTab } from './vitals/VitalsTab.tsx';
 import { Orders } from './orders/Orders.tsx';
-import { useEffect } from 'react';
+import { ClinicalListPanels, ClinicalListTabs } from './lists/ListTabs.tsx';
+import { useCallback, useEffect, useState } from 'react';
 
 export function Chart() {
   const { id = '', tab = 'summary', sub } = useParams();
   const navigate = useNavigate();
-  const { data, error, loading } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id]);
+  // A write on a list tab bumps the revision: the banner and summary reload, the page stays.
+  const [revision, setRevision] = useState(0);
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
+  const { data, error } = useLoad((client, signal) => loadChartSummary(client, id, signal), [id, revision]);
   useEffect(() => {
     document.title = data ? `${humanName(data.patient.name)} · Continuum` : 'Chart · Continuum';
   }, [data]);
@@ -29,7 +33,7 @@ export function Chart() {
       </Alert>
     );
   }
-  if (loading || !data) {
+  if (!data || data.patient.id !== id) {
     return (
       <Center h={240}>
         <Loader aria-label="Loading the chart" />
@@ -47,10 +51,12 @@ export function Chart() {
           <Tabs.Tab value="notes">Notes</Tabs.Tab>
           <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
           <Tabs.Tab value="orders">Orders</Tabs.Tab>
+          <ClinicalListTabs />
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
         </Tabs.Panel>
+        <ClinicalListPanels patientId={id} onChanged={reload} />
         <Tabs.Panel value="timeline" pt="md">
           <Timeline patientId={id} />
         </Tabs.Panel>

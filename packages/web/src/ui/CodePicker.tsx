@@ -88,8 +88,10 @@ export function CodePicker({ label, system, value, onChange, required, error, de
     else choose(codings[Number(key)]);
   };
 
+  // Backing out puts the chosen entry back at once (not after the effect above runs).
   const cancel = (): void => {
     setEditing(false);
+    setText(shownText(value));
     combobox.closeDropdown();
   };
 
