@@ -1,6 +1,6 @@
 /**
  * The CodePicker alone in Chromium, over fixture `ValueSet/$expand` answers (see harness.ts), so
- * that what is asked and when is under the test's control (code-picker.int.test.ts under test/ui
+ * that what is asked and when is under the test's control (code-picker-server.int.test.ts
  * runs it against a real server's terminology): a burst of keystrokes sends one request, after
  * the pause; the matches are the fixture's, code and display; the arrows move and Enter returns
  * the FHIR Coding (system, code, display); Escape closes the list and keeps the chosen entry; a

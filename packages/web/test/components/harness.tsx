@@ -16,18 +16,30 @@ import { theme } from '../../src/ui/theme.ts';
 import { Timeline } from '../../src/clinician/timeline/Timeline.tsx';
 import { Trends } from '../../src/clinician/trends/Trends.tsx';
 import { CodePicker } from '../../src/ui/CodePicker.tsx';
-import { ICD10CM } from '../../src/fhir/terminology.ts';
+import { ICD10CM, type TerminologySystem } from '../../src/fhir/terminology.ts';
 import type { Coding } from '@medplum/fhirtypes';
 
 const params = new URLSearchParams(window.location.search);
 const patient = params.get('patient') ?? 'p1';
 
-/** The picker and what it hands the form (an output), with a field after it to move the focus to. */
+/**
+ * The picker (`?system=` picks the code system, `?free` allows free text) and what it hands the
+ * form (an output), with a field after it to move the focus to.
+ */
 function Picker() {
   const [value, setValue] = useState<Coding>();
   return (
     <>
-      <CodePicker label="Diagnosis" system={ICD10CM} value={value} onChange={setValue} debounceMs={Number(params.get('debounce') ?? 250)} />
+      <CodePicker
+        label="Diagnosis"
+        system={(params.get('system') ?? ICD10CM) as TerminologySystem}
+        value={value}
+        onChange={setValue}
+        required
+        freeText={params.has('free')}
+        description="Search by words of the name, or by code"
+        debounceMs={Number(params.get('debounce') ?? 250)}
+      />
       <output aria-label="Chosen coding">{value ? JSON.stringify(value) : 'none'}</output>
       <input aria-label="Next field" />
     </>

@@ -1,6 +1,6 @@
 /**
- * The CodePicker in real Chromium, against a real server's `ValueSet/$expand`: the harness page
- * (harness/main.tsx) is built with Vite and served with the server's `/fhir` behind it. Checks
+ * The CodePicker in real Chromium, against a real server's `ValueSet/$expand`: the component
+ * harness (test/components/harness.ts) shows it and passes its `/fhir` requests on. Checks
  * what a coder relies on: matches show code and display, the keyboard alone chooses (arrows,
  * Enter) and backs out (Escape), typing pauses and stale answers never win, short input, no
  * match and a failed search each say so, clearing, free text, and labels on every input. What
@@ -8,48 +8,41 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import react from '@vitejs/plugin-react';
+import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../../server/test/fixtures/server.ts';
-import { CHROMIUM, noChromium, SCREENS, unlabelled } from '../e2e/workspace-fixture.ts';
+import { startHarness, type FhirHandler, type Harness } from './harness.ts';
+import { noChromium, SCREENS, unlabelled } from '../e2e/workspace-fixture.ts';
 
-const HARNESS = fileURLToPath(new URL('./harness/', import.meta.url));
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 let server: TestServer;
-let site: PreviewServer;
-let browser: Browser;
-let outDir: string;
-let url: string;
+let harness: Harness;
 
 before(async () => {
   if (noChromium) return;
   server = await startTestServer();
-  outDir = mkdtempSync(join(tmpdir(), 'continuum-picker-'));
-  await build({ configFile: false, root: HARNESS, plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  site = await preview({ configFile: false, root: HARNESS, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, proxy: { '/fhir': server.origin } } });
-  url = site.resolvedUrls!.local[0]!;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  harness = await startHarness();
 }, { timeout: 180_000 });
 
 after(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (site ? site.httpServer.close(() => resolve()) : resolve()));
+  await harness?.close();
   await server?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
+/** The widget's FHIR requests, passed to the real server with the test client's token. */
+const toServer: FhirHandler = async (url, method, body) => {
+  const res = await fetch(`${server.origin}${url.pathname}${url.search}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, ...(body ? { 'content-type': 'application/fhir+json' } : {}) },
+    ...(body ? { body } : {}),
+  });
+  return { status: res.status, body: await res.json() };
+};
+
 async function open(query = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
-  context.setDefaultTimeout(30_000);
-  const page = await context.newPage();
-  await page.goto(`${url}${query}#${server.token}`);
+  const { page } = await harness.open('codepicker', toServer, { params: Object.fromEntries(new URLSearchParams(query)), width: 900, height: 700 });
   await page.getByRole('combobox', { name: 'Diagnosis' }).waitFor();
   return page;
 }
@@ -126,7 +119,7 @@ describe('CodePicker', { skip: noChromium }, () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/ValueSet/$expand*', async (route) => {
       if (new URL(route.request().url()).searchParams.get('filter') === 'amox') await held;
-      await route.continue();
+      await route.fallback();
     });
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
