@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { beginSignIn, completeSignIn, signOut, type Session } from './auth/session.ts';
-import { FhirClient } from './fhir/client.ts';
+import { FhirClient, errorMessage } from './fhir/client.ts';
 import { FhirContext } from './fhir/use-fhir.ts';
 import { Shell } from './ui/Shell.tsx';
 import { IdleWarning, pageIdleSeconds } from './ui/IdleWarning.tsx';
@@ -57,7 +57,7 @@ function Callback({ onSession }: { onSession: (s: Session) => void }) {
         onSession(session);
         navigate(returnTo, { replace: true });
       },
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setError(errorMessage(err)),
     );
   }, [location.search, navigate, onSession]);
   if (!error) return <Busy label="Signing in…" />;

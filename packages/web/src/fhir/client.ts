@@ -149,3 +149,8 @@ export class FhirClient {
     return body as T;
   }
 }
+
+/** What to tell the user about a failed request: the server's OperationOutcome text, or the error's. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, Textarea } from '@mantine/core';
 import type { Directory } from './practitioners.ts';
+import { errorMessage } from '../fhir/client.ts';
 
 export function ForwardDialog({ title, me, directory, onCancel, onForward }: { title: string; me: string; directory: Directory; onCancel: () => void; onForward: (to: string, note: string) => Promise<void> }) {
   const [to, setTo] = useState<string | null>(null);
@@ -19,11 +20,10 @@ export function ForwardDialog({ title, me, directory, onCancel, onForward }: { t
     try {
       await onForward(to, note);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };
-  // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
     <Modal opened onClose={onCancel} title={title} centered>
       <form

@@ -16,6 +16,7 @@ import { ResultCard } from './ResultCard.tsx';
 import { reviewBundle } from './review-task.ts';
 import { flagSeverity } from './result-flags.ts';
 import './inbox.css';
+import { errorMessage } from '../fhir/client.ts';
 
 export function Inbox() {
   const me = useMe();
@@ -45,7 +46,7 @@ export function Inbox() {
       await review(item.report, item.open);
       setNotice(`${conceptText(item.report.code)} acknowledged.`);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(undefined);
     }

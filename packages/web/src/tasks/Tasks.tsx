@@ -13,6 +13,7 @@ import { conceptText, formatDate, formatDateTime, humanName } from '../fhir/form
 import { REVIEW } from '../inbox/review-task.ts';
 import { loadMyWork, type WorkItem } from './task-list.ts';
 import '../inbox/inbox.css';
+import { errorMessage } from '../fhir/client.ts';
 
 function what(item: WorkItem): { title: string; detail: string | undefined; review: boolean } {
   if (item.kind === 'message') {
@@ -112,7 +113,7 @@ export function Tasks() {
       }
       setReload((n) => n + 1);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(undefined);
     }

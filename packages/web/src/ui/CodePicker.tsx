@@ -14,6 +14,7 @@ import './code-picker.css';
 import type { Coding } from '@medplum/fhirtypes';
 import { useFhir } from '../fhir/use-fhir.ts';
 import { expand, MIN_FILTER_LENGTH, searchable, TERMINOLOGY, type Expansion, type TerminologySystem } from '../fhir/terminology.ts';
+import { errorMessage } from '../fhir/client.ts';
 
 export interface CodePickerProps {
   label: string;
@@ -61,7 +62,7 @@ export function CodePicker({ label, system, value, onChange, required, error, de
     setSearch({ kind: 'loading' });
     expand(client, system, debounced, count, ac.signal).then(
       (result) => !ac.signal.aborted && setSearch({ kind: 'done', result }),
-      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', message: errorMessage(err) }),
     );
     return () => ac.abort();
   }, [client, system, debounced, editing, count]);

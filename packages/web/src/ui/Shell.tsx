@@ -21,7 +21,7 @@ function UserName({ session }: { session: Session }) {
   const roles = rolesLabel(session.roles);
   return (
     <Stack gap={0} align="flex-end">
-      <Text size="sm" fw={500}>
+      <Text size="sm" fw={500} data-testid="user-name">
         {data ? humanName(data.name) : (session.username ?? 'Signed in')}
       </Text>
       {roles && (

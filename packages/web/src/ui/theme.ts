@@ -4,7 +4,7 @@
  * button uses is often below WCAG AA's 4.5:1 (green 9 is 4.4:1, orange 8 is 3.6:1), so those
  * shades are darkened here (see contrast.ts); the light shades stay the library's.
  */
-import { createTheme, DEFAULT_THEME, type MantineColorsTuple } from '@mantine/core';
+import { createTheme, DEFAULT_THEME, Drawer, Modal, type MantineColorsTuple } from '@mantine/core';
 import { accessiblePalette } from './contrast.ts';
 
 const accessibleDefaults = Object.fromEntries(
@@ -23,4 +23,9 @@ export const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   headings: { fontWeight: '650' },
   defaultRadius: 'md',
+  // A dialog's close button is an icon: it needs a name for screen readers.
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });

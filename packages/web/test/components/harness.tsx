@@ -1,8 +1,8 @@
 /**
  * The component-test page: mounts the one widget named in the URL (`?widget=timeline&patient=p1`)
- * alone, inside the app's MantineProvider and theme, with a real FhirClient on `/fhir`. The test
- * answers those requests from fixture Bundles (Playwright routes), so the widget runs exactly as
- * in the app, in real Chromium, without a server. Nothing here is part of the app's build.
+ * alone, inside the app's MantineProvider and theme and a router (widgets link to pages), with a
+ * real FhirClient on `/fhir`. The test answers those requests from fixture Bundles (Playwright
+ * routes), so the widget runs exactly as in the app, in real Chromium, without a server. Nothing here is part of the app's build.
  */
 import '@mantine/core/styles.css';
 import '../../src/ui/app.css';
@@ -10,6 +10,7 @@ import './harness.css';
 import { StrictMode, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
+import { MemoryRouter } from 'react-router-dom';
 import { FhirClient } from '../../src/fhir/client.ts';
 import { FhirContext } from '../../src/fhir/use-fhir.ts';
 import { theme } from '../../src/ui/theme.ts';
@@ -57,10 +58,12 @@ function Harness() {
   const widget = WIDGETS[params.get('widget') ?? ''];
   return (
     <FhirContext.Provider value={client}>
-      <main aria-label="Widget under test" className="harness">
-        <h1 className="harness-title">Widget under test: {params.get('widget')}</h1>
-        {widget ? widget() : <p role="alert">Unknown widget {params.get('widget')}</p>}
-      </main>
+      <MemoryRouter>
+        <main aria-label="Widget under test" className="harness">
+          <h1 className="harness-title">Widget under test: {params.get('widget')}</h1>
+          {widget ? widget() : <p role="alert">Unknown widget {params.get('widget')}</p>}
+        </main>
+      </MemoryRouter>
     </FhirContext.Provider>
   );
 }

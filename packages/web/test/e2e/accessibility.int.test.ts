@@ -131,6 +131,64 @@ describe('accessibility of the main screens in Chromium', { skip: noChromium }, 
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
+  it("finds no WCAG A/AA violation on the chart's editing screens, the inbox and tasks", async () => {
+    const tab = (name: string, ready: (page: Page) => Promise<unknown>) =>
+      chartTab(name, async (page) => {
+        await page.getByRole('tab', { name: name[0]!.toUpperCase() + name.slice(1), selected: true }).waitFor();
+        await ready(page);
+      });
+    const physician = await signedIn('demo.physician');
+    const failures = await auditAll(
+      [
+        ['physician: problems', tab('problems', (page) => page.getByRole('table', { name: 'Problem list' }).waitFor())],
+        [
+          'physician: add problem',
+          async (page) => {
+            await page.getByRole('button', { name: 'Add problem' }).click();
+            await page.getByRole('dialog', { name: 'Add problem' }).getByRole('combobox', { name: 'Problem' }).waitFor();
+          },
+        ],
+        ['physician: allergies', tab('allergies', (page) => page.getByRole('table', { name: 'Allergies and intolerances' }).or(page.getByText('No allergies recorded.')).first().waitFor())],
+        ['physician: medications', tab('medications', (page) => page.getByRole('button', { name: /Add/ }).first().waitFor())],
+        ['physician: immunizations', tab('immunizations', (page) => page.getByRole('table', { name: 'Immunizations' }).waitFor())],
+        ['physician: notes', tab('notes', (page) => page.getByRole('table', { name: 'Notes' }).locator('tr[data-note]').first().waitFor())],
+        [
+          'physician: start encounter',
+          async (page) => {
+            await page.getByRole('button', { name: 'Start encounter' }).click();
+            await page.getByRole('dialog', { name: 'Start encounter' }).waitFor();
+          },
+        ],
+        ['physician: vitals entry', chartTab('vitals/new', (page) => page.getByLabel('Systolic BP').waitFor())],
+        ['physician: orders', tab('orders', (page) => page.getByRole('table', { name: 'Orders' }).or(page.getByText('No orders.')).first().waitFor())],
+        [
+          'physician: new lab order',
+          async (page) => {
+            await page.getByRole('button', { name: 'New lab order' }).click();
+            await page.getByRole('combobox', { name: 'Test' }).waitFor();
+          },
+        ],
+        [
+          'physician: results inbox',
+          async (page) => {
+            await page.goto(`${workspace.origin}/inbox`);
+            await page.getByRole('heading', { name: 'Results inbox' }).waitFor();
+          },
+        ],
+        [
+          'physician: tasks',
+          async (page) => {
+            await page.goto(`${workspace.origin}/tasks`);
+            await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+          },
+        ],
+      ],
+      physician.page,
+    );
+    await physician.context.close();
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
   /**
    * The tables cut off by their card: wider than the nearest box that clips them, which does not
    * scroll sideways. (A wide table must scroll inside its card, not lose its last columns.)

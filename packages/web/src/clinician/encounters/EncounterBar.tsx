@@ -10,8 +10,9 @@ import { conceptText, formatDateTime, refText } from '../../fhir/format.ts';
 import { ENCOUNTER_TYPES } from './encounter.ts';
 import { useCurrentPractitioner } from './current-user.ts';
 import type { CurrentEncounter } from './use-encounter.ts';
+import { errorMessage } from '../../fhir/client.ts';
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const message = (err: unknown): string => (errorMessage(err));
 
 function StartDialog({ opened, onClose, current }: { opened: boolean; onClose: () => void; current: CurrentEncounter }) {
   const { reference } = useCurrentPractitioner();

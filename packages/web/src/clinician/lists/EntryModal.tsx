@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import { errorMessage } from '../../fhir/client.ts';
 
 export interface EntryModalProps {
   opened: boolean;
@@ -32,7 +33,7 @@ export function EntryModal({ opened, title, submitLabel, onClose, onSubmit, dang
     try {
       if (await onSubmit()) close();
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      setFailure(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -2,10 +2,11 @@
 import { Badge } from '@mantine/core';
 import type { ListStatus } from './allergy.ts';
 
-// Text colours are set outright: a light badge's default text shade falls below AA contrast.
+// Text colours are set outright: a light badge's default text shade falls below AA contrast, and
+// so does shade 9 on a light green or orange badge (4.1:1); these are 5.2:1 and 6.1:1.
 const COLORS: Record<ListStatus['tone'], { color: string; text: string; variant: 'light' | 'outline' }> = {
-  active: { color: 'green', text: 'green.9', variant: 'light' },
-  warning: { color: 'orange', text: 'orange.9', variant: 'light' },
+  active: { color: 'green', text: '#1e6b30', variant: 'light' },
+  warning: { color: 'orange', text: '#8a3b00', variant: 'light' },
   inactive: { color: 'gray.8', text: 'gray.8', variant: 'outline' },
   error: { color: 'red.9', text: 'red.9', variant: 'outline' },
 };

@@ -13,6 +13,7 @@ import { editorSections, sectionTexts, signed } from './composition.ts';
 import { useAutosave, type SaveState } from './use-autosave.ts';
 import { RelatedLink, STATUS_COLOR } from './NoteParts.tsx';
 import { vitalsLine } from '../vitals/vitals-summary.ts';
+import { errorMessage } from '../../fhir/client.ts';
 
 /** The sections that take the encounter's vitals (the first one the template has). */
 const VITALS_SECTIONS = new Set(['objective', 'exam']);
@@ -56,7 +57,7 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
       const before = (texts[vitalsSection.key] ?? '').trimEnd();
       setTexts({ ...texts, [vitalsSection.key]: before ? `${before}\n${line}` : line });
     } catch (err) {
-      setVitalsNote(err instanceof Error ? err.message : String(err));
+      setVitalsNote(errorMessage(err));
     }
   };
 
@@ -77,7 +78,7 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
       replaced(final);
       onSigned(final);
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      setFailure(errorMessage(err));
     } finally {
       setBusy(undefined);
     }
@@ -90,7 +91,7 @@ export function NoteEditor({ initial, patientId, signer, onSigned, onDiscarded }
       await client.delete('Composition', note.id!);
       onDiscarded();
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      setFailure(errorMessage(err));
       setBusy(undefined);
       setConfirmDiscard(false);
     }

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Anchor, Button, Card, Center, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
-import { FhirError } from '../../fhir/client.ts';
+import { FhirError, errorMessage } from '../../fhir/client.ts';
 import { formatDateTime } from '../../fhir/format.ts';
 import { useCurrentPractitioner } from '../encounters/current-user.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
@@ -54,7 +54,7 @@ export function NoteList({ patientId }: { patientId: string }) {
       const draft = await client.create(newDraft(t, { patientId, encounter: { reference: `Encounter/${current.encounter.id ?? ''}` }, custodian: current.encounter.serviceProvider, author: me, now: new Date() }));
       navigate(`/patients/${patientId}/notes/${draft.id ?? ''}`);
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      setFailure(errorMessage(err));
       setCreating(false);
     }
   };

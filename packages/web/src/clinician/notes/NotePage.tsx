@@ -14,6 +14,7 @@ import { NoteEditor } from './NoteEditor.tsx';
 import { SignedNote } from './SignedNote.tsx';
 import { DocumentView } from './DocumentView.tsx';
 import { DOCUMENT_PREFIX } from './note-rows.ts';
+import { errorMessage } from '../../fhir/client.ts';
 
 export interface LoadedNote {
   note: Composition;
@@ -89,7 +90,7 @@ function CompositionPage({ patientId, noteId }: { patientId: string; noteId: str
       const created = await client.create(make(note));
       navigate(`/patients/${patientId}/notes/${created.id ?? ''}`);
     } catch (err) {
-      setActionError(err instanceof Error ? err.message : String(err));
+      setActionError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -117,7 +118,7 @@ function CompositionPage({ patientId, noteId }: { patientId: string; noteId: str
               await client.update({ ...note, status: 'entered-in-error' });
               setVersion((v) => v + 1);
             } catch (err) {
-              setActionError(err instanceof Error ? err.message : String(err));
+              setActionError(errorMessage(err));
             } finally {
               setBusy(false);
             }

@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Composition } from '@medplum/fhirtypes';
-import { FhirError } from '../../fhir/client.ts';
+import { FhirError, errorMessage } from '../../fhir/client.ts';
 import { useFhir } from '../../fhir/use-fhir.ts';
 import { withSectionTexts } from './composition.ts';
 
@@ -48,7 +48,7 @@ export function useAutosave(initial: Composition) {
         setState({ kind: 'conflict', message: 'This note was changed somewhere else (another tab or user). Your latest typing was not saved; reload to see the current version.' });
       } else {
         dirty.current = true;
-        setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        setState({ kind: 'error', message: errorMessage(err) });
       }
       throw err;
     } finally {

@@ -1,6 +1,7 @@
 /** Cancelling a lab order or discontinuing a medication: a reason is required. */
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { errorMessage } from '../../fhir/client.ts';
 
 export function CancelOrderDialog({ title, action, onClose, onConfirm }: { title: string; action: string; onClose: () => void; onConfirm: (reason: string) => Promise<void> }) {
   const [reason, setReason] = useState('');
@@ -17,11 +18,10 @@ export function CancelOrderDialog({ title, action, onClose, onConfirm }: { title
     try {
       await onConfirm(reason);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };
-  // No scroll lock: it injects an un-nonced <style>, which the page's CSP refuses.
   return (
     <Modal opened onClose={onClose} title={title} centered>
       <form

@@ -23,6 +23,7 @@ import {
   type MedicationDraft,
   type OrderContext,
 } from './order-model.ts';
+import { errorMessage } from '../../fhir/client.ts';
 
 export type OrderKind = 'lab' | 'medication';
 
@@ -98,7 +99,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
       const order = { ...review.order, authoredOn: new Date().toISOString() };
       onDone(await client.create(order));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
       setBusy(false);
     }
   };

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Anchor, Button, Group, List, Stack, Text, Title } from '@mantine/core';
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { FhirError } from '../../fhir/client.ts';
+import { FhirError, errorMessage } from '../../fhir/client.ts';
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
 import { duplicateSearches, mergeMatches, type LikelyMatch } from './duplicate-check.ts';
 import { DuplicateReview } from './DuplicateReview.tsx';
@@ -62,7 +62,7 @@ export function NewPatient() {
     setMatches(undefined); // what was checked is no longer what would be sent
   }, []);
 
-  const fail = (err: unknown) => setFailure(err instanceof FhirError ? { message: err.message, outcome: err.outcome } : { message: err instanceof Error ? err.message : String(err) });
+  const fail = (err: unknown) => setFailure(err instanceof FhirError ? { message: err.message, outcome: err.outcome } : { message: errorMessage(err) });
 
   const create = async () => {
     setBusy(true);

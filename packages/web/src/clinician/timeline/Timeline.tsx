@@ -13,6 +13,7 @@ import { TimelineFeed } from './merge.ts';
 import { KIND_LABELS, TIMELINE_KINDS, TIMELINE_SOURCES, type TimelineEntry, type TimelineKind, type TimelineSource } from './sources.ts';
 import { notePagePath } from '../notes/note-rows.ts';
 import '../chart-tabs.css';
+import { errorMessage } from '../../fhir/client.ts';
 
 /** Entries added per scroll. */
 const PAGE = 25;
@@ -50,7 +51,7 @@ export function Timeline({ patientId }: { patientId: string }) {
       setEntries((old) => [...old, ...page]);
       setHasMore(run.feed.hasMore);
     } catch (err) {
-      if (!run.signal.aborted) setError(err instanceof Error ? err.message : String(err));
+      if (!run.signal.aborted) setError(errorMessage(err));
     } finally {
       run.busy = false;
       if (!run.signal.aborted) setLoading(false);

@@ -13,6 +13,7 @@ import { useCurrentPractitioner } from '../encounters/current-user.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
 import { bmi, EMPTY_VITALS, metricValues, validateVitals, vitalsBundle, vitalsObservations, type VitalField, type VitalsErrors, type VitalsForm } from './vitals-form.ts';
+import { errorMessage } from '../../fhir/client.ts';
 
 function UnitSwitch<U extends string>({ label, value, options, onChange }: { label: string; value: U; options: readonly { value: U; label: string }[]; onChange: (u: U) => void }) {
   return <SegmentedControl aria-label={label} size="xs" value={value} onChange={(v) => onChange(v as U)} data={[...options]} />;
@@ -63,7 +64,7 @@ export function VitalsEntry({ patientId }: { patientId: string }) {
       await client.transaction(vitalsBundle(observations));
       navigate(`/patients/${patientId}/vitals`, { state: { saved: observations.length } });
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      setFailure(errorMessage(err));
       setBusy(false);
     }
   };
