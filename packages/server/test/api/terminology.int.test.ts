@@ -1,8 +1,9 @@
 /**
  * Terminology operations over the shipped code lists: `ValueSet/$expand` (GET and POST
  * Parameters) with filter, ranking, paging and its 400s; `CodeSystem/$lookup`; who may use them
- * (401 without a token, 403 for roles that have no use for codes); the CapabilityStatement; and
- * the speed a search-as-you-type picker needs. Real server, real database (PGlite or PostgreSQL).
+ * (401 without a token, 403 for roles that have no use for codes); and the CapabilityStatement.
+ * Real server, real database (PGlite or PostgreSQL). Speed is not timed here: tests assert
+ * behaviour, benchmarks measure time.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,19 +137,6 @@ describe('ValueSet/$expand', () => {
     assert.equal(notParameters.status, 400);
     const twice = await s.request('GET', `/ValueSet/$expand?url=${encodeURIComponent(ICD_VS)}&filter=ab&filter=cd`);
     assert.equal(twice.status, 400);
-  });
-
-  it('answers a filter over 44k ICD-10-CM codes in a few milliseconds', async () => {
-    await expand({ url: ICD_VS, filter: 'warm' });
-    const t0 = performance.now();
-    const n = 20;
-    for (let i = 0; i < n; i++) {
-      const res = await expand({ url: ICD_VS, filter: ['diab', 'hypert', 'fract femur', 'asthma', 'E11'][i % 5]!, count: '20' });
-      assert.equal(res.status, 200);
-    }
-    const per = (performance.now() - t0) / n;
-    console.log(`# $expand over ICD-10-CM: ${per.toFixed(1)} ms per request (HTTP, auth and audit included)`);
-    assert.ok(per < 100, `${per} ms per request`);
   });
 });
 
