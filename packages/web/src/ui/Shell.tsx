@@ -2,27 +2,23 @@
  * The frame around every signed-in page: header with the user, their role and sign-out, and the
  * navigation their roles are offered (`auth/roles.ts`).
  */
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import type { Practitioner, Reference } from '@medplum/fhirtypes';
 import { NavLink as RouterLink, useLocation } from 'react-router-dom';
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Session } from '../auth/session.ts';
 import { navFor, rolesLabel } from '../auth/roles.ts';
-import { MeContext } from '../auth/me.ts';
+import { MeContext, type Me } from '../auth/me.ts';
 import { useLoad } from '../fhir/use-fhir.ts';
 import { humanName } from '../fhir/format.ts';
 
-function UserName({ session }: { session: Session }) {
-  const ref = session.fhirUser;
-  const { data } = useLoad(async (client, signal) => {
-    if (!ref?.startsWith('Practitioner/')) return undefined;
-    return client.read('Practitioner', ref.slice('Practitioner/'.length), signal);
-  }, [ref]);
+function UserName({ session, me }: { session: Session; me: Me }) {
   const roles = rolesLabel(session.roles);
   return (
     <Stack gap={0} align="flex-end">
       <Text size="sm" fw={500} data-testid="user-name">
-        {data ? humanName(data.name) : (session.username ?? 'Signed in')}
+        {me.practitioner?.display ?? session.username ?? 'Signed in'}
       </Text>
       {roles && (
         <Text size="xs" className="muted" data-testid="user-roles">
@@ -33,10 +29,21 @@ function UserName({ session }: { session: Session }) {
   );
 }
 
+/** The signed-in practitioner, read once for the header and every screen that records who acted. */
+function useSignedInPractitioner(ref: string | undefined): Me {
+  const { data, loading } = useLoad(async (client, signal) => {
+    if (!ref?.startsWith('Practitioner/')) return undefined;
+    const p = await client.read('Practitioner', ref.slice('Practitioner/'.length), signal);
+    return { reference: ref, display: humanName(p.name) } satisfies Reference<Practitioner>;
+  }, [ref]);
+  return useMemo(() => ({ ref, practitioner: data, loading }), [ref, data, loading]);
+}
+
 export function Shell({ session, onSignOut, children }: { session: Session; onSignOut: () => void; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const items = navFor(session.roles);
+  const me = useSignedInPractitioner(session.fhirUser);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main-content" className="skip-link">
@@ -49,7 +56,7 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
             <span className="brand">Continuum</span>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <UserName session={session} />
+            <UserName session={session} me={me} />
             <Button variant="default" size="xs" onClick={onSignOut}>
               Sign out
             </Button>
@@ -67,7 +74,7 @@ export function Shell({ session, onSignOut, children }: { session: Session; onSi
         )}
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1}>
-        <MeContext.Provider value={session.fhirUser}>{children}</MeContext.Provider>
+        <MeContext.Provider value={me}>{children}</MeContext.Provider>
       </AppShell.Main>
     </AppShell>
   );

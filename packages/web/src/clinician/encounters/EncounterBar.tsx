@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { conceptText, formatDateTime, refText } from '../../fhir/format.ts';
 import { ENCOUNTER_TYPES } from './encounter.ts';
-import { useCurrentPractitioner } from './current-user.ts';
+import { useCurrentPractitioner } from '../../auth/me.ts';
 import type { CurrentEncounter } from './use-encounter.ts';
 import { errorMessage } from '../../fhir/client.ts';
 

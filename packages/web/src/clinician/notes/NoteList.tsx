@@ -9,7 +9,7 @@ import { Alert, Anchor, Button, Card, Center, Group, Loader, Select, Stack, Tabl
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
 import { FhirError, errorMessage } from '../../fhir/client.ts';
 import { formatDateTime } from '../../fhir/format.ts';
-import { useCurrentPractitioner } from '../encounters/current-user.ts';
+import { useCurrentPractitioner } from '../../auth/me.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
 import { newDraft } from './composition.ts';

@@ -8,7 +8,7 @@ import { Alert, Anchor, Center, Loader, Stack } from '@mantine/core';
 import type { Composition } from '@medplum/fhirtypes';
 import type { FhirClient } from '../../fhir/client.ts';
 import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
-import { useCurrentPractitioner } from '../encounters/current-user.ts';
+import { useCurrentPractitioner } from '../../auth/me.ts';
 import { addendumDraft, amendmentDraft, isDraft, noteKind } from './composition.ts';
 import { NoteEditor } from './NoteEditor.tsx';
 import { SignedNote } from './SignedNote.tsx';

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Anchor, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useFhir } from '../../fhir/use-fhir.ts';
-import { useCurrentPractitioner } from '../encounters/current-user.ts';
+import { useCurrentPractitioner } from '../../auth/me.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
 import { bmi, EMPTY_VITALS, metricValues, validateVitals, vitalsBundle, vitalsObservations, type VitalField, type VitalsErrors, type VitalsForm } from './vitals-form.ts';
