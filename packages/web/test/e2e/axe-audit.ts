@@ -21,6 +21,14 @@ export interface Violation {
 
 /** The violations of the WCAG A/AA rules on the page, each with the elements that fail it. */
 export async function axeViolations(page: Page): Promise<Violation[]> {
+  // A modal or drawer that is still fading in is drawn half-transparent over a dimmed page, and
+  // axe would measure the contrast of that in-between frame: audit the screen once it has settled.
+  // (A spinner's endless animation never settles, so only finite ones are waited for.)
+  await page.waitForFunction(
+    'document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity)',
+    undefined,
+    { polling: 50 },
+  );
   if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.addScriptTag({ path: AXE_SCRIPT });
   return page.evaluate<Violation[]>(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_TAGS)} }, resultTypes: ['violations'] })
     .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
