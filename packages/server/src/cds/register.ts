@@ -8,11 +8,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
 import type { Principal } from '../access/policy.ts';
 import type { Auth } from '../auth/setup.ts';
-import { loadKeys } from '../auth/keys.ts';
 import type { AppDeps } from '../http/app.ts';
 import { runOrderChecks } from '../medications/checks.ts';
 import { CardLog } from './card-log.ts';
 import { registerCdsClient } from './client/client-routes.ts';
+import { loadCdsClientKey } from './client/jwt.ts';
 import { gatewayFactory } from './fhir-gateway.ts';
 import { registerCdsServices } from './service-routes.ts';
 
@@ -27,7 +27,7 @@ export function registerCds(app: FastifyInstance, deps: CdsDeps): void {
   const gateways = gatewayFactory(deps);
   let key: Promise<JWK> | undefined;
   const signingKey = (): Promise<JWK> => {
-    key ??= loadKeys({ dataDir: config.dataDir, ...(config.jwksJson ? { jwksJson: config.jwksJson } : {}), ...(config.jwksFile ? { jwksFile: config.jwksFile } : {}) }).then((k) => k.jwks.keys[0]!);
+    key ??= loadCdsClientKey(config.dataDir);
     return key;
   };
   registerCdsServices(app, { authenticate: deps.authenticate, gateways, checks: runOrderChecks, cardLog: new CardLog(deps.db), audit: deps.auth.audit, origin });

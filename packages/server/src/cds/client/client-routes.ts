@@ -7,7 +7,8 @@
  *   service's feedback endpoint (Continuum's own records it in the audit trail).
  * Continuum's own services are called through `app.inject` with the user's token: the same HTTP
  * contract, authentication and access checks as any client. Outside services get a signed JWT.
- * Each call is audited with the services the patient's data went to.
+ * Each call is audited with the services the patient's data went to. `GET /cds-client/jwks` (public,
+ * like any JWKS) publishes the key outside services verify Continuum's JWTs with.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, notFound } from '@continuum/fhir';
@@ -22,14 +23,14 @@ import { serviceById } from '../services.ts';
 import { isHook } from '../types.ts';
 import { dispatch, type CallResult } from './dispatch.ts';
 import { DiscoveryCache, registeredEndpoints } from './endpoints.ts';
-import { cdsClientJwt } from './jwt.ts';
+import { CDS_JWKS_PATH, cdsClientJwt, publicJwks } from './jwt.ts';
 
 export interface CdsClientDeps {
   authenticate: (req: FastifyRequest) => Promise<Principal>;
   gateways: GatewayFactory;
   audit: AuditSink;
   origin: (req: FastifyRequest) => string;
-  /** The key outside services verify (the authorization server's newest signing key). */
+  /** Continuum's CDS client signing key (private; its public half is served at /cds-client/jwks). */
   signingKey: () => Promise<JWK>;
   timeoutMs?: number;
   now?: () => Date;
@@ -51,6 +52,14 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
+/**
+ * The headers of an in-process call to Continuum's own service: the user's token, and the host it
+ * was presented to (a token is bound to the origin that issued it, unless CONTINUUM_BASE_URL is set).
+ */
+function ownHeaders(req: FastifyRequest): Record<string, string> {
+  return { authorization: req.headers.authorization ?? '', 'content-type': 'application/json', ...(req.headers.host ? { host: req.headers.host } : {}) };
+}
+
 export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): void {
   const now = deps.now ?? (() => new Date());
   const discovery = new DiscoveryCache(getJson);
@@ -62,6 +71,9 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
     return { fhir, ...(await discovery.services(endpoints, now().getTime())) };
   }
 
+  // Public by nature, like /oauth/jwks: outside services fetch it to verify Continuum's JWTs.
+  app.get(CDS_JWKS_PATH, async (_req, reply) => reply.code(200).header('content-type', 'application/json').header('cache-control', 'max-age=300').send(publicJwks(await deps.signingKey())));
+
   app.post('/cds-client/feedback', async (req, reply) => {
     const principal = await deps.authenticate(req);
     assertCdsCaller(principal);
@@ -69,7 +81,7 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
     if (!isObject(body) || typeof body.serviceId !== 'string' || !Array.isArray(body.feedback)) throw badRequest('The body must be { "serviceId": ..., "feedback": [ ... ] }');
     const payload = { feedback: body.feedback };
     if (serviceById(body.serviceId)) {
-      const res = await app.inject({ method: 'POST', url: `/cds-services/${encodeURIComponent(body.serviceId)}/feedback`, headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' }, payload });
+      const res = await app.inject({ method: 'POST', url: `/cds-services/${encodeURIComponent(body.serviceId)}/feedback`, headers: ownHeaders(req), payload });
       return reply.code(res.statusCode).header('content-type', res.headers['content-type'] ?? 'application/json').send(res.body);
     }
     const origin = deps.origin(req);
@@ -94,7 +106,7 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
     const origin = deps.origin(req);
     const { fhir, services, unreachable } = await outsideServices(principal, origin);
     await fhir.get(`Patient/${request.context.patientId}`);
-    const authorization = req.headers.authorization ?? '';
+    const headers = ownHeaders(req);
     const result = await dispatch(hook, request, {
       fhir,
       fhirBase: `${origin}/fhir`,
@@ -102,7 +114,7 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
       outside: services,
       unreachable: unreachable.map((e) => ({ id: `Endpoint/${e.id}`, title: e.name ?? e.address ?? 'CDS service' })),
       callOwn: async (id, hookReq) => {
-        const res = await app.inject({ method: 'POST', url: `/cds-services/${id}`, headers: { authorization, 'content-type': 'application/json' }, payload: hookReq as unknown as Record<string, unknown> });
+        const res = await app.inject({ method: 'POST', url: `/cds-services/${id}`, headers, payload: hookReq as unknown as Record<string, unknown> });
         return res.statusCode === 200 ? { status: 'ok', json: res.json() } : { status: 'failed' };
       },
       callOutside: async (url, hookReq, signal) => postJson(url, hookReq, { authorization: `Bearer ${await cdsClientJwt(await deps.signingKey(), origin, url, now())}` }, signal),
