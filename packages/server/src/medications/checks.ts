@@ -7,8 +7,12 @@
  * shipped files (knowledge.ts); pass another to test or to use a site's own.
  */
 import type { OrderCheckFinding, OrderCheckInput } from './check-types.ts';
+import { allergyFindings } from './allergy.ts';
+import { doseFindings } from './dose.ts';
+import { duplicateFindings } from './duplicates.ts';
 import { interactionFindings } from './interactions.ts';
 import { shippedKnowledge, type Knowledge } from './knowledge.ts';
+import { labDuplicateFindings } from './lab-duplicates.ts';
 import { activeDrugs, draftDrugs, othersFor } from './subjects.ts';
 
 const SEVERITY_ORDER = { high: 0, moderate: 1, low: 2 } as const;
@@ -20,7 +24,13 @@ export function runOrderChecks(input: OrderCheckInput, knowledge: Knowledge = sh
   for (const d of drafts) {
     const others = othersFor(d, actives, drafts);
     findings.push(...interactionFindings(d, others, knowledge));
+    findings.push(...allergyFindings(d, input.allergies, knowledge));
+    findings.push(...duplicateFindings(d, others, knowledge));
+    findings.push(...doseFindings(d, input, knowledge));
   }
+  input.drafts.forEach((draft, index) => {
+    if (draft.resourceType === 'ServiceRequest') findings.push(...labDuplicateFindings(draft, index, input));
+  });
   const seen = new Set<string>();
   return findings
     .filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true)))
