@@ -27,7 +27,7 @@ describe('drugOf', () => {
         { itemCodeableConcept: { text: 'amoxicillin' }, strength: { numerator: { value: 80, unit: 'mg', system: UCUM, code: 'mg' }, denominator: { value: 1, unit: 'mL', system: UCUM, code: 'mL' } } },
         { itemCodeableConcept: { text: 'clavulanate' }, strength: { numerator: { value: 11.4, unit: 'mg', system: UCUM, code: 'mg' }, denominator: { value: 1, unit: 'mL', system: UCUM, code: 'mL' } } },
       ],
-      medicineClassification: [{ classification: [{ coding: [{ system: 'https://continuum.example/fhir/CodeSystem/drug-class', code: 'penicillins', display: 'Penicillins' }] }] }],
+      medicineClassification: [{ type: { text: 'therapeutic' }, classification: [{ coding: [{ system: 'https://continuum.example/fhir/CodeSystem/drug-class', code: 'penicillins', display: 'Penicillins' }] }] }],
     });
     assert.deepEqual(drug, {
       coding: { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '617430', display: 'amoxicillin 80 MG/ML / clavulanate 11.4 MG/ML Oral Suspension' },
