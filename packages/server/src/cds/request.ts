@@ -1,10 +1,11 @@
 /**
  * Checks a CDS Hooks 2.0 request body against the hook it was sent to, and returns it typed.
  * Untrusted JSON in, a HookRequest out, or a 400 (`badRequest`, an OperationOutcome naming the
- * field) for the first problem found. Pure: no I/O. It checks shape only; whether the caller may
- * see the patient is decided later by the FHIR reads themselves.
+ * field) for the first problem found. The draft orders and every prefetched resource must be
+ * valid R4 (the same validator as FHIR writes), so the checks never see malformed data. Pure: no
+ * I/O; whether the caller may see the patient is decided later by the FHIR reads themselves.
  */
-import { badRequest } from '@continuum/fhir';
+import { badRequest, validateResource } from '@continuum/fhir';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { HookName, HookRequest } from './types.ts';
 
@@ -27,8 +28,14 @@ function draftOrders(v: unknown): Bundle {
     if (!isObject(r) || typeof r.resourceType !== 'string') throw badRequest(`${where} must be a FHIR resource`, [where]);
     if (!ORDER_TYPES.has(r.resourceType)) throw badRequest(`${where}: drafts must be MedicationRequest or ServiceRequest, not ${r.resourceType}`, [where]);
     if (typeof r.id !== 'string' || !ID.test(r.id)) throw badRequest(`${where} needs an id (the client's id of the draft) so cards can name it`, [where]);
+    assertValid(r, where);
   });
   return v as unknown as Bundle;
+}
+
+function assertValid(r: unknown, where: string): void {
+  const issue = validateResource(r)[0];
+  if (issue) throw badRequest(`${where} is not a valid FHIR resource: ${issue.diagnostics ?? issue.details?.text ?? 'invalid'}${issue.expression?.length ? ` (${issue.expression.join(', ')})` : ''}`, [where]);
 }
 
 function prefetch(v: unknown): Record<string, Resource | null> | undefined {
@@ -36,6 +43,7 @@ function prefetch(v: unknown): Record<string, Resource | null> | undefined {
   if (!isObject(v)) throw badRequest('prefetch must be an object of FHIR resources by key', ['prefetch']);
   for (const [k, r] of Object.entries(v)) {
     if (r !== null && (!isObject(r) || typeof r.resourceType !== 'string')) throw badRequest(`prefetch.${k} must be a FHIR resource or null`, [`prefetch.${k}`]);
+    if (r !== null) assertValid(r, `prefetch.${k}`);
   }
   return v as Record<string, Resource | null>;
 }

@@ -69,7 +69,7 @@ describe('CDS Hooks services', () => {
   });
 
   it('order-sign uses the prefetch the client sent instead of reading the record', async () => {
-    const empty = { resourceType: 'Bundle', type: 'searchset', entry: [] };
+    const empty = { resourceType: 'Bundle', type: 'searchset', total: 0 };
     const prefetch = Object.fromEntries(['medications', 'statements', 'allergies', 'weight', 'labOrders', 'labResults'].map((k) => [k, empty]));
     const res = await cds(server, 'POST', '/cds-services/continuum-order-sign', tokens.physician, hookRequest('order-sign', signContext(), { prefetch }));
     assert.equal(res.status, 200, res.text);
@@ -99,6 +99,9 @@ describe('CDS Hooks services', () => {
       ['draft without id', { ...ok(), context: signContext([medRequest('x', SIMVASTATIN)]) }],
       ['draft of another type', { ...ok(), context: { ...signContext(), draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] } } }],
       ['prefetch not resources', { ...ok(), prefetch: { medications: 'x' } }],
+      ['draft not valid FHIR (no status, intent, subject)', { ...ok(), context: { ...signContext(), draftOrders: draftBundle([{ resourceType: 'MedicationRequest', id: 'a' } as never]) } }],
+      ['draft with a malformed coding', { ...ok(), context: signContext([{ ...medRequest('x', SIMVASTATIN, { id: 'c' }), medicationCodeableConcept: { coding: 'x' } } as never]) }],
+      ['prefetched weight with a text value', { ...ok(), prefetch: { weight: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', status: 'final', code: { text: 'w' }, valueQuantity: { value: 'x', code: 'kg' } } }] } } }],
       ['body an array', []],
     ];
     for (const [name, body] of bad) {
