@@ -43,7 +43,19 @@ function prefetch(v: unknown): Record<string, Resource | null> | undefined {
   if (!isObject(v)) throw badRequest('prefetch must be an object of FHIR resources by key', ['prefetch']);
   for (const [k, r] of Object.entries(v)) {
     if (r !== null && (!isObject(r) || typeof r.resourceType !== 'string')) throw badRequest(`prefetch.${k} must be a FHIR resource or null`, [`prefetch.${k}`]);
-    if (r !== null) assertValid(r, `prefetch.${k}`);
+    if (r === null) continue;
+    if (r.resourceType !== 'Bundle') {
+      assertValid(r, `prefetch.${k}`);
+      continue;
+    }
+    // A search Bundle's resources are checked one by one (servers, this one included, may send `entry: []`).
+    const entries = r.entry ?? [];
+    if (!Array.isArray(entries)) throw badRequest(`prefetch.${k}.entry must be an array`, [`prefetch.${k}.entry`]);
+    entries.forEach((e: unknown, i) => {
+      const where = `prefetch.${k}.entry[${i}].resource`;
+      const res = isObject(e) ? e.resource : undefined;
+      if (res !== undefined) assertValid(res, where);
+    });
   }
   return v as Record<string, Resource | null>;
 }

@@ -69,7 +69,8 @@ describe('CDS Hooks services', () => {
   });
 
   it('order-sign uses the prefetch the client sent instead of reading the record', async () => {
-    const empty = { resourceType: 'Bundle', type: 'searchset', total: 0 };
+    // An empty search as this server's own searches send it (`entry: []`).
+    const empty = { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
     const prefetch = Object.fromEntries(['medications', 'statements', 'allergies', 'weight', 'labOrders', 'labResults'].map((k) => [k, empty]));
     const res = await cds(server, 'POST', '/cds-services/continuum-order-sign', tokens.physician, hookRequest('order-sign', signContext(), { prefetch }));
     assert.equal(res.status, 200, res.text);
