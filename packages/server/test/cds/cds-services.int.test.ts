@@ -118,7 +118,7 @@ describe('CDS Hooks services', () => {
     assert.equal((await cds(server, 'POST', '/cds-services/continuum-order-sign', tokens.physician, hookRequest('order-sign', { ...signContext(), patientId: 'no-such-patient' }))).status, 404);
   });
 
-  it('refuses the unauthenticated (401) and the wrong role (403) on every route', async () => {
+  it('refuses the unauthenticated (401) and the wrong role or scope (403) on every route', async () => {
     const sign = hookRequest('order-sign', signContext());
     const routes: Array<[string, string, unknown]> = [
       ['GET', '/cds-services', undefined],
@@ -130,11 +130,13 @@ describe('CDS Hooks services', () => {
       ['POST', '/cds-client/patient-view', { context: { userId: `Practitioner/${clinic.practitioner}`, patientId: clinic.patientA } }],
       ['POST', '/cds-client/feedback', { serviceId: 'continuum-order-sign', feedback: [] }],
     ];
+    // A system client whose scopes do not read Patient: the wrong scope.
+    tokens.narrowSystem = await server.systemToken('system/Observation.rs');
     for (const [method, path, body] of routes) {
       const anon = await cds(server, method, path, undefined, body);
       assert.equal(anon.status, 401, `${method} ${path} anonymous`);
       assert.match(anon.headers.get('www-authenticate') ?? '', /Bearer/);
-      for (const who of ['desk', 'auditor', 'patient']) {
+      for (const who of ['desk', 'auditor', 'patient', 'narrowSystem']) {
         const res = await cds(server, method, path, tokens[who], body);
         assert.equal(res.status, 403, `${method} ${path} as ${who}: ${res.text.slice(0, 200)}`);
       }
