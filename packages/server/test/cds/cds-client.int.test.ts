@@ -122,6 +122,7 @@ describe('CDS client: one path to every CDS service', () => {
     const own = await cds(server, 'POST', '/cds-client/feedback', physician, { serviceId: 'continuum-order-sign', feedback: [{ card: OUTSIDE_CARD.uuid, outcome: 'accepted', outcomeTimestamp: new Date().toISOString() }] });
     assert.equal(own.status, 400);
     assert.equal((await cds(server, 'POST', '/cds-client/feedback', physician, { serviceId: 'nobody', feedback: [] })).status, 404);
+    assert.equal((await cds(server, 'POST', '/cds-client/feedback', physician, { serviceId: 'acme-formulary', feedback: [{ card: 'x', outcome: 'maybe' }] })).status, 400, 'checked before it is forwarded');
   });
 
   it('refuses bad requests: unknown hook, bad context, another user, an unseen patient', async () => {

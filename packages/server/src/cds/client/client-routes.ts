@@ -17,6 +17,7 @@ import type { JWK } from 'jose';
 import type { Principal } from '../../access/policy.ts';
 import type { AuditSink } from '../../auth/audit-sink.ts';
 import { assertCdsCaller } from '../caller.ts';
+import { parseFeedback } from '../feedback.ts';
 import type { GatewayFactory } from '../fhir-gateway.ts';
 import { parseHookRequest } from '../request.ts';
 import { serviceById } from '../services.ts';
@@ -88,6 +89,7 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
     const { services } = await outsideServices(principal, origin);
     const target = services.find((s) => s.definition.id === body.serviceId);
     if (!target) throw notFound(`No CDS service '${body.serviceId}'`);
+    parseFeedback(payload);
     const url = `${target.discovery}/${encodeURIComponent(target.definition.id)}/feedback`;
     const jwt = await cdsClientJwt(await deps.signingKey(), origin, url, now());
     const res = await postJson(url, payload, { authorization: `Bearer ${jwt}` }, AbortSignal.timeout(timeoutMs)).catch((): CallResult => ({ status: 'failed' }));
