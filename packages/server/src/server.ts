@@ -8,6 +8,7 @@
  * it fills); `demo` resolves when it is done. Closing the server stops the seeding between two
  * batches, and the next start resumes it.
  */
+import { buildCompanions } from './companions.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from './config.ts';
@@ -102,7 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Sign-in cookies are Secure, and without the proxy's word a plain-HTTP socket is not HTTPS.
     warn('WARNING: CONTINUUM_BASE_URL is https but this server speaks plain HTTP and CONTINUUM_TRUST_PROXY is off: behind a TLS-terminating proxy set CONTINUUM_TRUST_PROXY=1, or serve HTTPS with CONTINUUM_TLS_CERT/KEY; sign-in will fail until then.');
   }
-  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();

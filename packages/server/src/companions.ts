@@ -1,0 +1,11 @@
+/**
+ * The companion writes this server runs (see store/companions.ts): each feature that derives
+ * resources from a write registers its companion here, by resource type.
+ */
+import type { Config } from './config.ts';
+import { Companions, type Companion } from './store/companions.ts';
+
+export function buildCompanions(_config: Config): Companions {
+  const entries: [string, Companion][] = [];
+  return new Companions(entries);
+}
