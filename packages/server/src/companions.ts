@@ -3,9 +3,10 @@
  * resources from a write registers its companion here, by resource type.
  */
 import type { Config } from './config.ts';
+import { routeResult } from './orders/result-routing.ts';
 import { Companions, type Companion } from './store/companions.ts';
 
 export function buildCompanions(_config: Config): Companions {
-  const entries: [string, Companion][] = [];
+  const entries: [string, Companion][] = [['DiagnosticReport', routeResult]];
   return new Companions(entries);
 }

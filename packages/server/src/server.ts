@@ -9,6 +9,7 @@
  * batches, and the next start resumes it.
  */
 import { buildCompanions } from './companions.ts';
+import { seedCatalogue } from './orders/seed-catalogue.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from './config.ts';
@@ -103,6 +104,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Sign-in cookies are Secure, and without the proxy's word a plain-HTTP socket is not HTTPS.
     warn('WARNING: CONTINUUM_BASE_URL is https but this server speaks plain HTTP and CONTINUUM_TRUST_PROXY is off: behind a TLS-terminating proxy set CONTINUUM_TRUST_PROXY=1, or serve HTTPS with CONTINUUM_TLS_CERT/KEY; sign-in will fail until then.');
   }
+  // The order catalogue (order sets, panels, the demo lab): definitional resources, seeded idempotently.
+  await seedCatalogue(await repoFor(config.defaultTenant)).catch((err: unknown) => warn(`order catalogue: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
   const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');

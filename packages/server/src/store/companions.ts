@@ -24,6 +24,11 @@ export interface CompanionTrigger {
   id: string;
   /** The version the write replaces; 0 when the resource is new. */
   previousVersion: number;
+  /**
+   * Every resource written in the same batch (a transaction Bundle), by `Type/id`: a companion
+   * reads these here, as they are not stored yet (a report's Observations posted with it).
+   */
+  batch?: ReadonlyMap<string, Resource>;
 }
 
 /** Derives companion writes for one write; `repo` runs in the write's transaction. */

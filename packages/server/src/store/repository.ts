@@ -181,10 +181,11 @@ export class Repository {
   /** The writes the companions of `writes` derive, prepared (companions of companions do not run). */
   private async companionWrites(companions: Companions, writes: readonly PreparedWrite[]): Promise<PreparedWrite[]> {
     const out: PreparedWrite[] = [];
+    const batch = new Map(writes.flatMap((w) => (w.content === null ? [] : [[`${w.resourceType}/${w.id}`, JSON.parse(w.content) as Resource] as const])));
     for (const w of writes) {
       for (const companion of companions.for(w.resourceType)) {
         const resource = w.content === null ? null : (JSON.parse(w.content) as Resource);
-        for (const c of await companion({ resource, resourceType: w.resourceType, id: w.id, previousVersion: w.previousVersion }, this)) {
+        for (const c of await companion({ resource, resourceType: w.resourceType, id: w.id, previousVersion: w.previousVersion, batch }, this)) {
           const target = this.validate(c.resource);
           const previous = c.previousVersion ?? 0;
           if (previous > 0 && !target.id) throw new Error('A companion replacing a resource must give its id');
