@@ -98,7 +98,7 @@ export function Inbox() {
                 {items.length} new
               </Badge>
               {abnormal > 0 && (
-                <Badge size="lg" variant="light" color="red.9" c="red.9">
+                <Badge size="lg" variant="filled" color="red.9">
                   {abnormal} abnormal
                 </Badge>
               )}

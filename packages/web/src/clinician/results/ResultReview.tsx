@@ -95,7 +95,7 @@ export function ResultReview() {
           </Group>
           <Text size="sm">
             {d.patient?.id ? (
-              <Anchor component={Link} to={`/patients/${d.patient.id}/summary`}>
+              <Anchor component={Link} to={`/patients/${d.patient.id}/summary`} underline="always">
                 {patientName}
               </Anchor>
             ) : (
