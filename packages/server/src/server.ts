@@ -107,7 +107,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // The order catalogue (order sets, panels, the demo lab), seeded idempotently. With the demo on,
   // only once the demo has decided whether the store is empty (the catalogue would make it not).
   const seedOrders = async (): Promise<void> => {
-    await seedCatalogue(await repoFor(config.defaultTenant)).catch((err: unknown) => warn(`order catalogue: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
+    await seedCatalogue(await repoFor(config.defaultTenant), { demoLab: config.demo }).catch((err: unknown) => warn(`order catalogue: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
   };
   let ordersSeeded: Promise<void> | undefined = config.demo ? undefined : seedOrders();
   await ordersSeeded;

@@ -3,7 +3,8 @@
  * canonical url and version are already stored is left alone (so a site's edits to a seeded
  * definition survive restarts); a new catalogue version replaces the definition at its fixed id.
  * Resources without a canonical url (the demo lab, specimen definitions) are written only when
- * their id is new. Writes go through the Repository, as any other write.
+ * their id is new. The demo laboratory (an Organization) is seeded only with the demo clinic: a
+ * site names its own laboratories. Writes go through the Repository, as any other write.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +29,15 @@ async function stored(repo: Repository, resource: Resource): Promise<boolean> {
   return repo.exists(resource.resourceType, resource.id!);
 }
 
+/** The resources seeded: the definitions, and the demo laboratory only with the demo clinic. */
+export function seededResources(file: CatalogueFile, opts: { demoLab?: boolean } = {}): Resource[] {
+  return catalogueResources(file).filter((r) => opts.demoLab || r.resourceType !== 'Organization');
+}
+
 /** Writes the catalogue's missing resources; answers how many were written. */
-export async function seedCatalogue(repo: Repository, file?: CatalogueFile): Promise<number> {
+export async function seedCatalogue(repo: Repository, opts: { file?: CatalogueFile; demoLab?: boolean } = {}): Promise<number> {
   let written = 0;
-  for (const resource of catalogueResources(file ?? (await readCatalogue()))) {
+  for (const resource of seededResources(opts.file ?? (await readCatalogue()), opts)) {
     if (await stored(repo, resource)) continue;
     await repo.update(resource.resourceType, resource.id!, resource);
     written++;
