@@ -7,7 +7,9 @@
  * comes first, boxed as a critical result still to acknowledge; the result review screen shows the
  * value, flag and range and the matched order; acknowledging asks for an explicit confirmation and
  * records who and when; the pending orders screen lists the CBC and INR but no longer the BMP.
- * Screenshots go to artifacts/screens/ and each new screen passes the axe WCAG A/AA audit.
+ * A chest X-ray ordered from the chart is answered by a radiology report with its ImagingStudy,
+ * shown (conclusion, report text, study) on the review screen. Screenshots go to
+ * artifacts/screens/ and each new screen passes the axe WCAG A/AA audit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -168,6 +170,61 @@ describe('lab orders and critical results in Chromium', { skip: noChromium }, ()
     assert.deepEqual(await unlabelled(page), [], 'every filter has a label');
     await page.screenshot({ path: `${SCREENS}lab-pending-orders.png`, fullPage: true });
     await audit(page, 'pending orders');
+    await context.close();
+  });
+
+  it('orders a chest X-ray; the radiology report with its ImagingStudy shows on the review screen', async () => {
+    const [patient] = await workspace.api<Patient>('Patient?_count=1&_sort=-family');
+    assert.ok(patient?.id);
+    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    await page.goto(`${workspace.origin}/patients/${patient.id}/orders`);
+    await signIn(page);
+    await page.getByRole('button', { name: 'New imaging order' }).click();
+    await page.getByRole('button', { name: 'Review orders' }).click();
+    await page.getByText('Choose the imaging study').last().waitFor();
+    await page.getByRole('textbox', { name: 'Study' }).click();
+    await page.getByRole('option', { name: /Chest X-ray, 2 views/ }).click();
+    assert.equal(await page.getByRole('textbox', { name: 'Body site' }).inputValue(), 'Chest', 'the study fills its body site');
+    await page.getByLabel('Clinical information for the radiologist').fill('Cough for three weeks, smoker');
+    assert.deepEqual(await unlabelled(page), [], 'every input of the imaging form has a label');
+    await page.screenshot({ path: `${SCREENS}imaging-order-form.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Review orders' }).click();
+    await page.getByRole('button', { name: 'Sign order' }).click();
+    await page.getByText('Imaging order signed.').waitFor();
+    const [order] = await workspace.api<ServiceRequest>(`ServiceRequest?patient=${patient.id}&category=http://snomed.info/sct|363679005&_sort=-authored&_count=1`);
+    assert.ok(order, 'the imaging order is stored');
+    assert.equal(order.code?.coding?.[0]?.code, '36643-5');
+    assert.deepEqual(order.bodySite, [{ text: 'Chest' }]);
+
+    // The radiology system posts the study and the report.
+    const study = 'urn:uuid:8a1e0f7e-1c1f-4d2a-9a55-000000000001';
+    const result = await post('', {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [
+        { fullUrl: study, request: { method: 'POST', url: 'ImagingStudy' }, resource: { resourceType: 'ImagingStudy', status: 'available', subject: { reference: `Patient/${patient.id}` }, basedOn: [{ reference: `ServiceRequest/${order.id}` }], modality: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'DX' }], started: new Date().toISOString(), numberOfSeries: 1, numberOfInstances: 2 } },
+        { request: { method: 'POST', url: 'DiagnosticReport' }, resource: {
+          resourceType: 'DiagnosticReport', status: 'final', basedOn: [{ reference: `ServiceRequest/${order.id}` }],
+          category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: 'RAD' }] }],
+          code: { coding: [{ system: 'http://loinc.org', code: '36643-5' }], text: 'XR Chest 2 Views' }, subject: { reference: `Patient/${patient.id}` }, issued: new Date().toISOString(),
+          imagingStudy: [{ reference: study }], conclusion: 'No acute cardiopulmonary process.',
+          presentedForm: [{ contentType: 'text/plain', data: Buffer.from('FINDINGS: The lungs are clear. Heart size is normal.').toString('base64') }],
+        } },
+      ],
+    });
+    const reportId = /DiagnosticReport\/([^/]+)/.exec(result.entry![1]!.response!.location!)![1]!;
+    assert.equal((await workspace.read<ServiceRequest>(`ServiceRequest/${order.id}`)).status, 'completed');
+    await page.goto(`${workspace.origin}/results/${reportId}`);
+    await page.getByText('No acute cardiopulmonary process.').waitFor();
+    await page.getByText('FINDINGS: The lungs are clear. Heart size is normal.').waitFor();
+    await page.getByText(/Imaging study: DX, available/).waitFor();
+    await page.locator(`[data-matched-order="${order.id}"]`).waitFor();
+    await page.screenshot({ path: `${SCREENS}imaging-result-review.png`, fullPage: true });
+    await audit(page, 'imaging result review');
+    // A normal result is acknowledged without a confirmation.
+    await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await page.getByText('XR Chest 2 Views acknowledged.').waitFor();
     await context.close();
   });
 });
