@@ -8,6 +8,8 @@
  * it fills); `demo` resolves when it is done. Closing the server stops the seeding between two
  * batches, and the next start resumes it.
  */
+import { buildCompanions } from './companions.ts';
+import { seedCatalogue } from './orders/seed-catalogue.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from './config.ts';
@@ -102,7 +104,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Sign-in cookies are Secure, and without the proxy's word a plain-HTTP socket is not HTTPS.
     warn('WARNING: CONTINUUM_BASE_URL is https but this server speaks plain HTTP and CONTINUUM_TRUST_PROXY is off: behind a TLS-terminating proxy set CONTINUUM_TRUST_PROXY=1, or serve HTTPS with CONTINUUM_TLS_CERT/KEY; sign-in will fail until then.');
   }
-  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  // The order catalogue (order sets, panels, the demo lab), seeded idempotently. With the demo on,
+  // only once the demo has decided whether the store is empty (the catalogue would make it not).
+  const seedOrders = async (): Promise<void> => {
+    await seedCatalogue(await repoFor(config.defaultTenant), { demoLab: config.demo }).catch((err: unknown) => warn(`order catalogue: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
+  let ordersSeeded: Promise<void> | undefined = config.demo ? undefined : seedOrders();
+  await ordersSeeded;
+  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
@@ -120,19 +129,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             tenant: config.defaultTenant,
             signal: stopDemo.signal,
             progress: opts.demoProgress ?? progressReporter(process.stderr, { summary: false }),
-            onStart: (n) => announce(`Seeding the demo clinic (${n} synthetic patients) in the background; the server is already answering.\n`),
+            onStart: (n) => {
+              ordersSeeded = seedOrders();
+              announce(`Seeding the demo clinic (${n} synthetic patients) in the background; the server is already answering.\n`);
+            },
             ...(opts.demoPatients ? { patients: opts.demoPatients } : {}),
           },
         );
       })().then(async (result) => {
+        await (ordersSeeded ??= seedOrders());
         if (result) {
           if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff, auth.secrets);
           announce(demoBanner(result));
           void statistics.analyze();
         }
         return result;
-      }).catch((err: unknown) => {
+      }).catch(async (err: unknown) => {
         log(`demo clinic: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
+        await (ordersSeeded ??= seedOrders());
         return undefined;
       });
   return {

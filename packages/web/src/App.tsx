@@ -18,6 +18,8 @@ import { Chart } from './clinician/Chart.tsx';
 import { NewPatient } from './clinician/registration/NewPatient.tsx';
 import { Inbox } from './inbox/Inbox.tsx';
 import { Tasks } from './tasks/Tasks.tsx';
+import { PendingOrders } from './orders/PendingOrders.tsx';
+import { ResultReview } from './clinician/results/ResultReview.tsx';
 
 function Busy({ label }: { label: string }) {
   return (
@@ -127,6 +129,8 @@ export function App() {
           <Route path="/patients/:id/:tab/:sub" element={<Chart />} />
           <Route path="/inbox" element={<Inbox />} />
           <Route path="/tasks" element={<Tasks />} />
+          <Route path="/orders" element={<PendingOrders />} />
+          <Route path="/results/:id" element={<ResultReview />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>

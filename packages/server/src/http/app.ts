@@ -18,6 +18,7 @@ import type { FhirRequest, FhirResponse, OAuthUris } from '../api/types.ts';
 import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
+import type { Companions } from '../store/companions.ts';
 import { registerCds } from '../cds/register.ts';
 import { parseJsonBody } from './json-body.ts';
 import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
@@ -35,6 +36,8 @@ export interface AppDeps {
   auth?: Auth;
   /** The built web app (default packages/web/dist); not served when it holds no build. */
   webRoot?: string;
+  /** Server-derived writes committed with the API writes that cause them. */
+  companions?: Companions;
 }
 
 /** The CapabilityStatement's `oauth-uris`, from the same SMART configuration discovery publishes. */
@@ -197,7 +200,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (auth && !publicRoute) principal = await authenticate(req);
     const tenant = principal?.tenant ?? config.defaultTenant;
     const indexer = await deps.indexers.indexerFor(tenant);
-    const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}) }, tenant);
+    const repo = new Repository({ db: deps.db, indexer, ...(deps.writes ? { writes: deps.writes } : {}), ...(deps.companions ? { companions: deps.companions } : {}) }, tenant);
     const fr: FhirRequest = { method: req.method, path, query, headers, body };
     const oauth = auth && publicRoute ? oauthUris(auth.server.smartConfiguration(auth.server.originOf(req))) : undefined;
     const ctx = {

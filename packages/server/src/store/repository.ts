@@ -36,6 +36,7 @@ import { withAssignedMrn } from './mrn.ts';
 import { commitWrites, SearchParamsChanged, readCurrent, readCurrentMany, readHistory, readVersion, VersionConflict, type HistoryQuery } from './store.ts';
 import { checkSignedNoteWrite, lockCandidates } from './signed-notes.ts';
 import type { PreparedWrite, StoredVersion, WriteMethod } from './types.ts';
+import type { Companions } from './companions.ts';
 
 export interface RepositoryDeps {
   db: Database;
@@ -48,6 +49,8 @@ export interface RepositoryDeps {
    * it, which is about half of a seeded write's CPU time. Never set for anything a client sends.
    */
   trustedGenerator?: boolean;
+  /** Server-derived writes committed with the writes that cause them (see companions.ts). */
+  companions?: Companions;
 }
 
 export interface WriteResult {
@@ -167,6 +170,33 @@ export class Repository {
    * otherwise in a transaction behind the fence. A SearchParameter write takes it exclusively.
    */
   async commit(writes: readonly PreparedWrite[]): Promise<void> {
+    const companions = this.deps.companions;
+    if (companions && writes.some((w) => companions.has(w.resourceType))) {
+      // The companions read and write in the same transaction as the writes that cause them.
+      return this.inTransaction(async (repo) => repo.commitWrites([...writes, ...(await repo.companionWrites(companions, writes))]));
+    }
+    return this.commitWrites(writes);
+  }
+
+  /** The writes the companions of `writes` derive, prepared (companions of companions do not run). */
+  private async companionWrites(companions: Companions, writes: readonly PreparedWrite[]): Promise<PreparedWrite[]> {
+    const out: PreparedWrite[] = [];
+    const batch = new Map(writes.flatMap((w) => (w.content === null ? [] : [[`${w.resourceType}/${w.id}`, JSON.parse(w.content) as Resource] as const])));
+    for (const w of writes) {
+      for (const companion of companions.for(w.resourceType)) {
+        const resource = w.content === null ? null : (JSON.parse(w.content) as Resource);
+        for (const c of await companion({ resource, resourceType: w.resourceType, id: w.id, previousVersion: w.previousVersion, batch }, this)) {
+          const target = this.validate(c.resource);
+          const previous = c.previousVersion ?? 0;
+          if (previous > 0 && !target.id) throw new Error('A companion replacing a resource must give its id');
+          out.push(this.prepare(target, target.id ?? randomUUID(), previous, previous === 0 ? 'create' : 'update').write);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async commitWrites(writes: readonly PreparedWrite[]): Promise<void> {
     const { indexer } = this.deps;
     const params = indexer.params;
     const exclusive = writes.some((w) => w.resourceType === 'SearchParameter');

@@ -17,6 +17,7 @@ import { clientCredentialsToken, TEST_CLIENT } from '../fixtures/server.ts';
 import { countRows } from './checks.ts';
 import { fakePopulation } from './fake-population.ts';
 import { DEMO_SEED, demoToday } from '../../src/seed/demo.ts';
+import { readCatalogue, seededResources } from '../../src/orders/seed-catalogue.ts';
 
 let t: TestDatabase;
 const keysDir = mkdtempSync(join(tmpdir(), 'continuum-demo-keys-'));
@@ -87,14 +88,16 @@ it('seeds nothing with CONTINUUM_DEMO=0, or when the store already holds data', 
   const off = await start('demo-off', { CONTINUUM_DEMO: '0' });
   await off.server.close();
   assert.equal(await off.server.demo, undefined);
-  assert.equal(await countRows(t.db, 'demo-off'), 0);
+  // Only the order catalogue's definitions, which every install has (see src/orders/seed-catalogue.ts).
+  const file = await readCatalogue();
+  assert.equal(await countRows(t.db, 'demo-off'), seededResources(file).length);
 
   await t.db.query(`INSERT INTO resource (rid, tenant_id, resource_type, id, version_id, last_updated, content)
     VALUES (nextval('resource_rid_seq'), 'demo-used', 'Basic', 'x', 1, now(), '{"resourceType":"Basic","id":"x","code":{"text":"x"}}')`);
   const used = await start('demo-used');
   await used.server.close();
   assert.equal(await used.server.demo, undefined);
-  assert.equal(await countRows(t.db, 'demo-used'), 1);
+  assert.equal(await countRows(t.db, 'demo-used'), 1 + seededResources(file, { demoLab: true }).length);
 });
 
 it('a demo stopped by shutdown is finished by the next start', async () => {

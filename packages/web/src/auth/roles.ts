@@ -30,6 +30,7 @@ const ITEMS: readonly (NavItem & { roles: readonly StaffRole[] })[] = [
   { to: '/', label: 'Patients', roles: ['physician', 'nurse', 'front-desk', 'biller', 'admin'], active: (p) => p === '/' || (p.startsWith('/patients') && p !== '/patients/new') },
   { to: '/inbox', label: 'Inbox', roles: CLINICAL, active: (p) => p.startsWith('/inbox') },
   { to: '/tasks', label: 'Tasks', roles: CLINICAL, active: (p) => p.startsWith('/tasks') },
+  { to: '/orders', label: 'Pending orders', roles: CLINICAL, active: (p) => p.startsWith('/orders') },
   { to: '/patients/new', label: 'Register patient', roles: ['front-desk', 'nurse', 'admin'], active: (p) => p === '/patients/new' },
 ];
 

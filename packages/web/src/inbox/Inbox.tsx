@@ -1,7 +1,8 @@
 /**
  * The results inbox at /inbox: the signed-in clinician's new results (their orders' reports and
  * those forwarded to them), abnormal first, then newest. Acknowledging removes a result from the
- * list; forwarding hands it to another practitioner with a note (and acknowledges it for me).
+ * list (a critical one after an explicit confirmation); forwarding hands it to another practitioner
+ * with a note (and acknowledges it for me). Each result links to its review screen.
  */
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Center, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
@@ -10,6 +11,7 @@ import { useMe } from '../auth/me.ts';
 import { useFhir, useLoad } from '../fhir/use-fhir.ts';
 import { conceptText } from '../fhir/format.ts';
 import { ForwardDialog } from './ForwardDialog.tsx';
+import { CriticalAckDialog } from './CriticalAckDialog.tsx';
 import { loadInbox, loadReviewed, type InboxItem } from './inbox-data.ts';
 import { loadDirectory } from './practitioners.ts';
 import { ResultCard } from './ResultCard.tsx';
@@ -18,6 +20,9 @@ import { flagSeverity } from './result-flags.ts';
 import './inbox.css';
 import { errorMessage } from '../fhir/client.ts';
 
+/** A critical result (by its flags, or the stat review Task the server raised) is acknowledged only after a confirmation. */
+const isCritical = (item: InboxItem): boolean => flagSeverity(item.flag) >= 3 || item.open.some((t) => t.priority === 'stat');
+
 export function Inbox() {
   const me = useMe();
   const client = useFhir();
@@ -25,6 +30,7 @@ export function Inbox() {
   const [done, setDone] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState<string>();
   const [forwarding, setForwarding] = useState<InboxItem>();
+  const [confirming, setConfirming] = useState<InboxItem>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [view, setView] = useState<'new' | 'reviewed'>('new');
@@ -92,7 +98,7 @@ export function Inbox() {
                 {items.length} new
               </Badge>
               {abnormal > 0 && (
-                <Badge size="lg" variant="light" color="red.9" c="red.9">
+                <Badge size="lg" variant="filled" color="red.9">
                   {abnormal} abnormal
                 </Badge>
               )}
@@ -132,10 +138,21 @@ export function Inbox() {
             item={item}
             directory={directory.data ?? { list: [], name: (r) => r ?? 'Unknown' }}
             busy={busy === item.report.id}
-            onAcknowledge={() => void acknowledge(item)}
+            onAcknowledge={() => (isCritical(item) ? setConfirming(item) : void acknowledge(item))}
             onForward={() => setForwarding(item)}
           />
         ))
+      )}
+      {confirming && (
+        <CriticalAckDialog
+          title={conceptText(confirming.report.code)}
+          onCancel={() => setConfirming(undefined)}
+          onConfirm={async () => {
+            await review(confirming.report, confirming.open);
+            setNotice(`${conceptText(confirming.report.code)} acknowledged.`);
+            setConfirming(undefined);
+          }}
+        />
       )}
       {forwarding && directory.data && (
         <ForwardDialog

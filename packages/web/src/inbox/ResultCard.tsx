@@ -1,6 +1,8 @@
 /**
- * One report in the inbox: the patient, the test, when, who forwarded it and why, and each result
- * with its value, flag, reference range and trend; Acknowledge and Forward act on the report.
+ * One report in the inbox: the patient, the test, when, who forwarded it and why (or that it is a
+ * critical result still to acknowledge, shown boxed in red and in words), a link to the result
+ * review screen, and each result with its value, flag, reference range and trend; Acknowledge and
+ * Forward act on the report.
  */
 import { Link } from 'react-router-dom';
 import { Anchor, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
@@ -12,7 +14,7 @@ import type { InboxItem } from './inbox-data.ts';
 import type { Directory } from './practitioners.ts';
 import { flagSeverity, rangeText, resultFlag } from './result-flags.ts';
 
-function ResultRow({ o }: { o: Observation }) {
+export function ResultRow({ o }: { o: Observation }) {
   const flag = resultFlag(o);
   return (
     <Table.Tr data-observation={o.id}>
@@ -36,7 +38,7 @@ export function ResultCard({ item, directory, busy, onAcknowledge, onForward }: 
   const patientName = item.patient ? humanName(item.patient.name) : (item.report.subject?.display ?? 'Unknown patient');
   const id = `result-${item.report.id}`;
   return (
-    <Card withBorder padding="md" component="article" aria-labelledby={id} className="inbox-card" data-flag={item.flag ?? 'N'} data-report={item.report.id}>
+    <Card withBorder padding="md" component="article" aria-labelledby={id} className={`inbox-card${item.open.some((t) => t.priority === 'stat' && !t.requester) ? ' critical-unacknowledged' : ''}`} data-flag={item.flag ?? 'N'} data-report={item.report.id}>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Stack gap={2}>
           <Group gap="xs">
@@ -47,6 +49,10 @@ export function ResultCard({ item, directory, busy, onAcknowledge, onForward }: 
           </Group>
           <Text size="sm" className="muted">
             {item.date ? `Resulted ${formatDateTime(item.date)}` : 'Result date unknown'}
+            {' · '}
+            <Anchor component={Link} to={`/results/${item.report.id}`} size="sm">
+              Open result<VisuallyHidden>: {title} for {patientName}</VisuallyHidden>
+            </Anchor>
             {item.patient?.id && (
               <>
                 {' · '}
@@ -61,7 +67,12 @@ export function ResultCard({ item, directory, busy, onAcknowledge, onForward }: 
               Acknowledged {formatDateTime(item.reviewedAt)}
             </Text>
           )}
-          {item.open.map((t) => (
+          {item.open.some((t) => t.priority === 'stat' && !t.requester) && (
+            <Text size="sm" fw={700} c="red.9" className="critical-unacknowledged-text" data-critical-unacknowledged>
+              Critical result: acknowledgement required
+            </Text>
+          )}
+          {item.open.filter((t) => t.requester).map((t) => (
             <Text size="sm" key={t.id} data-forwarded-by={t.requester?.reference}>
               <Text span fw={600}>
                 Forwarded by {directory.name(t.requester?.reference)}

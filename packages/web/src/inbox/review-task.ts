@@ -40,9 +40,15 @@ export function acknowledgement(report: DiagnosticReport, me: string, now: Date)
   };
 }
 
-/** An open review Task (one forwarded to me), completed. */
+/**
+ * An open review Task (forwarded to me, or raised by the server for a critical result), completed.
+ * A Task's lastModified may not precede its authoredOn (inv-1): a device clock a little behind the
+ * server's is clamped to the Task's own time rather than refused.
+ */
 export function completed(task: Task, now: Date): Task {
-  return { ...task, status: 'completed', lastModified: now.toISOString(), executionPeriod: { ...task.executionPeriod, end: now.toISOString() } };
+  const floor = Math.max(Date.parse(task.authoredOn ?? '') || 0, Date.parse(task.lastModified ?? '') || 0);
+  const at = new Date(Math.max(now.getTime(), floor)).toISOString();
+  return { ...task, status: 'completed', lastModified: at, executionPeriod: { ...task.executionPeriod, end: at } };
 }
 
 /** A review of `report` asked of `to` by `me`, with the forwarder's note. */

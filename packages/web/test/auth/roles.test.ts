@@ -6,9 +6,9 @@ import { navFor, rolesFromClaim, rolesLabel } from '../../src/auth/roles.ts';
 const labels = (roles: Parameters<typeof navFor>[0]) => navFor(roles).map((i) => i.label);
 
 describe('role navigation', () => {
-  it('gives clinicians their patients, inbox and tasks; nurses also register', () => {
-    assert.deepEqual(labels(['physician']), ['Patients', 'Inbox', 'Tasks']);
-    assert.deepEqual(labels(['nurse']), ['Patients', 'Inbox', 'Tasks', 'Register patient']);
+  it('gives clinicians their patients, inbox, tasks and pending orders; nurses also register', () => {
+    assert.deepEqual(labels(['physician']), ['Patients', 'Inbox', 'Tasks', 'Pending orders']);
+    assert.deepEqual(labels(['nurse']), ['Patients', 'Inbox', 'Tasks', 'Pending orders', 'Register patient']);
   });
 
   it('gives the front desk patients and registration, nothing clinical', () => {
@@ -24,16 +24,17 @@ describe('role navigation', () => {
   });
 
   it('gives several roles the union, in one order', () => {
-    assert.deepEqual(labels(['front-desk', 'physician']), ['Patients', 'Inbox', 'Tasks', 'Register patient']);
+    assert.deepEqual(labels(['front-desk', 'physician']), ['Patients', 'Inbox', 'Tasks', 'Pending orders', 'Register patient']);
   });
 
   it('marks the current page: a chart is under Patients, registration is not', () => {
-    const [patients, , , register] = navFor(['nurse']);
+    const [patients, , , pending, register] = navFor(['nurse']);
     assert.ok(patients!.active('/'));
     assert.ok(patients!.active('/patients/abc/summary'));
     assert.ok(!patients!.active('/patients/new'));
     assert.ok(register!.active('/patients/new'));
     assert.ok(!patients!.active('/inbox'));
+    assert.ok(pending!.active('/orders') && !pending!.active('/patients/abc/orders'));
   });
 
   it('reads only known roles from the claim', () => {

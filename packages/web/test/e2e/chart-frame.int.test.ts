@@ -1,6 +1,6 @@
 /**
  * The chart's frame in Chromium against a real server and demo clinic: the navigation each role
- * is offered (physician: Patients, Inbox, Tasks; front desk: Patients, Register patient), and
+ * is offered (physician: Patients, Inbox, Tasks, Pending orders; front desk: Patients, Register patient), and
  * the banner's code status, flags and primary care provider and the summary's care team, each
  * checked against what the FHIR API holds for the patient. The front desk, who may not read
  * Flags or CareTeams, is told so rather than shown "none"; a patient they register without an
@@ -64,7 +64,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     const banner = page.getByRole('region', { name: 'Patient banner' });
     await page.locator('[data-summary-ready]').waitFor();
 
-    assert.deepEqual(await navLinks(page), ['Patients', 'Inbox', 'Tasks'], 'a physician gets patients, inbox and tasks');
+    assert.deepEqual(await navLinks(page), ['Patients', 'Inbox', 'Tasks', 'Pending orders'], 'a physician gets patients, inbox, tasks and pending orders');
     assert.equal(await page.getByTestId('user-roles').innerText(), 'Physician');
 
     const codeStatus = flags.find((f) => f.code.coding?.[0]?.system === CODE_STATUS)!;

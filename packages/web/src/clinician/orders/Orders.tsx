@@ -1,6 +1,7 @@
 /**
  * The chart's Orders tab at /patients/:id/orders: the patient's lab and medication orders, newest
- * first, with status, date and who ordered them; "New lab order" and "New medication order"
+ * first, with status, date and who ordered them; "New lab order", "Order set or panels" (several
+ * lab orders with their specimens in one go), "New imaging order" and "New medication order"
  * (form, review with the order checks, sign); cancel a lab order or discontinue a medication,
  * with a reason.
  */
@@ -12,7 +13,9 @@ import { useFhir, useLoad } from '../../fhir/use-fhir.ts';
 import { formatDateTime } from '../../fhir/format.ts';
 import { CancelOrderDialog } from './CancelOrderDialog.tsx';
 import { NewOrder, type OrderKind } from './NewOrder.tsx';
+import { NewLabOrders, type CatalogueOrderKind } from './NewLabOrders.tsx';
 import { cancelOrder, isCancellable } from './order-model.ts';
+import { isImagingOrder } from './lab-model.ts';
 import { loadOrders, type OrderRow } from './orders-data.ts';
 import './orders.css';
 import '../../inbox/inbox.css';
@@ -32,7 +35,7 @@ export function Orders({ patientId }: { patientId: string }) {
   const me = useMe();
   const client = useFhir();
   const [reload, setReload] = useState(0);
-  const [composing, setComposing] = useState<OrderKind>();
+  const [composing, setComposing] = useState<OrderKind | CatalogueOrderKind>();
   const [cancelling, setCancelling] = useState<OrderRow>();
   const [show, setShow] = useState<'all' | 'active'>('all');
   const [notice, setNotice] = useState<string>();
@@ -77,6 +80,8 @@ export function Orders({ patientId }: { patientId: string }) {
         {me && !composing && (
           <Group gap="xs">
             <Button onClick={() => setComposing('lab')}>New lab order</Button>
+            <Button onClick={() => setComposing('lab-set')}>Order set or panels</Button>
+            <Button onClick={() => setComposing('imaging')}>New imaging order</Button>
             <Button onClick={() => setComposing('medication')}>New medication order</Button>
           </Group>
         )}
@@ -88,7 +93,23 @@ export function Orders({ patientId }: { patientId: string }) {
           </Text>
         )}
       </div>
-      {composing && me && (
+      {(composing === 'lab-set' || composing === 'imaging') && me && (
+        <NewLabOrders
+          key={composing}
+          kind={composing}
+          patient={patientId}
+          me={me}
+          problems={data.problems}
+          encounter={data.encounter}
+          onCancel={() => setComposing(undefined)}
+          onDone={(count) => {
+            setComposing(undefined);
+            setNotice(count > 1 ? `${count} orders signed.` : `${composing === 'imaging' ? 'Imaging order' : 'Lab order'} signed.`);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
+      {(composing === 'lab' || composing === 'medication') && me && (
         <NewOrder
           key={composing}
           kind={composing}
@@ -137,7 +158,7 @@ export function Orders({ patientId }: { patientId: string }) {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>{r.kind === 'lab' ? 'Lab' : 'Medication'}</Table.Td>
+                    <Table.Td>{r.kind === 'medication' ? 'Medication' : r.order.resourceType === 'ServiceRequest' && isImagingOrder(r.order) ? 'Imaging' : 'Lab'}</Table.Td>
                     <Table.Td className="orders-status">
                       <StatusBadge status={r.order.status} />
                     </Table.Td>

@@ -1,0 +1,12 @@
+/**
+ * The companion writes this server runs (see store/companions.ts): each feature that derives
+ * resources from a write registers its companion here, by resource type.
+ */
+import type { Config } from './config.ts';
+import { routeResult } from './orders/result-routing.ts';
+import { Companions, type Companion } from './store/companions.ts';
+
+export function buildCompanions(_config: Config): Companions {
+  const entries: [string, Companion][] = [['DiagnosticReport', routeResult]];
+  return new Companions(entries);
+}
