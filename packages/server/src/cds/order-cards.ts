@@ -19,7 +19,7 @@ export interface CardContext {
   hookInstance: string;
   serviceId: string;
   patientId: string;
-  /** The web app's origin, for links to the chart (`<origin>/patients/<id>/results`). */
+  /** The web app's origin, for links to the chart (`<origin>/patients/<id>/trends`). */
   appOrigin: string;
 }
 
@@ -36,7 +36,9 @@ function action(s: FindingSuggestion, draft: MedicationRequest | ServiceRequest)
 
 function earlierLink(ref: Reference | undefined, c: CardContext): Link[] {
   if (!ref?.reference) return [];
-  const url = `${c.appOrigin}/patients/${encodeURIComponent(c.patientId)}/results?focus=${encodeURIComponent(ref.reference)}`;
+  // The chart's Trends tab shows the test over time; the label carries the earlier value and date,
+  // `focus` names the result (for the app to highlight; ignored where it does not).
+  const url = `${c.appOrigin}/patients/${encodeURIComponent(c.patientId)}/trends?focus=${encodeURIComponent(ref.reference)}`;
   return [{ label: `Earlier result: ${ref.display ?? ref.reference}`, url, type: 'absolute' }];
 }
 

@@ -10,7 +10,7 @@
  *   USPSTF 2021, Hypertension in Adults: Screening (annual from 40 or at raised risk, every 3 to
  *   5 years for adults 18 to 39 with normal blood pressure).
  * A critical result is a laboratory Observation of the last 30 days interpreted HH, LL or AA
- * (v3 ObservationInterpretation) with no completed `result-review` Task whose focus is the
+ * (v3 ObservationInterpretation; on the Observation or a component, as result routing has it) with no completed `result-review` Task whose focus is the
  * Observation or a DiagnosticReport that holds it (how the web inbox records a review).
  */
 import type { Condition, DiagnosticReport, Observation, Patient, Task } from '@medplum/fhirtypes';
@@ -111,7 +111,7 @@ export function unreviewedCritical(input: { observations: readonly Observation[]
   return input.observations.filter((o) => {
     if (o.status === 'entered-in-error' || o.status === 'cancelled') return false;
     const lab = (o.category ?? []).some((c) => (c.coding ?? []).some((k) => k.code === 'laboratory'));
-    const critical = (o.interpretation ?? []).some((i) => (i.coding ?? []).some((k) => CRITICAL.has(k.code ?? '')));
+    const critical = [...(o.interpretation ?? []), ...(o.component ?? []).flatMap((c) => c.interpretation ?? [])].some((i) => (i.coding ?? []).some((k) => CRITICAL.has(k.code ?? '')));
     const t = whenOf(o);
     const ref = `Observation/${o.id}`;
     return lab && critical && !Number.isNaN(t) && t >= from && !reviewed.has(ref) && !reviewedObs.has(ref);

@@ -1,8 +1,8 @@
 /**
  * The `patient-view` service: reads the problem list, the last HbA1c and blood pressure, recent
  * laboratory results, reports and review Tasks (prefetch or FHIR API), and answers reminder cards
- * (info) and one critical card per unreviewed critical result, linking to the chart's results
- * (`<origin>/patients/<id>/results`).
+ * (info) and one critical card per unreviewed critical result, linking to the result review screen
+ * of its report (`<origin>/results/<report id>`), or the chart's Trends tab when no report holds it.
  */
 import type { Condition, DiagnosticReport, Observation, Task } from '@medplum/fhirtypes';
 import { nameUuid } from './card-id.ts';
@@ -22,10 +22,15 @@ export async function runPatientView(serviceId: string, req: HookRequest, env: {
   const of = <T>(type: string, list: readonly unknown[] | undefined): T[] => (list ?? []).filter((r) => (r as { resourceType: string }).resourceType === type) as T[];
   const observations = [...of<Observation>('Observation', l.hba1c), ...of<Observation>('Observation', l.bloodPressure), ...of<Observation>('Observation', l.labResults)];
   const patientId = req.context.patientId;
-  const resultsUrl = `${env.appOrigin}/patients/${encodeURIComponent(patientId)}/results`;
+  const reports = of<DiagnosticReport>('DiagnosticReport', l.reports);
+  // The result review screen of the report holding the result, else the chart's Trends tab.
+  const linkFor = (o: Observation): string => {
+    const report = reports.find((r) => (r.result ?? []).some((x) => x.reference === `Observation/${o.id}`));
+    return report ? `${env.appOrigin}/results/${encodeURIComponent(report.id!)}` : `${env.appOrigin}/patients/${encodeURIComponent(patientId)}/trends`;
+  };
   const cards: Card[] = [];
   const rules: string[] = [];
-  for (const o of unreviewedCritical({ observations: of<Observation>('Observation', l.labResults), reports: of<DiagnosticReport>('DiagnosticReport', l.reports), reviews: of<Task>('Task', l.reviews), now: env.now })) {
+  for (const o of unreviewedCritical({ observations: of<Observation>('Observation', l.labResults), reports, reviews: of<Task>('Task', l.reviews), now: env.now })) {
     const text = describeResult(o);
     cards.push({
       uuid: nameUuid(serviceId, req.hookInstance, `critical-result:Observation/${o.id}`),
@@ -33,7 +38,7 @@ export async function runPatientView(serviceId: string, req: HookRequest, env: {
       detail: `**${text}** has not been acknowledged. Review it and act on it; acknowledging it in the inbox clears this alert.`,
       indicator: 'critical',
       source: { label: 'Continuum critical results', topic: { system: RULE_SYSTEM, code: 'critical-result', display: 'Critical result not reviewed' } },
-      links: [{ label: 'Open the results', url: resultsUrl, type: 'absolute' }],
+      links: [{ label: 'Review the result', url: linkFor(o), type: 'absolute' }],
     });
     rules.push('critical-result');
   }

@@ -94,7 +94,7 @@ describe('cards from findings', () => {
     const card = findingCard({ ...finding, kind: 'duplicate-lab', severity: 'moderate', suggestions: [], earlierResult: { reference: 'Observation/o1', display: 'HbA1c 7.1 % on 2031-01-02' } }, drafts, ctx);
     assert.equal(card.indicator, 'warning');
     assert.equal(card.selectionBehavior, undefined);
-    assert.deepEqual(card.links, [{ label: 'Earlier result: HbA1c 7.1 % on 2031-01-02', url: 'https://ehr.example/patients/p1/results?focus=Observation%2Fo1', type: 'absolute' }]);
+    assert.deepEqual(card.links, [{ label: 'Earlier result: HbA1c 7.1 % on 2031-01-02', url: 'https://ehr.example/patients/p1/trends?focus=Observation%2Fo1', type: 'absolute' }]);
   });
 });
 

@@ -138,7 +138,8 @@ describe('order checks through order-sign', () => {
     const card = cards.find((c) => c.source.topic.code.startsWith('duplicate-lab'));
     assert.ok(card, JSON.stringify(cards.map((c) => c.source.topic.code)));
     assert.equal(card.indicator, 'warning');
-    assert.equal(card.links?.[0]?.url, `${server.origin}/patients/${p}/results?focus=${encodeURIComponent(`Observation/${earlier}`)}`);
+    assert.equal(card.links?.[0]?.url, `${server.origin}/patients/${p}/trends?focus=${encodeURIComponent(`Observation/${earlier}`)}`);
+    assert.match(card.links?.[0]?.label ?? '', /7\.1/, 'the label carries the earlier value');
   });
 
   it('dose range: acetaminophen 1300 mg six times a day is above the single and the daily maximum', async () => {

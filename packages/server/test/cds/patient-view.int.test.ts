@@ -49,7 +49,7 @@ describe('patient-view: reminders and critical results', () => {
     assert.deepEqual(rules, ['critical-result', 'reminder-hba1c']);
     const critical = res.json.cards.find((c: { indicator: string }) => c.indicator === 'critical');
     assert.match(critical.summary, /Potassium 6\.8 mmol\/L \(critical high\)/);
-    assert.equal(critical.links[0].url, `${server.origin}/patients/${clinic.patientB}/results`);
+    assert.equal(critical.links[0].url, `${server.origin}/patients/${clinic.patientB}/trends`, 'no report holds it yet');
     const reminder = res.json.cards.find((c: { indicator: string }) => c.indicator === 'info');
     assert.match(reminder.detail, /ADA|American Diabetes Association/);
   });
@@ -61,8 +61,11 @@ describe('patient-view: reminders and critical results', () => {
     assert.match(res.json.cards[0].source.url, /uspreventiveservicestaskforce/);
   });
 
-  it('drops the critical card once the report holding the result has a completed review', async () => {
+  it('links to the report holding the result, and drops the card once that report has a completed review', async () => {
     const report = await save(server, { resourceType: 'DiagnosticReport', status: 'final', code: { text: 'Basic metabolic panel' }, subject: { reference: `Patient/${clinic.patientB}` }, effectiveDateTime: new Date().toISOString(), result: [{ reference: `Observation/${potassium}` }] });
+    const before = await view(clinic.patientB);
+    const critical = before.json.cards.find((c: { indicator: string }) => c.indicator === 'critical');
+    assert.equal(critical.links[0].url, `${server.origin}/results/${report}`, 'links to the review screen of its report');
     await save(server, {
       resourceType: 'Task',
       status: 'completed',
