@@ -1,0 +1,63 @@
+/**
+ * One decision-support card: its severity in colour and in words ("Critical", "Warning",
+ * "Info"), the summary, the markdown detail, the source (linked when it has a URL) and the card's
+ * links (e.g. the earlier result of a duplicate lab order). What the clinician can do with it
+ * (suggestions, override, dismiss) is passed in as `actions`, so the ordering screen and the
+ * chart summary share the card's look.
+ */
+import { useId, type ReactNode } from 'react';
+import { Badge, Card, Group, Stack, Text } from '@mantine/core';
+import type { CdsCard as Card_ } from './cds-types.ts';
+import { INDICATOR_LABEL } from './card-model.ts';
+import { CardLink, Markdown } from './Markdown.tsx';
+import { safeHref } from './markdown.ts';
+import './cds.css';
+
+const BADGE_COLOR = { critical: 'red.9', warning: 'orange.9', info: 'blue.9' } as const;
+
+export function CdsCard({ card, actions, compact = false, alert = card.indicator === 'critical' }: { card: Card_; actions?: ReactNode; compact?: boolean; alert?: boolean }) {
+  const id = useId();
+  const sourceHref = card.source.url ? safeHref(card.source.url) : undefined;
+  const links = (card.links ?? []).flatMap((l) => {
+    const href = safeHref(l.url);
+    return href ? [{ ...l, href }] : [];
+  });
+  return (
+    <Card
+      component="article"
+      withBorder
+      padding={compact ? 'xs' : 'sm'}
+      className={`cds-card cds-card-${card.indicator}`}
+      aria-labelledby={`${id}-summary`}
+      role={alert ? 'alert' : undefined}
+      data-card={card.uuid}
+      data-indicator={card.indicator}
+      data-service={card.serviceId}
+    >
+      <Stack gap={compact ? 2 : 6}>
+        <Group gap="xs" wrap="nowrap" align="flex-start">
+          <Badge color={BADGE_COLOR[card.indicator]} variant="filled" radius="sm" className="cds-badge" data-severity>
+            {INDICATOR_LABEL[card.indicator]}
+          </Badge>
+          <Text size="sm" fw={700} id={`${id}-summary`}>
+            {card.summary}
+          </Text>
+        </Group>
+        {card.detail && !compact && <Markdown source={card.detail} />}
+        <Text size="xs" className="muted" data-source>
+          Source: {sourceHref ? <CardLink href={sourceHref}>{card.source.label}</CardLink> : card.source.label}
+        </Text>
+        {links.length > 0 && (
+          <Group gap="md">
+            {links.map((l) => (
+              <CardLink key={`${l.label}|${l.href}`} href={l.href}>
+                {l.label}
+              </CardLink>
+            ))}
+          </Group>
+        )}
+        {actions}
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * A card's markdown detail as React elements (from `parseMarkdown`): never as HTML. Links to a
+ * path in this app stay in the app; links elsewhere open in a new tab, and say so.
+ */
+import { Fragment, type ReactNode } from 'react';
+import { Anchor, List, Text, VisuallyHidden } from '@mantine/core';
+import { Link } from 'react-router-dom';
+import { parseMarkdown, type Inline } from './markdown.ts';
+
+/** A link: in the app when it is a path, else to the outside in a new tab. */
+export function CardLink({ href, children }: { href: string; children: ReactNode }) {
+  if (href.startsWith('/')) {
+    return (
+      <Anchor component={Link} to={href} size="sm">
+        {children}
+      </Anchor>
+    );
+  }
+  return (
+    <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm">
+      {children}
+      <VisuallyHidden> (opens in a new tab)</VisuallyHidden>
+    </Anchor>
+  );
+}
+
+function inlines(nodes: Inline[]): ReactNode {
+  return nodes.map((n, i) => {
+    switch (n.t) {
+      case 'text':
+        return <Fragment key={i}>{n.text}</Fragment>;
+      case 'strong':
+        return <strong key={i}>{inlines(n.children)}</strong>;
+      case 'em':
+        return <em key={i}>{inlines(n.children)}</em>;
+      case 'code':
+        return <code key={i}>{n.text}</code>;
+      case 'link':
+        return (
+          <CardLink key={i} href={n.href}>
+            {inlines(n.children)}
+          </CardLink>
+        );
+    }
+  });
+}
+
+export function Markdown({ source }: { source: string }) {
+  return (
+    <div className="cds-markdown">
+      {parseMarkdown(source).map((b, i) =>
+        b.t === 'p' ? (
+          <Text key={i} size="sm" fw={b.strong ? 700 : undefined}>
+            {inlines(b.children)}
+          </Text>
+        ) : (
+          <List key={i} size="sm" type={b.ordered ? 'ordered' : 'unordered'} withPadding>
+            {b.items.map((item, j) => (
+              <List.Item key={j}>{inlines(item)}</List.Item>
+            ))}
+          </List>
+        ),
+      )}
+    </div>
+  );
+}
