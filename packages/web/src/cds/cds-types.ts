@@ -22,6 +22,12 @@ export interface OrderSelectContext extends OrderSignContext {
 }
 export type HookContext = PatientViewContext | OrderSignContext | OrderSelectContext;
 
+/** One hook call: which hook, with what context. */
+export interface HookRequest {
+  hook: Hook;
+  context: HookContext;
+}
+
 export interface CdsAction {
   type: 'create' | 'update' | 'delete';
   description: string;

@@ -7,14 +7,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useFhir } from '../fhir/use-fhir.ts';
 import { errorMessage } from '../fhir/client.ts';
-import type { CdsCard, CdsServiceStatus, Hook, HookContext } from './cds-types.ts';
+import type { CdsCard, CdsServiceStatus, HookRequest } from './cds-types.ts';
 import { callHook } from './hook-client.ts';
 import { newUuid } from './uuid.ts';
-
-export interface HookRequest {
-  hook: Hook;
-  context: HookContext;
-}
 
 export interface HookState {
   /** The key of the request these cards answer; undefined before any answer. */

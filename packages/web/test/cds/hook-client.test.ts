@@ -15,7 +15,7 @@ interface Call {
 function server(answer: (call: Call) => { status: number; body: unknown }) {
   const calls: Call[] = [];
   const fetchImpl = (async (input: string, init?: RequestInit) => {
-    const call = { url: input, method: init?.method, headers: (init?.headers ?? {}) as Record<string, string>, body: init?.body ? JSON.parse(String(init.body)) : undefined };
+    const call = { url: input, method: init?.method, headers: (init?.headers ?? {}) as Record<string, string>, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined };
     calls.push(call);
     const a = answer(call);
     return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json' } });

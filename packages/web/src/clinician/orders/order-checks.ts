@@ -7,7 +7,7 @@
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import type { DraftOrder } from '../../cds/card-model.ts';
-import type { HookRequest } from '../../cds/use-hook.ts';
+import type { HookRequest } from '../../cds/cds-types.ts';
 
 export type { DraftOrder };
 
