@@ -1,17 +1,18 @@
 /**
- * A card's markdown detail as React elements (from `parseMarkdown`): never as HTML. Links to a
- * path in this app stay in the app; links elsewhere open in a new tab, and say so.
+ * A card's markdown detail as React elements (from `parseMarkdown`): never as HTML. Links into this
+ * app (a path, or a URL on this origin) stay in the app; links elsewhere open in a new tab, and say so.
  */
 import { Fragment, type ReactNode } from 'react';
 import { Anchor, List, Text, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router-dom';
-import { parseMarkdown, type Inline } from './markdown.ts';
+import { appPath, parseMarkdown, type Inline } from './markdown.ts';
 
 /** A link: in the app when it is a path, else to the outside in a new tab. */
 export function CardLink({ href, children }: { href: string; children: ReactNode }) {
-  if (href.startsWith('/')) {
+  const path = appPath(href, typeof window === 'undefined' ? undefined : window.location.origin);
+  if (path) {
     return (
-      <Anchor component={Link} to={href} size="sm">
+      <Anchor component={Link} to={path} size="sm">
         {children}
       </Anchor>
     );

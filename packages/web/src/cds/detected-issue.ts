@@ -31,14 +31,15 @@ const ACT_CODES: [RegExp, Coding][] = [
 
 /**
  * The DetectedIssue code for a card: the v3 ActCode its topic names (DRG, INT, ALGY, DUPTHPY,
- * DOSEH) where one fits, with the topic itself kept beside it; the card's summary as the text.
+ * DOSEH) where one fits, with the topic itself kept beside it; as text, the code's name, else the
+ * topic's, else the card's summary.
  */
 export function issueCode(card: CdsCard): CodeableConcept {
   const topic = card.source.topic;
   const key = [topic?.code, topic?.display, topic?.system].filter(Boolean).join(' ').toLowerCase();
   const act = key ? ACT_CODES.find(([re]) => re.test(key))?.[1] : undefined;
   const coding = [...(act ? [act] : []), ...(topic?.code ? [topic] : [])];
-  return { ...(coding.length > 0 ? { coding } : {}), text: topic?.display ?? card.summary };
+  return { ...(coding.length > 0 ? { coding } : {}), text: act?.display ?? topic?.display ?? card.summary };
 }
 
 export interface SigningContext {

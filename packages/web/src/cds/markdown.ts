@@ -22,6 +22,18 @@ export function safeHref(url: string): string | undefined {
   return undefined;
 }
 
+/** The path of a link into this app (a path, or an absolute URL on `origin`), or undefined for any other. */
+export function appPath(href: string, origin: string | undefined): string | undefined {
+  if (href.startsWith('/')) return href;
+  if (!origin) return undefined;
+  try {
+    const u = new URL(href);
+    return u.origin === origin ? `${u.pathname}${u.search}${u.hash}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // Bold, then links, code, italics; the first that matches at the earliest position wins.
 const INLINE = /\*\*(.+?)\*\*|__(.+?)__|\[([^\]]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)|`([^`]+)`|\*([^*\s][^*]*?)\*|(?<![\w])_([^_\s][^_]*?)_(?![\w])/g;
 

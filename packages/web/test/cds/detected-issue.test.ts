@@ -81,3 +81,8 @@ it('names a lab order from its issues only (an R4 ServiceRequest has no detected
   assert.deepEqual((bundle.entry?.[1]?.resource as DetectedIssue).implicated, [{ reference: `urn:uuid:${lab.id}` }]);
   assert.throws(() => signingBundle({ ...lab, id: undefined }, [], ctx), /id/);
 });
+
+it("names the issue in words: the ActCode's name, else the rule's, else the card's summary", () => {
+  assert.equal(issueCode(card('x', 'critical', 'drug-drug:onc-hp-03')).text, 'Drug Interaction Alert');
+  assert.equal(issueCode(card('x', 'warning', 'duplicate-lab:4548-4')).text, 'Rule duplicate-lab:4548-4');
+});

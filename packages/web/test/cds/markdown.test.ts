@@ -1,7 +1,7 @@
 /** A card's markdown detail: paragraphs, lists, bold and links, and never raw HTML or unsafe links. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { parseInline, parseMarkdown, safeHref } from '../../src/cds/markdown.ts';
+import { appPath, parseInline, parseMarkdown, safeHref } from '../../src/cds/markdown.ts';
 
 it('splits paragraphs on blank lines and joins wrapped lines', () => {
   assert.deepEqual(parseMarkdown('Risk of myopathy\nand rhabdomyolysis.\n\nUse pravastatin.'), [
@@ -56,4 +56,12 @@ it('follows http(s) links and paths in the app only', () => {
 
 it('does not read snake_case words as italics', () => {
   assert.deepEqual(parseInline('see rule onc_hp_03 now'), [{ t: 'text', text: 'see rule onc_hp_03 now' }]);
+});
+
+it('keeps links into this app (a path or a URL on its origin) in the app', () => {
+  assert.equal(appPath('/patients/p1/results', undefined), '/patients/p1/results');
+  assert.equal(appPath('https://ehr.example/patients/p1/results?focus=Observation%2Fo1', 'https://ehr.example'), '/patients/p1/results?focus=Observation%2Fo1');
+  assert.equal(appPath('https://ehr.example/x', 'https://other.example'), undefined);
+  assert.equal(appPath('https://ehr.example.evil.com/x', 'https://ehr.example'), undefined);
+  assert.equal(appPath('https://ehr.example/x', undefined), undefined);
 });
