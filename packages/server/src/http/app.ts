@@ -18,6 +18,7 @@ import type { FhirRequest, FhirResponse, OAuthUris } from '../api/types.ts';
 import type { IndexerSource } from '../search-params/provider.ts';
 import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
+import { registerCds } from '../cds/register.ts';
 import { parseJsonBody } from './json-body.ts';
 import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
 
@@ -235,6 +236,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return principal;
   }
   if (auth) auth.server.register(app, authenticate);
+  if (auth) registerCds(app, { ...deps, auth, authenticate });
   app.all('/fhir', fhir);
   app.all('/fhir/*', fhir);
   return app;
