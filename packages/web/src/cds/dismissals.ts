@@ -8,9 +8,15 @@ import type { CdsCard } from './cds-types.ts';
 
 const KEY = 'continuum.cds.dismissed';
 
+/** The part of the browser's `Storage` used here. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 export const dismissKey = (patientId: string, card: CdsCard): string => [patientId, card.serviceId, card.source.topic?.code ?? '', card.summary].join('|');
 
-export function readDismissed(storage: Pick<Storage, 'getItem'> | undefined): Set<string> {
+export function readDismissed(storage: Pick<KeyValueStore, 'getItem'> | undefined): Set<string> {
   try {
     const raw: unknown = JSON.parse(storage?.getItem(KEY) ?? '[]');
     return new Set(Array.isArray(raw) ? raw.filter((k): k is string => typeof k === 'string') : []);
@@ -20,7 +26,7 @@ export function readDismissed(storage: Pick<Storage, 'getItem'> | undefined): Se
 }
 
 /** The set with `key` added, written back to the storage. */
-export function dismiss(storage: Pick<Storage, 'setItem'> | undefined, dismissed: ReadonlySet<string>, key: string): Set<string> {
+export function dismiss(storage: Pick<KeyValueStore, 'setItem'> | undefined, dismissed: ReadonlySet<string>, key: string): Set<string> {
   const next = new Set(dismissed).add(key);
   try {
     storage?.setItem(KEY, JSON.stringify([...next]));
