@@ -47,16 +47,22 @@ export function CdsCard({ card, actions, compact = false, alert = card.indicator
         <Text size="xs" className="muted" data-source>
           Source: {sourceHref ? <CardLink href={sourceHref}>{card.source.label}</CardLink> : card.source.label}
         </Text>
-        {links.length > 0 && (
-          <Group gap="md">
-            {links.map((l) => (
-              <CardLink key={`${l.label}|${l.href}`} href={l.href}>
-                {l.label}
-              </CardLink>
-            ))}
+        {/* Compact (the chart summary): the links and the actions share one line. */}
+        {(links.length > 0 || (compact && actions)) && (
+          <Group gap="md" justify="space-between">
+            {links.length > 0 && (
+              <Group gap="md">
+                {links.map((l) => (
+                  <CardLink key={`${l.label}|${l.href}`} href={l.href}>
+                    {l.label}
+                  </CardLink>
+                ))}
+              </Group>
+            )}
+            {compact && actions}
           </Group>
         )}
-        {actions}
+        {!compact && actions}
       </Stack>
     </Card>
   );
