@@ -48,7 +48,9 @@ export function useHook(request: HookRequest | undefined, key: string | undefine
       ac.abort();
     };
   }, [client, key, delayMs]);
-  return state;
+  // Until the effect has started the call for a new key, the last answer is already out of date.
+  if (key === undefined) return IDLE;
+  return state.key === key ? state : { ...state, loading: true };
 }
 
 /** The services that did not answer, for a quiet note: "Drug interactions (timed out)". */
