@@ -6,7 +6,7 @@
  * the time is a parameter.
  */
 import type { Coding, MedicationRequest, ServiceRequest } from '@medplum/fhirtypes';
-import type { CdsCard, CdsFeedback, CdsSuggestion, Indicator } from './cds-types.ts';
+import type { CdsCard, CdsFeedback, CdsServiceStatus, CdsSuggestion, Indicator } from './cds-types.ts';
 
 export type Decision = { kind: 'accepted'; suggestion: string } | { kind: 'overridden'; reason?: Coding; comment?: string };
 /** Decisions by card uuid. */
@@ -88,4 +88,9 @@ export function feedbackFor(card: CdsCard, decision: Decision, now: Date): { ser
   const comment = decision.comment?.trim();
   const overrideReason = { ...(decision.reason ? { reason: decision.reason } : {}), ...(comment ? { userComment: comment } : {}) };
   return { serviceId: card.serviceId, feedback: { card: card.uuid, outcome: 'overridden', ...(Object.keys(overrideReason).length > 0 ? { overrideReason } : {}), outcomeTimestamp } };
+}
+
+/** The services that did not answer, for a quiet note: "Drug interactions (timed out)". */
+export function unanswered(services: readonly CdsServiceStatus[]): string[] {
+  return services.filter((s) => s.status !== 'ok').map((s) => `${s.title ?? s.id} (${s.status === 'timeout' ? 'timed out' : 'failed'})`);
 }

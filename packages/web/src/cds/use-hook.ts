@@ -52,8 +52,3 @@ export function useHook(request: HookRequest | undefined, key: string | undefine
   if (key === undefined) return IDLE;
   return state.key === key ? state : { ...state, loading: true };
 }
-
-/** The services that did not answer, for a quiet note: "Drug interactions (timed out)". */
-export function unanswered(state: HookState): string[] {
-  return state.services.filter((s) => s.status !== 'ok').map((s) => `${s.title ?? s.id} (${s.status === 'timeout' ? 'timed out' : 'failed'})`);
-}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { MedicationRequest, ServiceRequest } from '@medplum/fhirtypes';
 import type { CdsCard } from '../../src/cds/cds-types.ts';
-import { blocksSigning, bySeverity, feedbackFor, overrideProblem, overrideText, replaceDraft, suggestionEffect, undecided, type Decision } from '../../src/cds/card-model.ts';
+import { blocksSigning, bySeverity, feedbackFor, overrideProblem, overrideText, replaceDraft, suggestionEffect, unanswered, undecided, type Decision } from '../../src/cds/card-model.ts';
 
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const REASONS = 'urn:example:override-reason';
@@ -99,4 +99,9 @@ it('reports accepted suggestions and overrides as CDS Hooks feedback, to the ser
     card: 'c', outcome: 'overridden', overrideReason: { reason, userComment: 'CK weekly' }, outcomeTimestamp: '2026-11-27T02:00:00.000Z',
   });
   assert.deepEqual(feedbackFor(c, { kind: 'overridden' }, now).feedback, { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-27T02:00:00.000Z' });
+});
+
+it('names the services that did not answer, for the quiet note', () => {
+  assert.deepEqual(unanswered([{ id: 'continuum-order-sign', title: 'Order checks', status: 'ok' }, { id: 'acme', title: 'Acme formulary', status: 'timeout' }, { id: 'beta', status: 'failed' }]), ['Acme formulary (timed out)', 'beta (failed)']);
+  assert.deepEqual(unanswered([]), []);
 });

@@ -8,10 +8,10 @@
 import { useState } from 'react';
 import { Button, Group, Loader, Stack, Text } from '@mantine/core';
 import type { CdsCard as Card, CdsSuggestion } from '../../cds/cds-types.ts';
-import { bySeverity, needsDecision, overrideText, suggestionEffect, type Decision, type Decisions, type SuggestionEffect } from '../../cds/card-model.ts';
+import { bySeverity, needsDecision, overrideText, suggestionEffect, unanswered, type Decision, type Decisions, type SuggestionEffect } from '../../cds/card-model.ts';
 import { CdsCard } from '../../cds/CdsCard.tsx';
 import { OverrideDialog } from '../../cds/OverrideDialog.tsx';
-import { unanswered, type HookState } from '../../cds/use-hook.ts';
+import type { HookState } from '../../cds/use-hook.ts';
 
 export interface Decide {
   decisions: Decisions;
@@ -62,7 +62,7 @@ function Actions({ card, decide, onOverride }: { card: Card; decide: Decide; onO
 
 export function OrderChecks({ state, decide }: { state: HookState; decide?: Decide }) {
   const [overriding, setOverriding] = useState<Card>();
-  const quiet = unanswered(state);
+  const quiet = unanswered(state.services);
   if (state.key === undefined) return <Loader size="sm" aria-label="Checking the order" />;
   const cards = bySeverity(state.cards);
   return (
