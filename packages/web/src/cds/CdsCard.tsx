@@ -3,7 +3,8 @@
  * "Info"), the summary, the markdown detail, the source (linked when it has a URL) and the card's
  * links (e.g. the earlier result of a duplicate lab order). What the clinician can do with it
  * (suggestions, override, dismiss) is passed in as `actions`, so the ordering screen and the
- * chart summary share the card's look.
+ * chart summary share the card's look. `newTab` opens every link in a new tab (used while an order
+ * is being composed, so that following a link does not lose it).
  */
 import { useId, type ReactNode } from 'react';
 import { Badge, Card, Group, Stack, Text } from '@mantine/core';
@@ -15,7 +16,7 @@ import './cds.css';
 
 const BADGE_COLOR = { critical: 'red.9', warning: 'orange.9', info: 'blue.9' } as const;
 
-export function CdsCard({ card, actions, compact = false, alert = card.indicator === 'critical' }: { card: Card_; actions?: ReactNode; compact?: boolean; alert?: boolean }) {
+export function CdsCard({ card, actions, compact = false, alert = card.indicator === 'critical', newTab = false }: { card: Card_; actions?: ReactNode; compact?: boolean; alert?: boolean; newTab?: boolean }) {
   const id = useId();
   const sourceHref = card.source.url ? safeHref(card.source.url) : undefined;
   const links = (card.links ?? []).flatMap((l) => {
@@ -43,9 +44,9 @@ export function CdsCard({ card, actions, compact = false, alert = card.indicator
             {card.summary}
           </Text>
         </Group>
-        {card.detail && !compact && <Markdown source={card.detail} />}
+        {card.detail && !compact && <Markdown source={card.detail} newTab={newTab} />}
         <Text size="xs" className="muted" data-source>
-          Source: {sourceHref ? <CardLink href={sourceHref}>{card.source.label}</CardLink> : card.source.label}
+          Source: {sourceHref ? <CardLink href={sourceHref} newTab={newTab}>{card.source.label}</CardLink> : card.source.label}
         </Text>
         {/* Compact (the chart summary): the links and the actions share one line. */}
         {(links.length > 0 || (compact && actions)) && (
@@ -53,7 +54,7 @@ export function CdsCard({ card, actions, compact = false, alert = card.indicator
             {links.length > 0 && (
               <Group gap="md">
                 {links.map((l) => (
-                  <CardLink key={`${l.label}|${l.href}`} href={l.href}>
+                  <CardLink key={`${l.label}|${l.href}`} href={l.href} newTab={newTab}>
                     {l.label}
                   </CardLink>
                 ))}

@@ -112,6 +112,7 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     assert.equal(await card.locator('script, [onerror]').count(), 0);
     const signButton = page.getByRole('button', { name: 'Sign order' });
     assert.equal(await signButton.isDisabled(), true, 'signing waits for the alert');
+    assert.match(await page.locator('[data-sign-hint]').innerText(), /^Act on or override the (\d+ )?alerts? to sign\.$/, 'and says why');
     await overrideOthers(page, cardId);
     assert.equal(await signButton.isDisabled(), true, 'still waiting for the interaction card');
     const violations = await axeViolations(page);
@@ -133,6 +134,7 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     await dialog.waitFor({ state: 'detached' });
     assert.match(await card.locator('[data-decision="overridden"]').innerText(), /Overridden: Will monitor or adjust the dose: Short course; CK checked on day 5/);
     assert.equal(await signButton.isDisabled(), false, 'every alert is decided');
+    assert.equal(await page.locator('[data-sign-hint]').count(), 0);
     const decided = await axeViolations(page);
     assert.deepEqual(decided, [], describeViolations("the review step with a decided card", decided));
     await signButton.click();
@@ -183,11 +185,19 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     await composeMedication(page, patient.id!, CLARITHROMYCIN);
     await page.getByRole('button', { name: 'Review order' }).click();
     const card = page.getByRole('region', { name: 'Order checks' }).locator('article[data-card]').filter({ hasText: /simvastatin/i }).first();
+    const cardId = (await card.getAttribute('data-card')) ?? '';
     await card.getByRole('button', { name: `Remove the ${CLARITHROMYCIN.display} order` }).click();
     await page.getByRole('button', { name: 'New medication order' }).waitFor();
     assert.equal(await page.getByRole('region', { name: 'Order checks' }).count(), 0, 'the review is gone');
     const now = await workspace.api<MedicationRequest>(`MedicationRequest?patient=${patient.id}&_count=200`);
     assert.deepEqual(now.map((o) => o.id).sort(), before.map((o) => o.id).sort(), 'no order was written');
+    // The suggestion taken is reported as accepted feedback, in the audit trail.
+    let event: AuditEvent | undefined;
+    for (let i = 0; i < 100 && !event; i++) {
+      event = (await workspace.api<AuditEvent>(`AuditEvent?patient=${patient.id}&_count=200`)).find((e) => e.outcomeDesc?.includes(cardId));
+      if (!event) await page.waitForTimeout(100);
+    }
+    assert.match(event?.outcomeDesc ?? '', /CDS feedback: accepted.*accepted suggestion/);
     await context.close();
   });
 

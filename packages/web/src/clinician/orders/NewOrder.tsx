@@ -29,7 +29,7 @@ import {
   type OrderContext,
 } from './order-model.ts';
 import { errorMessage } from '../../fhir/client.ts';
-import { blocksSigning, feedbackFor, replaceDraft, type Decision } from '../../cds/card-model.ts';
+import { feedbackFor, replaceDraft, undecided, type Decision } from '../../cds/card-model.ts';
 import { sendFeedback } from '../../cds/hook-client.ts';
 import { signOrder } from '../../cds/sign-order.ts';
 import { useHook } from '../../cds/use-hook.ts';
@@ -93,7 +93,8 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
   const signKey = signRequest && requestKey(signRequest);
   const signing = useHook(signRequest, signKey);
   const checked = signKey !== undefined && signing.key === signKey && !signing.loading;
-  const ready = checked && !blocksSigning(signing.cards, decisions);
+  const pending = undecided(signing.cards, decisions).length;
+  const ready = checked && pending === 0;
 
   // A field's message goes as soon as the field is put right; new ones wait for "Review order".
   const editLab = (d: LabDraft) => {
@@ -184,7 +185,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
           <>
             <MedicationOrderForm draft={med} errors={errors} onChange={editMed} />
             {selectKey !== undefined && (
-              <Stack gap={4} component="section" aria-labelledby="order-select-title" aria-live="polite">
+              <Stack gap={4} component="section" aria-labelledby="order-select-title">
                 <Title order={3} size="h5" id="order-select-title">
                   Checks so far
                 </Title>
@@ -198,6 +199,11 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
             {error}
           </Alert>
         )}
+        {checked && !ready && (
+          <Text size="sm" ta="right" id="sign-hint" data-sign-hint>
+            {pending === 1 ? 'Act on or override the alert to sign.' : `Act on or override the ${pending} alerts to sign.`}
+          </Text>
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Discard
@@ -207,7 +213,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
               <Button variant="default" onClick={onBack}>
                 Back to edit
               </Button>
-              <Button onClick={() => void sign()} loading={busy} disabled={!ready}>
+              <Button onClick={() => void sign()} loading={busy} disabled={!ready} aria-describedby={checked && !ready ? 'sign-hint' : undefined}>
                 Sign order
               </Button>
             </>

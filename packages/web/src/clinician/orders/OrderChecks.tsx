@@ -3,7 +3,8 @@
  * each critical or warning card offers its suggestions as buttons and "Override…" (which asks for
  * a reason), and shows what was decided, with Undo; the sign step enables "Sign order" once every
  * such card is decided. While composing, the cards are shown for information only. A service that
- * failed or timed out is a quiet note: it never blocks ordering.
+ * failed or timed out is a quiet note: it never blocks ordering. Links open in a new tab, so
+ * following one does not lose the order.
  */
 import { useState } from 'react';
 import { Button, Group, Loader, Stack, Text } from '@mantine/core';
@@ -73,7 +74,7 @@ export function OrderChecks({ state, decide }: { state: HookState; decide?: Deci
         </Text>
       )}
       {cards.map((c) => (
-        <CdsCard key={c.uuid} card={c} alert={c.indicator === 'critical' && !decide?.decisions.has(c.uuid)} actions={decide && <Actions card={c} decide={decide} onOverride={() => setOverriding(c)} />} />
+        <CdsCard key={c.uuid} card={c} newTab alert={c.indicator === 'critical' && !decide?.decisions.has(c.uuid)} actions={decide && <Actions card={c} decide={decide} onOverride={() => setOverriding(c)} />} />
       ))}
       {state.failed && (
         <Text size="sm" className="muted" data-cds-note>
