@@ -6,8 +6,8 @@
  * chart summary share the card's look. `newTab` opens every link in a new tab (used while an order
  * is being composed, so that following a link does not lose it).
  */
-import { useId, type ReactNode } from 'react';
-import { Badge, Card, Group, Stack, Text } from '@mantine/core';
+import { useId, useState, type ReactNode } from 'react';
+import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
 import type { CdsCard as Card_ } from './cds-types.ts';
 import { INDICATOR_LABEL } from './card-model.ts';
 import { CardLink, Markdown } from './Markdown.tsx';
@@ -18,6 +18,8 @@ const BADGE_COLOR = { critical: 'red.9', warning: 'orange.9', info: 'blue.9' } a
 
 export function CdsCard({ card, actions, compact = false, alert = card.indicator === 'critical', newTab = false }: { card: Card_; actions?: ReactNode; compact?: boolean; alert?: boolean; newTab?: boolean }) {
   const id = useId();
+  // Compact cards (the chart summary) keep their detail behind "Details".
+  const [open, setOpen] = useState(!compact);
   const sourceHref = card.source.url ? safeHref(card.source.url) : undefined;
   const links = (card.links ?? []).flatMap((l) => {
     const href = safeHref(l.url);
@@ -44,12 +46,16 @@ export function CdsCard({ card, actions, compact = false, alert = card.indicator
             {card.summary}
           </Text>
         </Group>
-        {card.detail && !compact && <Markdown source={card.detail} newTab={newTab} />}
+        {card.detail && open && (
+          <div id={`${id}-detail`}>
+            <Markdown source={card.detail} newTab={newTab} />
+          </div>
+        )}
         <Text size="xs" className="muted" data-source>
           Source: {sourceHref ? <CardLink href={sourceHref} newTab={newTab}>{card.source.label}</CardLink> : card.source.label}
         </Text>
         {/* Compact (the chart summary): the links and the actions share one line. */}
-        {(links.length > 0 || (compact && actions)) && (
+        {(links.length > 0 || (compact && (actions || card.detail))) && (
           <Group gap="md" justify="space-between">
             {links.length > 0 && (
               <Group gap="md">
@@ -60,7 +66,16 @@ export function CdsCard({ card, actions, compact = false, alert = card.indicator
                 ))}
               </Group>
             )}
-            {compact && actions}
+            {compact && (
+              <Group gap={4} ml="auto">
+                {card.detail && (
+                  <Button size="compact-xs" variant="subtle" aria-expanded={open} aria-controls={open ? `${id}-detail` : undefined} onClick={() => setOpen((o) => !o)}>
+                    {open ? 'Hide details' : 'Details'}
+                  </Button>
+                )}
+                {actions}
+              </Group>
+            )}
           </Group>
         )}
         {!compact && actions}

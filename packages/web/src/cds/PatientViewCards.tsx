@@ -30,7 +30,7 @@ export function PatientViewCards({ patientId }: { patientId: string }) {
           compact
           alert={c.indicator === 'critical'}
           actions={
-            <Button size="compact-xs" variant="subtle" className="cds-dismiss" onClick={() => setDismissed((d) => dismiss(session(), d, dismissKey(patientId, c)))} aria-label={`Dismiss: ${c.summary}`}>
+            <Button size="compact-xs" variant="subtle" onClick={() => setDismissed((d) => dismiss(session(), d, dismissKey(patientId, c)))} aria-label={`Dismiss: ${c.summary}`}>
               Dismiss
             </Button>
           }

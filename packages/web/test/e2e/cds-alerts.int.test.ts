@@ -96,6 +96,7 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     const selectCard = page.getByRole('region', { name: 'Checks so far' }).locator('article[data-indicator="critical"]').filter({ hasText: /simvastatin/i });
     await selectCard.first().waitFor();
     assert.match(await selectCard.first().innerText(), /clarithromycin/i);
+    await page.screenshot({ path: `${SCREENS}cds-order-select.png`, fullPage: true });
 
     // order-sign, in the review.
     await page.getByRole('button', { name: 'Review order' }).click();
@@ -117,9 +118,8 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     assert.equal(await signButton.isDisabled(), true, 'still waiting for the interaction card');
     const violations = await axeViolations(page);
     assert.deepEqual(violations, [], describeViolations('the review step with cards', violations));
-    await card.scrollIntoViewIfNeeded();
-    await card.screenshot({ path: `${SCREENS}cds-card-critical.png` });
     await page.screenshot({ path: `${SCREENS}cds-review-with-card.png`, fullPage: true });
+    await card.screenshot({ path: `${SCREENS}cds-card-critical.png` });
 
     // Override: a critical card needs a reason.
     await card.getByRole('button', { name: /^Override:/ }).click();
@@ -243,6 +243,11 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     assert.equal((await card.locator('[data-severity]').textContent())?.trim(), 'Critical');
     assert.ok((await card.getByRole('link', { name: 'Open the results' }).getAttribute('href'))?.endsWith(`/patients/${patient.id}/results`), 'it links to the results');
     assert.equal(await region.locator('article[data-indicator="info"][role="alert"]').count(), 0, 'reminders are not announced');
+    const details = card.getByRole('button', { name: 'Details' });
+    assert.equal(await details.getAttribute('aria-expanded'), 'false', 'compact: the detail waits behind Details');
+    await details.click();
+    await card.getByText(/has not been acknowledged/).waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Hide details' }).getAttribute('aria-expanded'), 'true');
     await page.screenshot({ path: `${SCREENS}cds-summary-cards.png`, fullPage: true });
     const summaryViolations = await axeViolations(page);
     assert.deepEqual(summaryViolations, [], describeViolations('the summary with its cards', summaryViolations));
