@@ -73,7 +73,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
   const [lab, setLab] = useState<LabDraft>(emptyLab);
   const [med, setMed] = useState<MedicationDraft>(emptyMedication);
   const [errors, setErrors] = useState<Errors<LabDraft> & Errors<MedicationDraft>>({});
-  const [review, setReview] = useState<{ order: ServiceRequest | MedicationRequest; ctx: OrderContext }>();
+  const [review, setReview] = useState<{ order: ServiceRequest | MedicationRequest }>();
   const [decisions, setDecisions] = useState<ReadonlyMap<string, Decision>>(new Map());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -112,7 +112,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
     setErrors(e);
     if (Object.keys(e).length > 0) return;
     const ctx = orderCtx();
-    setReview({ order: asDraft(kind === 'lab' ? buildLabOrder(lab, ctx) : buildMedicationOrder(med, ctx), draftId), ctx });
+    setReview({ order: asDraft(kind === 'lab' ? buildLabOrder(lab, ctx) : buildMedicationOrder(med, ctx), draftId) });
     setDecisions(new Map());
     setError(undefined);
   };
@@ -134,7 +134,7 @@ export function NewOrder({ kind, patient, me, problems, encounter, onDone, onCan
       }
       // The medication (or test) replaced; the review's checks run again on the changed draft.
       const order = replaceDraft(review.order, effect.with);
-      setReview({ ...review, order });
+      setReview({ order });
       setDecisions(new Map());
       const coding = order.resourceType === 'MedicationRequest' ? order.medicationCodeableConcept?.coding?.find((c) => c.system === RXNORM) : undefined;
       if (coding?.code) setMed((m) => ({ ...m, medication: { system: RXNORM, code: coding.code, ...(coding.display ? { display: coding.display } : {}) } }));
