@@ -22,7 +22,9 @@ export interface ServiceRun {
   issued: IssuedCard[];
 }
 
-const ORDER_KEYS: readonly PrefetchKey[] = ['medications', 'statements', 'allergies', 'weight', 'labOrders', 'labResults'];
+/** What the checks of each kind of draft read: medication checks the medicines, allergies and weight; lab checks the recent labs. */
+const MEDICATION_KEYS: readonly PrefetchKey[] = ['medications', 'statements', 'allergies', 'weight'];
+const LAB_KEYS: readonly PrefetchKey[] = ['labOrders', 'labResults'];
 
 export async function runOrderService(
   serviceId: string,
@@ -31,7 +33,9 @@ export async function runOrderService(
 ): Promise<ServiceRun> {
   const drafts = (req.context.draftOrders?.entry ?? []).map((e) => e.resource as MedicationRequest | ServiceRequest);
   if (drafts.length === 0) return { cards: [], issued: [] };
-  const record = await fetchRecord(req, ORDER_KEYS, env.fhir);
+  // Only what the drafts' checks use is read (a medication-only order reads no labs).
+  const keys = [...(drafts.some((d) => d.resourceType === 'MedicationRequest') ? MEDICATION_KEYS : []), ...(drafts.some((d) => d.resourceType === 'ServiceRequest') ? LAB_KEYS : [])];
+  const record = await fetchRecord(req, keys, env.fhir);
   let findings = env.checks(orderCheckInput(record, drafts, env.now));
   if (req.hook === 'order-select') {
     const selected = new Set(req.context.selections ?? []);

@@ -74,12 +74,12 @@ export function registerCdsServices(app: FastifyInstance, deps: CdsRouteDeps): v
       run = service.hook === 'patient-view'
         ? await runPatientView(service.id, hook, { fhir, now: at, appOrigin: origin })
         : await runOrderService(service.id, hook, { fhir, checks: deps.checks, now: at, appOrigin: origin });
-      await deps.cardLog.record(principal.tenant, run.issued, at);
     } catch (err) {
       await deps.audit.record(hookAudit(principal, service, hook, toOutcomeError(err).status, req.ip, 0));
       throw err;
     }
-    await deps.audit.record(hookAudit(principal, service, hook, 200, req.ip, run.cards.length));
+    // Both durable before the answer goes out; independent, so written side by side.
+    await Promise.all([deps.cardLog.record(principal.tenant, run.issued, now()), deps.audit.record(hookAudit(principal, service, hook, 200, req.ip, run.cards.length))]);
     const body: HookResponse = { cards: run.cards };
     return reply.code(200).header('content-type', 'application/json').send(body);
   });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCatalogue, type Catalogue } from './catalogue.ts';
+import { buildCatalogueSearch, type CatalogueSearch } from './catalogue-search.ts';
 import { buildClassIndex, type ClassFile, type ClassIndex } from './classes.ts';
 import type { FindingReference } from './check-types.ts';
 import { buildInteractionIndex, type InteractionFile, type InteractionIndex } from './interaction-rules.ts';
@@ -29,6 +30,8 @@ export interface Knowledge {
   doses: DoseIndex;
   /** Finds ingredient names (catalogue, classes, dose limits) inside free text. */
   names: NameMatcher;
+  /** Searches the catalogue (`MedicationKnowledge/$catalogue`). */
+  search: CatalogueSearch;
 }
 
 const readJson = <T>(dir: string, file: string): T => JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
@@ -68,7 +71,7 @@ export function loadKnowledge(dirs: { knowledge: string; terminology: string }):
   const allergy = buildAllergyIndex(allergyFile, classes, refs);
   const doses = buildDoseIndex(readJson<DoseFile>(dirs.knowledge, 'dose-limits.json'));
   const names = new NameMatcher([...catalogue.ingredientKeys, ...classes.all().flatMap((c) => [...c.members]), ...doses.keys()]);
-  return { catalogue, classes, interactions, allergy, doses, names };
+  return { catalogue, classes, interactions, allergy, doses, names, search: buildCatalogueSearch(catalogue, classes) };
 }
 
 function extraClasses(file: AllergyFile): ClassFile['classes'] {

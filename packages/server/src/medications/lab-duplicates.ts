@@ -28,6 +28,11 @@ function valueOf(o: Observation): string {
 
 const day = (iso: string): string => iso.slice(0, 10);
 
+/** The longest window the settings use, in days: how far back a caller must read lab orders and results. */
+export function longestLabWindowDays(settings: OrderCheckInput['settings']): number {
+  return Math.max(settings.duplicateLabWindowDays, ...Object.values(settings.duplicateLabWindowByLoinc ?? {}));
+}
+
 export function labDuplicateFindings(draft: ServiceRequest, index: number, input: OrderCheckInput): OrderCheckFinding[] {
   const out: OrderCheckFinding[] = [];
   const nowMs = input.now.getTime();

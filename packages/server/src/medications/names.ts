@@ -12,7 +12,7 @@ const SALTS = new Set([
   'fumarate', 'hemifumarate', 'phosphate', 'bromide', 'hyclate', 'monohydrate', 'trihydrate', 'dihydrate', 'anhydrous',
   'medoxomil', 'cilexetil', 'propionate', 'dipropionate', 'furoate', 'valerate', 'axetil', 'estolate', 'ethylsuccinate',
   'stearate', 'lactobionate', 'pivoxil', 'tromethamine', 'decanoate', 'enanthate', 'cypionate', 'xinafoate', 'aspartate',
-  'saccharate', 'napsylate', 'pamoate', 'lactate', 'gluconate', 'oxalate', 'tosylate', 'succinate', 'malate', 'carbonate',
+  'saccharate', 'macrocrystals', 'macrocrystal', 'napsylate', 'pamoate', 'lactate', 'gluconate', 'oxalate', 'tosylate', 'succinate', 'malate', 'carbonate',
 ]);
 
 /** Lower case, no accents, words separated by single spaces. */

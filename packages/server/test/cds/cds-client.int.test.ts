@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { cdsEndpoint } from '../../src/cds/client/endpoints.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { buildClinic, userToken, type Clinic } from '../auth/fixtures.ts';
 import { cds, draftBundle, medRequest, save } from './fixtures.ts';
@@ -67,7 +68,7 @@ describe('CDS client: one path to every CDS service', () => {
       const p = await outsideProvider(id, hang, seen);
       providers.push(p.server);
       discovery.set(id, p.discovery);
-      await save(server, { resourceType: 'Endpoint', status: 'active', name: id, connectionType: { system: 'urn:continuum:endpoint-connection-type', code: 'cds-hooks' }, payloadType: [{ text: 'CDS Hooks 2.0' }], address: p.discovery });
+      await save(server, cdsEndpoint(p.discovery, id));
     }
   });
   after(async () => {

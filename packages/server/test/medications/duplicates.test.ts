@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { OrderCheckInput } from '../../src/medications/check-types.ts';
 import { runOrderChecks } from '../../src/medications/checks.ts';
+import { longestLabWindowDays } from '../../src/medications/lab-duplicates.ts';
 import { draftOf, input, labOrder, labResult, LOINC, order, orderOf } from './fixtures.ts';
 
 const dup = (draft: string, active: string) =>
@@ -89,5 +90,10 @@ describe('duplicate lab orders', () => {
     assert.deepEqual(runOrderChecks(input({ drafts: [labDraft(HBA1C)], recentLabOrders, recentLabResults, settings })), []);
     const self = labOrder(HBA1C, '2026-11-27T09:00:00Z', { id: 'same', status: 'draft' });
     assert.deepEqual(runOrderChecks(input({ drafts: [{ ...self }], recentLabOrders: [self], settings })), []);
+  });
+
+  it('tells the caller how far back to read: the longest window', () => {
+    assert.equal(longestLabWindowDays(settings), 90);
+    assert.equal(longestLabWindowDays({ duplicateLabWindowDays: 2 }), 2);
   });
 });

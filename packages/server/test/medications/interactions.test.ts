@@ -11,10 +11,10 @@ import { runOrderChecks } from '../../src/medications/checks.ts';
 import { draftOf, input, order, orderOf } from './fixtures.ts';
 
 const MATRIX: Array<[rule: string, a: string[], b: string[]]> = [
-  ['onc-hp-01', ['dextroamphetamine', 'methylphenidate', 'lisdexamfetamine'], ['phenelzine', 'tranylcypromine']],
-  ['onc-hp-02', ['atazanavir'], ['omeprazole', 'pantoprazole', 'esomeprazole']],
+  ['onc-hp-01', ['dextroamphetamine', 'methylphenidate', 'lisdexamfetamine', 'pseudoephedrine', 'atomoxetine'], ['phenelzine', 'tranylcypromine', 'selegiline']],
+  ['onc-hp-02', ['atazanavir'], ['omeprazole', 'pantoprazole', 'esomeprazole', 'lansoprazole', 'rabeprazole', 'dexlansoprazole']],
   ['onc-hp-03', ['febuxostat'], ['azathioprine', 'mercaptopurine']],
-  ['onc-hp-04', ['sertraline', 'fluoxetine', 'paroxetine'], ['phenelzine', 'selegiline']],
+  ['onc-hp-04', ['sertraline', 'fluoxetine', 'paroxetine', 'duloxetine', 'desvenlafaxine', 'nefazodone'], ['phenelzine', 'selegiline', 'procarbazine']],
   ['onc-hp-05', ['irinotecan'], ['ketoconazole', 'clarithromycin', 'itraconazole']],
   ['onc-hp-06', ['meperidine', 'tramadol', 'methadone', 'fentanyl'], ['phenelzine', 'isocarboxazid']],
   ['onc-hp-07', ['amitriptyline', 'nortriptyline', 'imipramine'], ['tranylcypromine', 'phenelzine']],
