@@ -7,7 +7,8 @@
  * the MedicationRequest with a DetectedIssue holding the mitigation and reason, and the override's
  * feedback reaches the audit trail. Then: "Remove the … order" discards a draft (nothing written);
  * "Switch to pravastatin" replaces a simvastatin draft and the re-run checks clear; and a patient
- * with an unreviewed critical result sees it at the top of the chart summary. Screenshots of the
+ * with an unreviewed critical result sees it at the top of the chart summary. A duplicate lab order
+ * warns, with a link to the earlier result. Screenshots of the
  * card and the override dialog go to artifacts/screens/; the review step passes the axe audit.
  */
 import assert from 'node:assert/strict';
@@ -220,6 +221,32 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     const [order] = await workspace.api<MedicationRequest>(`MedicationRequest?patient=${patient.id}&code=904475`);
     assert.ok(order, 'pravastatin was ordered');
     assert.deepEqual(await workspace.api<MedicationRequest>(`MedicationRequest?patient=${patient.id}&code=${SIMVASTATIN.code}`), [], 'not simvastatin');
+    await context.close();
+  });
+
+  it('warns of a duplicate lab order and links to the earlier result, in a new tab so the order is kept', async () => {
+    const patient = patients[4] ?? patients[1]!;
+    const earlier = await post<{ id: string }>('Observation', {
+      resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${patient.id}` },
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood' }] },
+      effectiveDateTime: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      valueQuantity: { value: 7.2, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+    });
+    const { context, page } = await desktopPage(workspace);
+    await page.goto(`${workspace.origin}/patients/${patient.id}/orders`);
+    await signIn(page);
+    await page.getByRole('button', { name: 'New lab order' }).click();
+    await choose(page, 'Test', 'hemoglobin a1c', /Hemoglobin A1c\/Hemoglobin.total in Blood/);
+    await page.getByRole('button', { name: 'Review order' }).click();
+    const card = page.getByRole('region', { name: 'Order checks' }).locator('article[data-indicator="warning"]').filter({ hasText: /already resulted/ }).first();
+    await card.waitFor();
+    assert.equal((await card.locator('[data-severity]').textContent())?.trim(), 'Warning');
+    const link = card.getByRole('link', { name: /^Earlier result: 7\.2/ });
+    assert.ok((await link.getAttribute('href'))?.includes(`/patients/${patient.id}/results?focus=${encodeURIComponent(`Observation/${earlier.id}`)}`), 'to the earlier result');
+    assert.equal(await link.getAttribute('target'), '_blank', 'opened beside the order under review');
+    assert.equal(await page.getByRole('button', { name: 'Sign order' }).isDisabled(), true, 'a warning waits for a decision too');
+    await card.screenshot({ path: `${SCREENS}cds-card-duplicate-lab.png` });
     await context.close();
   });
 
