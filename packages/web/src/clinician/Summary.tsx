@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { Badge, Card, Group, List, Table, Text, Title } from '@mantine/core';
 import type { Observation } from '@medplum/fhirtypes';
 import type { ChartSummary, SummarySection } from './chart-data.ts';
+import { PatientViewCards } from '../cds/PatientViewCards.tsx';
 import { conceptText, effectiveDate, formatDate, formatDateTime, labFlag, observationValue } from '../fhir/format.ts';
 
 function Section({ title, count, className, children }: { title: string; count?: number; className?: string; children: ReactNode }) {
@@ -50,6 +51,8 @@ export function Summary({ data }: { data: ChartSummary }) {
     performance.mark('chart-summary-ready');
   }, [data]);
   return (
+    <>
+    {data.patient.id && <PatientViewCards patientId={data.patient.id} />}
     <div className="summary-grid" data-summary-ready="">
       <Section title="Active problems" count={data.denied.has('problems') ? undefined : data.problems.length}>
         {data.problems.length === 0 ? (
@@ -184,5 +187,6 @@ export function Summary({ data }: { data: ChartSummary }) {
         )}
       </Section>
     </div>
+    </>
   );
 }

@@ -126,10 +126,19 @@ export class FhirClient {
     return this.send<Bundle>('', { method: 'POST', body: JSON.stringify(bundle), headers: { 'content-type': 'application/fhir+json' } });
   }
 
-  private async send<T>(path: string, init: RequestInit): Promise<T> {
+  /**
+   * POSTs JSON to a non-FHIR route of the same server (an absolute path such as `/cds-client/x`,
+   * taken on the FHIR base's host), with the same token and error handling as the FHIR calls.
+   */
+  async postJson<T>(path: `/${string}`, body: unknown, signal?: AbortSignal): Promise<T> {
+    const url = /^https?:/.test(this.opts.baseUrl) ? new URL(path, this.opts.baseUrl).href : path;
+    return this.send<T>(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json' }, ...(signal ? { signal } : {}) }, true);
+  }
+
+  private async send<T>(path: string, init: RequestInit, absolute = false): Promise<T> {
     const token = this.opts.token();
     const base = this.opts.baseUrl.replace(/\/$/, '');
-    const res = await this.fetchImpl(path ? `${base}/${path}` : base, {
+    const res = await this.fetchImpl(absolute ? path : path ? `${base}/${path}` : base, {
       ...init,
       headers: { accept: 'application/fhir+json', ...(init.headers as Record<string, string> | undefined), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });

@@ -81,6 +81,17 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     await page.getByRole('option', { name: option }).first().click();
   }
 
+  /** Decision support may warn (an HbA1c within 90 days, a second antidiabetic): each alert is overridden with a reason. */
+  async function overrideAlerts(page: Page): Promise<void> {
+    await page.locator('[data-order-checks]:not([data-order-checks="loading"])').waitFor();
+    for (const override of await page.getByRole('button', { name: /^Override:/ }).all()) {
+      await override.click();
+      await page.getByRole('dialog').getByRole('radio', { name: 'Not clinically relevant for this patient' }).check();
+      await page.getByRole('dialog').getByRole('button', { name: 'Override', exact: true }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+  }
+
   async function headerName(page: Page): Promise<string> {
     const header = page.locator('header');
     await header.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -136,7 +147,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     const toSign = page.getByRole('table', { name: 'Order to sign' });
     await toSign.waitFor();
     assert.match(await toSign.innerText(), /LOINC 4548-4[\s\S]*Urgent[\s\S]*Fasting not required/);
-    await page.getByText('No alerts for this order.').waitFor();
+    await overrideAlerts(page);
     await page.screenshot({ path: `${SCREENS}orders-lab-review.png`, fullPage: true });
     await page.getByRole('button', { name: 'Sign order' }).click();
     await page.getByText('Lab order signed.').waitFor();
@@ -169,6 +180,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     assert.deepEqual(await unlabelled(page), [], 'every input of the medication order form has a label');
     await page.screenshot({ path: `${SCREENS}orders-medication-form.png`, fullPage: true });
     await page.getByRole('button', { name: 'Review order' }).click();
+    await overrideAlerts(page);
     await page.getByRole('button', { name: 'Sign order' }).click();
     await page.getByText('Medication order signed.').waitFor();
     const [metformin] = await workspace.api<MedicationRequest>(`MedicationRequest?patient=${patientId}&code=861007&_sort=-authoredon&_count=1`);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { MedicationRequest, ServiceRequest } from '@medplum/fhirtypes';
 import { buildLabOrder, buildMedicationOrder, cancelOrder, checkLab, checkMedication, emptyLab, emptyMedication, LOINC, RXNORM, sigText } from '../../src/clinician/orders/order-model.ts';
-import { blocksSigning, checkOrders } from '../../src/clinician/orders/order-checks.ts';
 
 const ctx = { patient: 'Patient/p1', requester: 'Practitioner/doc', encounter: 'Encounter/e1', now: new Date('2026-11-26T12:00:00Z') };
 
@@ -66,12 +65,4 @@ it('cancels a lab order as revoked and discontinues a medication as stopped, kee
   assert.deepEqual([stopped.status, stopped.statusReason?.text], ['stopped', 'rash']);
   assert.equal(cancelOrder({ ...mr, status: 'draft' }, 'x', 'Practitioner/doc', ctx.now).status, 'cancelled');
   assert.throws(() => cancelOrder(mr, '  ', 'Practitioner/doc', ctx.now), /reason/);
-});
-
-it('has no order checks yet, and a critical card blocks signing until acknowledged', async () => {
-  assert.deepEqual(await checkOrders([], { client: undefined as never, patient: 'Patient/p1', user: 'Practitioner/doc' }), []);
-  const card = { uuid: 'c', summary: 'Interaction', indicator: 'critical' as const, source: { label: 'CDS' } };
-  assert.equal(blocksSigning([card], new Set()), true);
-  assert.equal(blocksSigning([card], new Set(['c'])), false);
-  assert.equal(blocksSigning([{ ...card, indicator: 'warning' }], new Set()), false);
 });

@@ -1,63 +1,101 @@
 /**
- * The decision-support cards for the orders about to be signed (`checkOrders`), shown in the
- * sign step. A critical card has to be acknowledged before "Sign order" is enabled; `onReady`
- * tells the sign step whether signing may go ahead.
+ * The decision-support cards for an order, most severe first. In the review step (`decide` given)
+ * each critical or warning card offers its suggestions as buttons and "Override…" (which asks for
+ * a reason), and shows what was decided, with Undo; the sign step enables "Sign order" once every
+ * such card is decided. While composing, the cards are shown for information only. A service that
+ * failed or timed out is a quiet note: it never blocks ordering. Links open in a new tab, so
+ * following one does not lose the order.
  */
-import { useEffect, useState } from 'react';
-import { Alert, Checkbox, Loader, Stack, Text } from '@mantine/core';
-import { useFhir } from '../../fhir/use-fhir.ts';
-import { blocksSigning, checkOrders, type DraftOrder, type OrderCheckCard } from './order-checks.ts';
+import { useState } from 'react';
+import { Button, Group, Loader, Stack, Text } from '@mantine/core';
+import type { CdsCard as Card, CdsSuggestion } from '../../cds/cds-types.ts';
+import { bySeverity, needsDecision, overrideText, suggestionEffect, unanswered, type Decision, type Decisions, type SuggestionEffect } from '../../cds/card-model.ts';
+import { CdsCard } from '../../cds/CdsCard.tsx';
+import { OverrideDialog } from '../../cds/OverrideDialog.tsx';
+import type { HookState } from '../../cds/use-hook.ts';
 
-const COLOR = { info: 'blue', warning: 'yellow', critical: 'red' } as const;
+export interface Decide {
+  decisions: Decisions;
+  /** The draft the cards are about, as the cards name it (`MedicationRequest/<id>`). */
+  draftRef: string;
+  onAccept: (card: Card, suggestion: CdsSuggestion, effect: Exclude<SuggestionEffect, { kind: 'unsupported' }>) => void;
+  /** A decision, or undefined to take one back. */
+  onDecide: (card: Card, decision: Decision | undefined) => void;
+}
 
-export function OrderChecks({ drafts, patient, user, encounter, onReady }: { drafts: DraftOrder[]; patient: string; user: string; encounter?: string; onReady: (ready: boolean) => void }) {
-  const client = useFhir();
-  const [cards, setCards] = useState<OrderCheckCard[]>();
-  const [acknowledged, setAcknowledged] = useState<Set<string>>(new Set());
-  useEffect(() => {
-    const ac = new AbortController();
-    checkOrders(drafts, { client, patient, user, ...(encounter ? { encounter } : {}), signal: ac.signal }).then(
-      (c) => !ac.signal.aborted && setCards(c),
-      () => !ac.signal.aborted && setCards([]),
-    );
-    return () => ac.abort();
-  }, [client, drafts, patient, user, encounter]);
-  const ready = cards !== undefined && !blocksSigning(cards, acknowledged);
-  useEffect(() => onReady(ready), [ready, onReady]);
-  if (!cards) return <Loader size="sm" aria-label="Checking the order" />;
-  if (cards.length === 0) {
-    return (
-      <Text size="sm" className="muted" data-order-checks="none">
-        No alerts for this order.
-      </Text>
-    );
-  }
+function Decided({ card, decision, onUndo }: { card: Card; decision: Decision; onUndo: () => void }) {
+  const label = decision.kind === 'overridden' ? `Overridden${overrideText(decision) ? `: ${overrideText(decision)}` : ''}` : `Accepted: ${card.suggestions?.find((s) => s.uuid === decision.suggestion)?.label ?? ''}`;
   return (
-    <Stack gap="xs" data-order-checks={cards.length}>
-      {cards.map((c) => (
-        <Alert key={c.uuid} color={COLOR[c.indicator]} title={c.summary} role={c.indicator === 'critical' ? 'alert' : undefined}>
-          {c.detail && <Text size="sm">{c.detail}</Text>}
-          <Text size="xs" className="muted">
-            Source: {c.source.label}
-          </Text>
-          {c.indicator === 'critical' && (
-            <Checkbox
-              mt="xs"
-              label="I have reviewed this alert and still want to sign"
-              checked={acknowledged.has(c.uuid)}
-              onChange={(e) => {
-                const on = e.currentTarget.checked;
-                setAcknowledged((s) => {
-                  const n = new Set(s);
-                  if (on) n.add(c.uuid);
-                  else n.delete(c.uuid);
-                  return n;
-                });
-              }}
-            />
-          )}
-        </Alert>
+    <Group gap="xs" data-decision={decision.kind}>
+      <Text size="sm" fw={600}>
+        {label}
+      </Text>
+      <Button size="compact-sm" variant="subtle" onClick={onUndo} aria-label={`Undo the decision on: ${card.summary}`}>
+        Undo
+      </Button>
+    </Group>
+  );
+}
+
+function Actions({ card, decide, onOverride }: { card: Card; decide: Decide; onOverride: () => void }) {
+  const decision = decide.decisions.get(card.uuid);
+  if (decision) return <Decided card={card} decision={decision} onUndo={() => decide.onDecide(card, undefined)} />;
+  const suggestions = (card.suggestions ?? []).flatMap((s) => {
+    const effect = suggestionEffect(s, decide.draftRef);
+    return effect.kind === 'unsupported' ? [] : [{ s, effect }];
+  });
+  if (suggestions.length === 0 && !needsDecision(card)) return null;
+  return (
+    <Group gap="xs">
+      {suggestions.map(({ s, effect }) => (
+        <Button key={s.uuid} size="compact-sm" variant={s.isRecommended ? 'filled' : 'light'} onClick={() => decide.onAccept(card, s, effect)}>
+          {s.label}
+        </Button>
       ))}
+      {needsDecision(card) && (
+        <Button size="compact-sm" variant="default" onClick={onOverride} aria-label={`Override: ${card.summary}`}>
+          Override…
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+export function OrderChecks({ state, decide }: { state: HookState; decide?: Decide }) {
+  const [overriding, setOverriding] = useState<Card>();
+  const quiet = unanswered(state.services);
+  if (state.key === undefined) return <Loader size="sm" aria-label="Checking the order" />;
+  const cards = bySeverity(state.cards);
+  return (
+    <Stack gap="xs" data-order-checks={state.loading ? 'loading' : cards.length} aria-busy={state.loading}>
+      {cards.length === 0 && !state.failed && (
+        <Text size="sm" className="muted">
+          No alerts for this order.
+        </Text>
+      )}
+      {cards.map((c) => (
+        <CdsCard key={c.uuid} card={c} newTab alert={c.indicator === 'critical' && !decide?.decisions.has(c.uuid)} actions={decide && <Actions card={c} decide={decide} onOverride={() => setOverriding(c)} />} />
+      ))}
+      {state.failed && (
+        <Text size="sm" className="muted" data-cds-note>
+          Decision support could not be reached ({state.failed}); the order can still be signed.
+        </Text>
+      )}
+      {quiet.length > 0 && (
+        <Text size="sm" className="muted" data-cds-note>
+          Not checked by: {quiet.join(', ')}.
+        </Text>
+      )}
+      {overriding && decide && (
+        <OverrideDialog
+          card={overriding}
+          onClose={() => setOverriding(undefined)}
+          onConfirm={(d) => {
+            decide.onDecide(overriding, d);
+            setOverriding(undefined);
+          }}
+        />
+      )}
     </Stack>
   );
 }
