@@ -4,8 +4,10 @@
  */
 import type { Config } from './config.ts';
 import { Companions, type Companion } from './store/companions.ts';
+import { erxCompanion } from './erx/companion.ts';
 
 export function buildCompanions(_config: Config): Companions {
   const entries: [string, Companion][] = [];
+  entries.push(['MedicationRequest', erxCompanion]);
   return new Companions(entries);
 }
