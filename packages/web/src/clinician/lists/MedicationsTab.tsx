@@ -111,7 +111,8 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
   const rows: EntryRow[] = [
     ...(data?.requests ?? []).map((m): EntryRow => ({
       key: `MedicationRequest/${m.id ?? ''}`,
-      name: name(m),
+      // Named apart from a reported medication of the same drug ("Actions for prescription of ...").
+      name: `prescription of ${name(m)}`,
       status: medicationStatus(m),
       sortDate: m.authoredOn,
       cells: [

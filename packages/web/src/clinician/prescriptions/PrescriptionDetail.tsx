@@ -77,7 +77,7 @@ export function PrescriptionDetail({ order, onClose }: { order: MedicationReques
           {xml && (
             <details>
               <summary>NCPDP SCRIPT NewRx message</summary>
-              <Code block aria-label="NewRx message">
+              <Code block aria-label="NewRx message" tabIndex={0}>
                 {new TextDecoder().decode(Uint8Array.from(atob(xml), (ch) => ch.charCodeAt(0))).replace(/></g, '>\n<')}
               </Code>
             </details>
