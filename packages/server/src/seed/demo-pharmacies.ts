@@ -3,9 +3,12 @@
  * Organizations a prescription can be sent to (NUCC taxonomy 333600000X "Pharmacy", an NCPDP ID,
  * an NPI, an address and a telephone number). Every name, identifier, address and number is
  * invented: the NCPDP IDs start 99 and the telephone numbers use 555-01xx, the range reserved for
- * fiction. Written with fixed ids, so seeding them again changes nothing.
+ * fiction. Written with fixed ids, so seeding them again changes nothing. The synthetic
+ * population's own pharmacy (the Organization managing a Location of type PHARM, which its
+ * prescriptions already name) is given an NCPDP ID and the pharmacy type too, so that its orders
+ * can be renewed and sent like any other.
  */
-import type { Organization } from '@medplum/fhirtypes';
+import type { Location, Organization } from '@medplum/fhirtypes';
 import { NCPDP_ID_SYSTEM, NPI_SYSTEM, NUCC, PHARMACY_TYPE } from '../erx/codes.ts';
 import type { Repository } from '../store/repository.ts';
 
@@ -54,9 +57,29 @@ export function demoPharmacies(): Organization[] {
   }));
 }
 
+const PHARM_LOCATION = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode|PHARM';
+
+/** The population's pharmacies (managing a PHARM Location) made e-prescribable; answers how many changed. */
+async function adoptPopulationPharmacies(repo: Repository): Promise<number> {
+  const locations = await repo.search(repo.parseCriteria('Location', `type=${encodeURIComponent(PHARM_LOCATION)}`), { count: 20 });
+  const orgs = new Set(locations.matches.map((m) => (JSON.parse(m.content) as Location).managingOrganization?.reference ?? '').filter((r) => r.startsWith('Organization/')));
+  let changed = 0;
+  for (const ref of [...orgs].sort()) {
+    const org = (await repo.read('Organization', ref.slice('Organization/'.length))) as Organization;
+    if (org.identifier?.some((i) => i.system === NCPDP_ID_SYSTEM)) continue;
+    changed++;
+    await repo.update('Organization', org.id!, {
+      ...org,
+      identifier: [...(org.identifier ?? []), { system: NCPDP_ID_SYSTEM, value: `99002${String(changed).padStart(2, '0')}` }],
+      type: [...(org.type ?? []), { coding: [{ ...PHARMACY_TYPE }, { system: NUCC, code: '3336C0003X', display: 'Community/Retail Pharmacy' }], text: 'Community pharmacy' }],
+    });
+  }
+  return changed;
+}
+
 /** Writes the demo pharmacies (again: same ids, so nothing changes when they are there). */
 export async function seedDemoPharmacies(repo: Repository): Promise<number> {
-  let written = 0;
+  let written = await adoptPopulationPharmacies(repo);
   for (const p of demoPharmacies()) {
     if (await repo.exists('Organization', p.id!)) continue;
     await repo.update('Organization', p.id!, p);

@@ -73,6 +73,12 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     await page.getByText('Say why the brand must be dispensed').waitFor();
     await page.getByLabel('Why dispense as written').fill('Stable on this brand');
     const pick = page.getByRole('textbox', { name: 'Pharmacy', exact: true }).or(page.getByRole('combobox', { name: 'Pharmacy', exact: true })).first();
+    // The form starts at the pharmacy of the patient's last prescription (the demo's own pharmacy).
+    const earlier = await workspace.api<MedicationRequest>(`MedicationRequest?patient=${patient.id}&_sort=-authoredon&_count=20`);
+    const last = earlier.find((m) => m.dispenseRequest?.performer?.reference)?.dispenseRequest?.performer;
+    assert.ok(last?.display, 'the demo patient has an earlier prescription to a pharmacy');
+    await page.getByText('The pharmacy of the last prescription').waitFor();
+    assert.ok((await pick.inputValue()).startsWith(last.display), `the last pharmacy (${last.display}) is preselected`);
     await pick.click();
     await page.getByRole('option', { name: /^Main Street Pharmacy/ }).click();
     assert.equal(await page.locator('[data-sig]').innerText(), 'Directions: Take 1 tablet by mouth twice daily for 30 days');

@@ -85,7 +85,7 @@ it('discontinues with a coded reason and a note of who and when; "other" needs w
 it('tells where the e-prescription stands from its newest Task', () => {
   const mr = signed();
   const task = (status: Task['status'], authoredOn: string, reason?: string): Task => ({ resourceType: 'Task', status, intent: 'order', focus: { reference: 'MedicationRequest/rx1' }, authoredOn, ...(reason ? { statusReason: { text: reason } } : {}) });
-  assert.equal(transmission(mr, []).label, 'E-prescription pending');
+  assert.equal(transmission(mr, []).label, 'No e-prescription on record');
   assert.equal(transmission({ ...mr, dispenseRequest: {} }, []).tone, 'none');
   assert.equal(transmission(mr, [task('requested', '2026-11-20T10:00:00Z')]).label, 'Ready to send to Main Street Pharmacy');
   assert.deepEqual(transmission(mr, [task('completed', '2026-11-20T10:00:00Z'), task('failed', '2026-11-19T10:00:00Z', 'old')]).tone, 'sent');

@@ -132,7 +132,8 @@ export function transmission(mr: MedicationRequest, tasks: readonly Task[]): Tra
   const mine = tasks.filter((t) => t.focus?.reference === reference(mr)).sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''));
   const task = mine[0];
   const pharmacy = mr.dispenseRequest?.performer?.display ?? task?.owner?.display ?? 'the pharmacy';
-  if (!task) return mr.dispenseRequest?.performer ? { label: 'E-prescription pending', tone: 'waiting' } : { label: 'No e-prescription (print or phone in)', tone: 'none' };
+  // An order to a pharmacy gets its Task in the same write: one without was recorded some other way.
+  if (!task) return mr.dispenseRequest?.performer ? { label: 'No e-prescription on record', tone: 'none' } : { label: 'No e-prescription (print or phone in)', tone: 'none' };
   if (task.status === 'completed') return { label: `Sent to ${pharmacy}`, tone: 'sent', ...(task.lastModified ? { detail: task.lastModified } : {}) };
   if (['failed', 'rejected', 'cancelled'].includes(task.status)) return { label: `Not sent to ${pharmacy}`, tone: 'failed', ...(task.statusReason?.text ? { detail: task.statusReason.text } : {}) };
   if (task.status === 'in-progress') return { label: `Sending to ${pharmacy}`, tone: 'waiting' };
