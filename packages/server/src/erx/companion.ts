@@ -3,17 +3,20 @@
  * active order with a pharmacy (`dispenseRequest.performer`), the same transaction stores its
  * NCPDP SCRIPT NewRx as a DocumentReference (LOINC 57833-6, `context.related` the order) and a
  * `requested` Task (code erx-send, owner the pharmacy, input the document) that the sender loop
- * picks up. An order without a pharmacy is printed or phoned in: no message. A later update of an
- * order that was already active adds nothing. A message that cannot be made (a pharmacy without
- * NCPDP ID, a prescriber without NPI, a missing patient) fails the write with a 422, so an order
- * addressed to a pharmacy never exists without its message.
+ * picks up. An order without a pharmacy is printed or phoned in: no message; so is one whose
+ * performer is not an e-prescribing pharmacy (an Organization with an NCPDP ID): any FHIR client
+ * may name another kind of dispenser. A later update of an order that was already active adds
+ * nothing. A message to a pharmacy that cannot be made (a prescriber without NPI, a missing
+ * patient) fails the write with a 422, so an order addressed to an e-prescribing pharmacy never
+ * exists without its message.
  */
 import { randomUUID } from 'node:crypto';
 import type { Condition, DocumentReference, MedicationRequest, Organization, Patient, Practitioner, Resource, Task } from '@medplum/fhirtypes';
 import { isOutcomeError, unprocessable } from '@continuum/fhir';
 import type { Companion, CompanionWrite } from '../store/companions.ts';
 import type { Repository } from '../store/repository.ts';
-import { ERX_SEND, ICD10CM, MESSAGE_ID_SYSTEM, PRESCRIPTION_DOC_TYPE } from './codes.ts';
+import { ERX_SEND, ICD10CM, MESSAGE_ID_SYSTEM, NCPDP_ID_SYSTEM, PRESCRIPTION_DOC_TYPE } from './codes.ts';
+import { identifierOf } from './newrx-parties.ts';
 import type { Diagnosis } from './newrx-medication.ts';
 import { renderNewRx } from './newrx.ts';
 
@@ -30,6 +33,14 @@ async function referenced<T extends Resource>(repo: Repository, reference: strin
     if (isOutcomeError(err)) throw unprocessable(`${field} (${reference}) does not exist`, [`MedicationRequest.${field}`]);
     throw err;
   }
+}
+
+/** The performer, when it is a pharmacy that takes e-prescriptions (it has an NCPDP ID). */
+async function eprescribingPharmacy(repo: Repository, reference: string): Promise<Organization | undefined> {
+  const id = reference.slice('Organization/'.length);
+  if (!id || id.includes('/')) return undefined;
+  const org = (await repo.read('Organization', id).catch(() => undefined)) as Organization | undefined;
+  return org && identifierOf(org.identifier, NCPDP_ID_SYSTEM) ? org : undefined;
 }
 
 /** The order's ICD-10-CM reason: coded on the order, or on the Condition it points at. */
@@ -56,8 +67,9 @@ export const erxCompanion: Companion = async (trigger, repo) => {
     const before = await repo.vreadStored('MedicationRequest', trigger.id, String(trigger.previousVersion)).catch(() => undefined);
     if (before?.content && wantsMessage(JSON.parse(before.content) as MedicationRequest)) return [];
   }
+  const pharmacy = await eprescribingPharmacy(repo, mr.dispenseRequest!.performer!.reference!);
+  if (!pharmacy) return [];
   const patient = await referenced<Patient>(repo, mr.subject?.reference, 'Patient', 'subject');
-  const pharmacy = await referenced<Organization>(repo, mr.dispenseRequest?.performer?.reference, 'Organization', 'dispenseRequest.performer');
   const prescriber = await referenced<Practitioner>(repo, mr.requester?.reference, 'Practitioner', 'requester');
   const diagnosis = await diagnosisOf(repo, mr);
   const now = mr.meta?.lastUpdated ?? new Date().toISOString();

@@ -1,9 +1,9 @@
 /**
  * The e-prescription companion through the real HTTP API: an active MedicationRequest with a
  * pharmacy gets its NewRx DocumentReference and erx-send Task in the same write; a draft, a
- * prescription without a pharmacy, and a later update of an order already sent get none; an order
- * whose message cannot be made (a pharmacy without NCPDP ID) is refused with a 422 and nothing is
- * stored. Renew, change and discontinue are transaction Bundles whose new order gets its own
+ * prescription without a pharmacy, one to an Organization that takes no e-prescriptions (no
+ * NCPDP ID, or none at all), and a later update of an order already sent get none; an order whose
+ * message cannot be made (a prescriber without an NPI) is refused with a 422 and nothing is stored. Renew, change and discontinue are transaction Bundles whose new order gets its own
  * NewRx. Runs on PGlite, and on PostgreSQL with CONTINUUM_TEST_BACKEND=postgres.
  */
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ import { order, patient, pharmacy, prescriber } from './fixtures.ts';
 let server: TestServer;
 const ids = { patient: '', prescriber: '', pharmacy: '' };
 let noNcpdp = '';
+let noNpi = '';
 
 async function create<T extends { resourceType: string; id?: string }>(r: T): Promise<T> {
   const res = await server.request('POST', `/${r.resourceType}`, { body: { ...r, id: undefined } });
@@ -40,6 +41,7 @@ before(async () => {
   ids.prescriber = (await create(prescriber())).id!;
   ids.pharmacy = (await create(pharmacy())).id!;
   noNcpdp = (await create(pharmacy('x', ''))).id!;
+  noNpi = (await create({ ...prescriber(), identifier: [{ system: 'urn:example:staff', value: 'S1' }] })).id!;
 });
 after(() => server.close());
 
@@ -70,8 +72,9 @@ describe('the NewRx companion', () => {
   it('makes no message for a draft or an order without a pharmacy, and one when a draft becomes active', async () => {
     const draft = await create(mr({ status: 'draft' }));
     const noPharmacy = await create(mr({ dispenseRequest: { quantity: { value: 30, unit: 'tablet' } } }));
-    assert.deepEqual((await messagesFor(draft.id!)).docs, []);
-    assert.deepEqual((await messagesFor(noPharmacy.id!)).docs, []);
+    const notEprescribing = await create(mr({ dispenseRequest: { ...mr().dispenseRequest, performer: { reference: `Organization/${noNcpdp}` } } }));
+    const unknown = await create(mr({ dispenseRequest: { ...mr().dispenseRequest, performer: { reference: 'Organization/nowhere' } } }));
+    for (const o of [draft, noPharmacy, notEprescribing, unknown]) assert.deepEqual(await messagesFor(o.id!), { docs: [], tasks: [] });
     const signed = await server.request('PUT', `/MedicationRequest/${draft.id}`, { body: { ...draft, status: 'active' }, headers: { 'if-match': `W/"${draft.meta!.versionId}"` } });
     assert.equal(signed.status, 200, signed.text.slice(0, 300));
     assert.equal((await messagesFor(draft.id!)).tasks.length, 1);
@@ -85,10 +88,10 @@ describe('the NewRx companion', () => {
     const count = async () => (await server.request('GET', `/MedicationRequest?subject=Patient/${ids.patient}&_summary=count`)).json.total as number;
     const tasks = async () => (await server.request('GET', `/Task?code=urn:continuum:task-code|erx-send&_summary=count`)).json.total as number;
     const [mrs, ts] = [await count(), await tasks()];
-    const res = await server.request('POST', '/MedicationRequest', { body: mr({ dispenseRequest: { ...mr().dispenseRequest, performer: { reference: `Organization/${noNcpdp}` } } }) });
+    const res = await server.request('POST', '/MedicationRequest', { body: mr({ requester: { reference: `Practitioner/${noNpi}` } }) });
     assert.equal(res.status, 422, res.text.slice(0, 300));
-    assert.match(JSON.stringify(res.json), /NCPDP ID/);
-    const missing = await server.request('POST', '/MedicationRequest', { body: mr({ dispenseRequest: { ...mr().dispenseRequest, performer: { reference: 'Organization/nowhere' } } }) });
+    assert.match(JSON.stringify(res.json), /no NPI/);
+    const missing = await server.request('POST', '/MedicationRequest', { body: mr({ subject: { reference: 'Patient/nobody' } }) });
     assert.equal(missing.status, 422);
     assert.equal(await count(), mrs, 'the order was rolled back');
     assert.equal(await tasks(), ts, 'no Task was left behind');
