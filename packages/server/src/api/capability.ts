@@ -42,6 +42,7 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
       ...(type === 'Patient' ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] : []),
       ...(type === 'ValueSet' ? [{ name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' }] : []),
       ...(type === 'CodeSystem' ? [{ name: 'lookup', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup' }] : []),
+      ...(type === 'MedicationKnowledge' ? [{ name: 'catalogue', definition: 'https://continuum.example/fhir/OperationDefinition/MedicationKnowledge-catalogue' }] : []),
     ],
   }));
   return {

@@ -17,6 +17,7 @@ import { reindexStatusOperation } from './operations/reindex-status.ts';
 import { validateOperation } from './operations/validate.ts';
 import { expandOperation } from './operations/expand.ts';
 import { lookupOperation } from './operations/lookup.ts';
+import { catalogueOperation } from './operations/medication-catalogue.ts';
 import { guarded, type Handler, type RouteAccess } from './guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 
@@ -38,6 +39,8 @@ const ROUTES: Route[] = [
   // Terminology over the shipped code lists: the handlers decide who may use them (access/terminology.ts).
   { pattern: ['ValueSet', '$expand'], methods: { GET: expandOperation, POST: expandOperation }, access: () => ({ interaction: 'public', type: 'ValueSet' }) },
   { pattern: ['CodeSystem', '$lookup'], methods: { GET: lookupOperation, POST: lookupOperation }, access: () => ({ interaction: 'public', type: 'CodeSystem' }) },
+  // The medication catalogue: the handler decides who may search it (access/medication-catalogue.ts).
+  { pattern: ['MedicationKnowledge', '$catalogue'], methods: { GET: catalogueOperation, POST: catalogueOperation }, access: () => ({ interaction: 'public', type: 'MedicationKnowledge' }) },
   { pattern: ['SearchParameter', ':id', '$reindex'], methods: { POST: (ctx, req, id) => reindexOperation(ctx, req, id) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   // The audit trail: read-only, answered from the chain; the handlers decide who may see what.
   {

@@ -17,6 +17,7 @@ import { theme } from '../../src/ui/theme.ts';
 import { Timeline } from '../../src/clinician/timeline/Timeline.tsx';
 import { Trends } from '../../src/clinician/trends/Trends.tsx';
 import { CodePicker } from '../../src/ui/CodePicker.tsx';
+import { MedicationPicker } from '../../src/ui/MedicationPicker.tsx';
 import { ICD10CM, type TerminologySystem } from '../../src/fhir/terminology.ts';
 import type { Coding } from '@medplum/fhirtypes';
 
@@ -47,10 +48,23 @@ function Picker() {
   );
 }
 
+/** The medication picker and the coding it hands the form. */
+function MedPicker() {
+  const [value, setValue] = useState<Coding>();
+  return (
+    <>
+      <MedicationPicker label="Medication" value={value} onChange={setValue} required debounceMs={Number(params.get('debounce') ?? 250)} />
+      <output aria-label="Chosen coding">{value ? JSON.stringify(value) : 'none'}</output>
+      <input aria-label="Next field" />
+    </>
+  );
+}
+
 const WIDGETS: Record<string, () => ReactNode> = {
   timeline: () => <Timeline patientId={patient} />,
   trends: () => <Trends patientId={patient} />,
   codepicker: () => <Picker />,
+  medicationpicker: () => <MedPicker />,
 };
 
 function Harness() {
