@@ -61,7 +61,8 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     const drug = page.getByRole('combobox', { name: 'Medication', exact: true });
     await drug.click();
     await drug.fill('lisinopril 10');
-    await page.getByRole('option', { name: /^314076 ?lisinopril 10 MG Oral Tablet$/ }).first().click();
+    // The catalogue's match: lisinopril, 10 MG, Oral Tablet (not a combination, not a brand).
+    await page.getByRole('option').filter({ hasText: /^lisinopril\s*10 mg\s*Oral Tablet/i }).filter({ hasNotText: '[' }).first().click();
     const frequency = page.getByRole('textbox', { name: 'Frequency', exact: true }).or(page.getByRole('combobox', { name: 'Frequency', exact: true })).first();
     await frequency.click();
     await page.getByRole('option', { name: 'twice daily' }).click();

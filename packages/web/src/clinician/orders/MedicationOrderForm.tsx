@@ -1,5 +1,5 @@
 /**
- * The medication order form: the drug (RxNorm), a structured dose, route and frequency (the
+ * The medication order form: the drug (RxNorm, from the medication catalogue), a structured dose, route and frequency (the
  * directions are written from them and shown as the label will read), as-needed, dispense
  * quantity and refills, the duration in days, whether a generic may be substituted (and why not),
  * the pharmacy the e-prescription goes to, and a note to the pharmacy.
@@ -8,8 +8,8 @@ import { useCallback, useRef } from 'react';
 import { useParams } from 'react-router-dom';
 import { Checkbox, Group, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { PharmacyPicker } from '../prescriptions/PharmacyPicker.tsx';
-import { OrderPicker } from './order-picker.ts';
-import { checkMedication, DOSE_UNITS, FREQUENCIES, ROUTES, RXNORM, sigText, type Errors, type FrequencyCode, type MedicationDraft, type PharmacyChoice, type RouteKey } from './order-model.ts';
+import { MedicationPicker } from '../../ui/MedicationPicker.tsx';
+import { checkMedication, DOSE_UNITS, FREQUENCIES, ROUTES, sigText, type Errors, type FrequencyCode, type MedicationDraft, type PharmacyChoice, type RouteKey } from './order-model.ts';
 
 export function MedicationOrderForm({ draft, errors, onChange, patientId }: { draft: MedicationDraft; errors: Errors<MedicationDraft>; onChange: (d: MedicationDraft) => void; patientId?: string }) {
   const set = <K extends keyof MedicationDraft>(k: K, v: MedicationDraft[K]) => onChange({ ...draft, [k]: v });
@@ -23,7 +23,7 @@ export function MedicationOrderForm({ draft, errors, onChange, patientId }: { dr
   const complete = Object.keys(checkMedication({ ...draft, medication: draft.medication ?? { code: 'x' } })).length === 0;
   return (
     <Stack gap="sm">
-      <OrderPicker label="Medication" system={RXNORM} value={draft.medication} onChange={(m) => set('medication', m)} required error={errors.medication} />
+      <MedicationPicker label="Medication" value={draft.medication} onChange={(m) => set('medication', m)} required error={errors.medication} />
       <SimpleGrid cols={{ base: 1, sm: 4 }} spacing="sm">
         <TextInput label="Dose" inputMode="decimal" value={draft.dose} onChange={(e) => set('dose', e.currentTarget.value)} required error={errors.dose} />
         <Select label="Dose unit" data={Object.entries(DOSE_UNITS).map(([value, u]) => ({ value, label: u.many }))} value={draft.doseUnit} onChange={(v) => v && set('doseUnit', v)} allowDeselect={false} required error={errors.doseUnit} />
