@@ -139,9 +139,10 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     assert.equal(renewal.dispenseRequest?.numberOfRepeatsAllowed, 1);
     assert.equal(renewal.dosageInstruction?.[0]?.text, 'Take 1 tablet by mouth twice daily for 30 days');
     assert.equal((await workspace.read<MedicationRequest>(`MedicationRequest/${first.id}`)).status, 'completed');
-    await sendTask(renewal.id, 'completed');
     await row.waitFor({ state: 'detached' });
-    await table.locator(`tr[data-entry="MedicationRequest/${renewal.id}"]`).waitFor();
+    // The tab follows the renewal's e-prescription until it is sent, without a reload.
+    await table.locator(`tr[data-entry="MedicationRequest/${renewal.id}"]`).getByText('Sent to Main Street Pharmacy').waitFor();
+    await sendTask(renewal.id, 'completed');
 
     // Discontinue the renewal: a reason is required.
     await actions(renewal.id, 'Discontinue');

@@ -5,7 +5,7 @@
  * takes from home or another prescriber) are added here from RxNorm with how they are taken,
  * edited, discontinued (why, and when) or marked entered in error, each with its history.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Badge, Group, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
 import type { MedicationRequest, MedicationStatement, Task } from '@medplum/fhirtypes';
 import { ChangeDialog, DiscontinueDialog, RenewDialog } from '../prescriptions/PrescriptionDialogs.tsx';
@@ -99,6 +99,13 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
   const [pending, setPending] = useState<Pending>();
   const [history, setHistory] = useState<MedicationStatement>();
   const [detail, setDetail] = useState<MedicationRequest>();
+  // While an e-prescription is on its way, look again every few seconds until it is sent or fails.
+  const waiting = (data?.sends ?? []).some((t) => t.status === 'requested' || t.status === 'in-progress');
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setRevision((r) => r + 1), 4000);
+    return () => clearTimeout(timer);
+  }, [waiting, data]);
   const prescriber = me?.reference?.startsWith('Practitioner/') ? me.reference : undefined;
   const close = () => setPending(undefined);
 
