@@ -152,6 +152,7 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     await stop.getByRole('textbox', { name: 'Reason' }).or(stop.getByRole('combobox', { name: 'Reason' })).first().click();
     await page.getByRole('option', { name: 'Suspected intolerance' }).click();
     await stop.getByLabel('Details').fill('Dry cough');
+    assert.equal(await stop.getByText('Choose a reason').count(), 0, 'the message goes once a reason is chosen');
     await page.screenshot({ path: `${SCREENS}prescribing-discontinue.png`, fullPage: true });
     await stop.getByRole('button', { name: 'Discontinue' }).click();
     await stop.waitFor({ state: 'detached' });

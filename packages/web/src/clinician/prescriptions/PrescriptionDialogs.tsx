@@ -111,7 +111,10 @@ export function DiscontinueDialog({ order, me, onClose, onDone }: ActionProps) {
         return true;
       }}
     >
-      <Select label="Reason" data={DISCONTINUE_REASONS.map((r) => ({ value: r.code, label: r.display }))} value={code} onChange={(v) => setCode(v as DiscontinueCode | null)} error={errors.code} withAsterisk data-autofocus />
+      <Select label="Reason" data={DISCONTINUE_REASONS.map((r) => ({ value: r.code, label: r.display }))} value={code} onChange={(v) => {
+          setCode(v as DiscontinueCode | null);
+          setErrors((e) => ({ ...(e.detail && v === 'other' ? { detail: e.detail } : {}) }));
+        }} error={errors.code} withAsterisk data-autofocus />
       <TextInput label={code === 'other' ? 'Reason' : 'Details'} value={detail} onChange={(e) => setDetail(e.currentTarget.value)} error={errors.detail} withAsterisk={code === 'other'} maxLength={300} />
     </EntryModal>
   );
