@@ -5,8 +5,12 @@
 import type { Config } from './config.ts';
 import { routeResult } from './orders/result-routing.ts';
 import { Companions, type Companion } from './store/companions.ts';
+import { erxCompanion } from './erx/companion.ts';
 
 export function buildCompanions(_config: Config): Companions {
-  const entries: [string, Companion][] = [['DiagnosticReport', routeResult]];
+  const entries: [string, Companion][] = [
+    ['DiagnosticReport', routeResult],
+    ['MedicationRequest', erxCompanion],
+  ];
   return new Companions(entries);
 }

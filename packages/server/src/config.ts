@@ -48,6 +48,8 @@ export interface Config {
   mail: MailSettings;
   /** The From address of every message. */
   mailFrom: string;
+  /** How e-prescriptions leave (CONTINUUM_ERX_SENDER): `outbox` (default: files in <dataDir>/erx-outbox) or `none` (left ready). */
+  erxSender: 'outbox' | 'none';
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -78,7 +80,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
     mail: parseMailSetting(env.CONTINUUM_MAIL),
     mailFrom: '',
+    erxSender: env.CONTINUUM_ERX_SENDER === 'none' ? 'none' : 'outbox',
   };
+  if (env.CONTINUUM_ERX_SENDER && !['outbox', 'none'].includes(env.CONTINUUM_ERX_SENDER)) throw new Error(`CONTINUUM_ERX_SENDER must be outbox or none, got '${env.CONTINUUM_ERX_SENDER}'`);
   if (config.auditLanes > 16) throw new Error(`CONTINUUM_AUDIT_LANES must be 1 to 16, got '${env.CONTINUUM_AUDIT_LANES}'`);
   if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
     if (!env.CONTINUUM_BOOTSTRAP_CLIENT_ID || !env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {

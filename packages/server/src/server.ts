@@ -31,6 +31,7 @@ import { proxyPatients } from './auth/proxy-patients.ts';
 import type { Principal } from './access/policy.ts';
 import { parseScopes } from './access/scopes.ts';
 import { searchLimit } from './api/search-limit.ts';
+import { startErxSending } from './erx/start.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -113,6 +114,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await ordersSeeded;
   const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
+  const erx = startErxSending(config, { db, repoFor, ...(opts.log ? { log: opts.log } : {}) });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -158,6 +160,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       stopDemo.abort();
       await demo;
+      await erx?.close();
       await app.close();
       await auth?.close();
       await audit.flush();

@@ -12,6 +12,8 @@ import { demoLoginsText, type DemoAccounts } from './demo-accounts.ts';
 import { summaryLine, type SeedProgress, type SeedSummary } from './progress.ts';
 import { findSeedRun, SeedRunBusy, storeIsEmpty } from './seed-runs.ts';
 import { seedPopulation, type PopulationSource, type SeedDeps } from './seeder.ts';
+import { seedDemoPharmacies } from './demo-pharmacies.ts';
+import { Repository } from '../store/repository.ts';
 
 export const DEMO_SEED = 'continuum-demo';
 export const DEMO_PATIENTS = 200;
@@ -82,6 +84,7 @@ export async function seedDemo(deps: SeedDeps & { population: DemoSource }, opts
     // Another node may have finished it between our check and our claim: then nothing was written.
     // Stopped early (server closing): the next start resumes it.
     if (summary.resources === 0 || !summary.complete) return undefined;
+    await seedDemoPharmacies(new Repository({ db: deps.db, indexer: deps.indexer }, opts.tenant));
     return { summary, staff: deps.population.demoStaff({ seed: DEMO_SEED, patients, now }) };
   } catch (err) {
     if (err instanceof SeedRunBusy) return undefined;

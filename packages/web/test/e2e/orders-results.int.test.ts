@@ -169,7 +169,7 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     await page.getByRole('button', { name: 'New medication order' }).click();
     await page.getByRole('button', { name: 'Review order' }).click();
     await page.getByText('Choose the medication to prescribe').waitFor();
-    await choose(page, 'Medication', 'metformin 500', /metformin hydrochloride 500 MG Oral Tablet/);
+    await choose(page, 'Medication', 'metformin 500', /^metformin hydrochloride\s*500 mg\s*Oral Tablet(?!.*\[)/i);
     await choose(page, 'Frequency', '', 'twice daily');
     await page.getByLabel('Quantity to dispense').fill('0');
     await page.getByRole('button', { name: 'Review order' }).click();

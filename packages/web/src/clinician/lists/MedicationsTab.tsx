@@ -1,12 +1,16 @@
 /**
- * The Medications tab: the medication list. Active orders (MedicationRequests, prescribed on the
- * Orders side) are shown read-only; reported medications (MedicationStatements: what the patient
+ * The Medications tab: the medication list. Active prescriptions (MedicationRequests) show where
+ * their e-prescription stands, and are renewed, changed or discontinued from here (see
+ * ../prescriptions/), with a detail drawer for each; reported medications (MedicationStatements: what the patient
  * takes from home or another prescriber) are added here from RxNorm with how they are taken,
  * edited, discontinued (why, and when) or marked entered in error, each with its history.
  */
-import { useCallback, useState } from 'react';
-import { Badge, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
-import type { MedicationRequest, MedicationStatement } from '@medplum/fhirtypes';
+import { useCallback, useEffect, useState } from 'react';
+import { Badge, Group, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
+import type { MedicationRequest, MedicationStatement, Task } from '@medplum/fhirtypes';
+import { ChangeDialog, DiscontinueDialog, RenewDialog } from '../prescriptions/PrescriptionDialogs.tsx';
+import { PrescriptionDetail, TransmissionBadge } from '../prescriptions/PrescriptionDetail.tsx';
+import { ERX_TASK, transmission } from '../prescriptions/prescription-model.ts';
 import { conceptText, formatDate } from '../../fhir/format.ts';
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { RXNORM } from '../../fhir/terminology.ts';
@@ -70,18 +74,20 @@ function DiscontinueModal({ entry, onClose, onStop }: { entry: MedicationStateme
   );
 }
 
-type Pending = { kind: 'form'; base?: MedicationStatement } | { kind: 'stop' | 'error'; entry: MedicationStatement };
+type Pending = { kind: 'form'; base?: MedicationStatement } | { kind: 'stop' | 'error'; entry: MedicationStatement } | { kind: 'renew' | 'change' | 'discontinue'; order: MedicationRequest };
 
 export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
   const me = useRecorder();
   const [revision, setRevision] = useState(0);
   const { data, error, loading } = useLoad(
     async (c, signal) => {
-      const [requests, statements] = await Promise.all([
+      const [requests, statements, sends] = await Promise.all([
         c.searchResources('MedicationRequest', { patient: patientId, status: 'active', _count: '200' }, signal),
         c.searchResources('MedicationStatement', { patient: patientId, _count: '200' }, signal),
+        // Where each e-prescription stands; a role that may not read Tasks still sees the list.
+        c.searchResources('Task', { patient: patientId, code: ERX_TASK, _count: '200' }, signal).catch(() => [] as Task[]),
       ]);
-      return { requests, statements };
+      return { requests, statements, sends };
     },
     [patientId, revision],
   );
@@ -92,6 +98,15 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
   const writer = useEntryWriter<MedicationStatement>('medication', MEDICATION_FIELDS, me, refresh);
   const [pending, setPending] = useState<Pending>();
   const [history, setHistory] = useState<MedicationStatement>();
+  const [detail, setDetail] = useState<MedicationRequest>();
+  // While an e-prescription is on its way, look again every few seconds until it is sent or fails.
+  const waiting = (data?.sends ?? []).some((t) => t.status === 'requested' || t.status === 'in-progress');
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setRevision((r) => r + 1), 4000);
+    return () => clearTimeout(timer);
+  }, [waiting, data]);
+  const prescriber = me?.reference?.startsWith('Practitioner/') ? me.reference : undefined;
   const close = () => setPending(undefined);
 
   const source = (label: string) => (
@@ -103,12 +118,31 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
   const rows: EntryRow[] = [
     ...(data?.requests ?? []).map((m): EntryRow => ({
       key: `MedicationRequest/${m.id ?? ''}`,
-      name: name(m),
+      // Named apart from a reported medication of the same drug ("Actions for prescription of ...").
+      name: `prescription of ${name(m)}`,
       status: medicationStatus(m),
       sortDate: m.authoredOn,
-      cells: [<Text size="sm" fw={600} key="n">{name(m)}</Text>, m.dosageInstruction?.map((d) => d.text).filter(Boolean).join('; ') || '—', formatDate(m.authoredOn) || '—', source('Prescribed here')],
-      // Orders are changed on the Orders side, not from the medication list.
-      actions: [],
+      cells: [
+        <Text size="sm" fw={600} key="n">
+          {name(m)}
+        </Text>,
+        m.dosageInstruction?.map((d) => d.text).filter(Boolean).join('; ') || '—',
+        formatDate(m.authoredOn) || '—',
+        <Group gap={4} key="s">
+          {source('Prescribed here')}
+          <TransmissionBadge status={transmission(m, data?.sends ?? [])} />
+        </Group>,
+      ],
+      actions: [
+        ...(prescriber
+          ? [
+              { label: 'Renew', onClick: () => setPending({ kind: 'renew', order: m }) },
+              { label: 'Change', onClick: () => setPending({ kind: 'change', order: m }) },
+              { label: 'Discontinue', onClick: () => setPending({ kind: 'discontinue', order: m }), danger: true },
+            ]
+          : []),
+        { label: 'Details', onClick: () => setDetail(m) },
+      ],
     })),
     ...(data?.statements ?? []).map((s): EntryRow => {
       const status = medicationStatus(s);
@@ -161,6 +195,14 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
           <Text size="sm">This medication was recorded by mistake. It stays in the history but leaves the medication list.</Text>
         </EntryModal>
       )}
+      {prescriber && (pending?.kind === 'renew' || pending?.kind === 'change' || pending?.kind === 'discontinue') && (
+        <>
+          {pending.kind === 'renew' && <RenewDialog order={pending.order} patientId={patientId} me={prescriber} onClose={close} onDone={refresh} />}
+          {pending.kind === 'change' && <ChangeDialog order={pending.order} patientId={patientId} me={prescriber} onClose={close} onDone={refresh} />}
+          {pending.kind === 'discontinue' && <DiscontinueDialog order={pending.order} patientId={patientId} me={prescriber} onClose={close} onDone={refresh} />}
+        </>
+      )}
+      <PrescriptionDetail order={detail} onClose={() => setDetail(undefined)} />
       <HistoryDrawer entry={history} name={history ? conceptText(history.medicationCodeableConcept) : ''} fields={MEDICATION_FIELDS} onClose={() => setHistory(undefined)} />
       {writer.dialog}
     </>

@@ -12,6 +12,9 @@ export const LOINC = 'http://loinc.org';
 export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
+/** NCI Thesaurus (NCPDP's units of measure): the dispense units an e-prescription codes. */
+const NCI = 'http://ncithesaurus-stage.nci.nih.gov';
+const NCI_UNITS: Record<string, string> = { tablet: 'C48542', capsule: 'C48480', mL: 'C28254', each: 'C64933' };
 
 export type Priority = 'routine' | 'urgent' | 'stat';
 
@@ -67,13 +70,24 @@ export interface MedicationDraft {
   quantity: string;
   refills: string;
   substitutionAllowed: boolean;
+  /** Why the prescriber forbids substitution ("dispense as written"); required then. */
+  substitutionReason: string;
   noteToPharmacy: string;
+  /** Days the prescription is for (dosage bounds and expected supply); blank: not limited. */
+  durationDays: string;
+  /** The pharmacy it goes to (`Organization/<id>`), or none: printed or phoned in. */
+  pharmacy: PharmacyChoice | undefined;
+}
+
+export interface PharmacyChoice {
+  reference: string;
+  display: string;
 }
 
 export const emptyLab = (): LabDraft => ({ test: undefined, priority: 'routine', reasons: [], noteToLab: '' });
 export const emptyMedication = (): MedicationDraft => ({
   medication: undefined, dose: '1', doseUnit: 'tablet', route: 'oral', frequency: 'QD', asNeeded: false, asNeededFor: '',
-  quantity: '30', refills: '0', substitutionAllowed: true, noteToPharmacy: '',
+  quantity: '30', refills: '0', substitutionAllowed: true, substitutionReason: '', noteToPharmacy: '', durationDays: '', pharmacy: undefined,
 });
 
 export interface OrderContext {
@@ -103,6 +117,9 @@ export function checkMedication(d: MedicationDraft): Errors<MedicationDraft> {
   else if (qty > 1000) e.quantity = 'Dispense at most 1000';
   const refills = number(d.refills);
   if (refills === undefined || refills < 0 || refills > 11 || !Number.isInteger(refills)) e.refills = 'Refills are a whole number from 0 to 11';
+  const days = number(d.durationDays);
+  if (d.durationDays.trim() !== '' && (days === undefined || !Number.isInteger(days) || days < 1 || days > 365)) e.durationDays = 'Days are a whole number from 1 to 365, or blank';
+  if (!d.substitutionAllowed && !d.substitutionReason.trim()) e.substitutionReason = 'Say why the brand must be dispensed';
   return e;
 }
 
@@ -113,13 +130,18 @@ export function sigText(d: MedicationDraft): string {
   const unitWord = unit ? (dose === 1 ? unit.one : unit.many) : d.doseUnit;
   const verb = d.route === 'inhaled' ? 'Inhale' : d.route === 'subcutaneous' || d.route === 'intramuscular' ? 'Inject' : d.route === 'topical' ? 'Apply' : 'Take';
   const prn = d.asNeeded ? ` as needed${d.asNeededFor.trim() ? ` for ${d.asNeededFor.trim()}` : ''}` : '';
-  return `${verb} ${dose} ${unitWord} ${ROUTES[d.route].words} ${FREQUENCIES[d.frequency].label}${prn}`;
+  const days = number(d.durationDays);
+  const duration = days !== undefined && days > 0 ? ` for ${days} ${days === 1 ? 'day' : 'days'}` : '';
+  return `${verb} ${dose} ${unitWord} ${ROUTES[d.route].words} ${FREQUENCIES[d.frequency].label}${prn}${duration}`;
 }
 
-function timing(code: FrequencyCode): Timing {
+/** A duration of whole days, as UCUM. */
+const daysDuration = (days: number) => ({ value: days, unit: days === 1 ? 'day' : 'days', system: UCUM, code: 'd' });
+
+function timing(code: FrequencyCode, days: number | undefined): Timing {
   const f = FREQUENCIES[code];
   return {
-    repeat: { frequency: f.frequency, period: f.period, periodUnit: f.unit, ...(code === 'QHS' ? { when: ['HS'] } : {}) },
+    repeat: { ...(days ? { boundsDuration: daysDuration(days) } : {}), frequency: f.frequency, period: f.period, periodUnit: f.unit, ...(code === 'QHS' ? { when: ['HS'] } : {}) },
     code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation', code: code === 'QHS' ? 'QD' : code, display: f.label }], text: f.label },
   };
 }
@@ -152,6 +174,8 @@ export function buildMedicationOrder(d: MedicationDraft, ctx: OrderContext): Med
   const unit = DOSE_UNITS[d.doseUnit];
   const route = ROUTES[d.route];
   const note = d.noteToPharmacy.trim();
+  const days = d.durationDays.trim() ? Number(d.durationDays) : undefined;
+  const dispenseUnit = unit && !unit.ucum ? unit.one : d.doseUnit === 'mL' ? 'mL' : 'each';
   return {
     resourceType: 'MedicationRequest',
     status: 'active',
@@ -161,17 +185,19 @@ export function buildMedicationOrder(d: MedicationDraft, ctx: OrderContext): Med
     dosageInstruction: [
       {
         text: sigText(d),
-        timing: timing(d.frequency),
+        timing: timing(d.frequency, days),
         ...(d.asNeeded ? (d.asNeededFor.trim() ? { asNeededCodeableConcept: { text: d.asNeededFor.trim() } } : { asNeededBoolean: true }) : {}),
         route: { coding: [{ system: SNOMED, code: route.code, display: route.display }] },
         doseAndRate: [{ doseQuantity: { value: Number(d.dose), unit: unit?.one ?? d.doseUnit, ...(unit?.ucum ? { system: UCUM, code: unit.ucum } : {}) } }],
       },
     ],
     dispenseRequest: {
-      quantity: { value: Number(d.quantity), unit: unit && !unit.ucum ? unit.one : 'each' },
+      quantity: { value: Number(d.quantity), unit: dispenseUnit, ...(NCI_UNITS[dispenseUnit] ? { system: NCI, code: NCI_UNITS[dispenseUnit] } : {}) },
       numberOfRepeatsAllowed: Number(d.refills),
+      ...(days ? { expectedSupplyDuration: daysDuration(days) } : {}),
+      ...(d.pharmacy ? { performer: { reference: d.pharmacy.reference, display: d.pharmacy.display } } : {}),
     },
-    substitution: { allowedBoolean: d.substitutionAllowed },
+    substitution: { allowedBoolean: d.substitutionAllowed, ...(!d.substitutionAllowed && d.substitutionReason.trim() ? { reason: { text: d.substitutionReason.trim() } } : {}) },
     ...(note ? { note: [{ text: note, authorReference: { reference: ctx.requester }, time: ctx.now.toISOString() }] } : {}),
   };
 }
