@@ -50,8 +50,10 @@ function Summary({ order }: { order: ServiceRequest | MedicationRequest }) {
           ['Medication', `${conceptText(order.medicationCodeableConcept)} (RxNorm ${order.medicationCodeableConcept?.coding?.[0]?.code ?? ''})`],
           ['Directions', order.dosageInstruction?.[0]?.text ?? ''],
           ['Dispense', `${order.dispenseRequest?.quantity?.value ?? ''} ${order.dispenseRequest?.quantity?.unit ?? ''}`.trim()],
+          ['Duration', order.dispenseRequest?.expectedSupplyDuration?.value !== undefined ? `${order.dispenseRequest.expectedSupplyDuration.value} days` : 'Not stated'],
           ['Refills', String(order.dispenseRequest?.numberOfRepeatsAllowed ?? 0)],
-          ['Substitution', order.substitution?.allowedBoolean ? 'Generic substitution allowed' : 'Dispense as written'],
+          ['Substitution', order.substitution?.allowedBoolean ? 'Generic substitution allowed' : `Dispense as written${order.substitution?.reason?.text ? `: ${order.substitution.reason.text}` : ''}`],
+          ['Pharmacy', order.dispenseRequest?.performer?.display ?? 'None: printed or phoned in'],
           ['Note to the pharmacy', order.note?.[0]?.text ?? 'None'],
         ];
   return (
