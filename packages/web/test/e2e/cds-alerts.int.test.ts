@@ -68,7 +68,9 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
   async function composeMedication(page: Page, patientId: string, drug: { code: string; display: string }): Promise<void> {
     await page.goto(`${workspace.origin}/patients/${patientId}/orders`);
     await page.getByRole('button', { name: 'New medication order' }).click();
-    await choose(page, 'Medication', drug.display.split(' ').slice(0, 3).join(' '), new RegExp(`^${drug.code}\\s*${drug.display}$`));
+    // The catalogue picker shows the ingredient, the strength and the form (then a brand in brackets, and the classes).
+    const [, name, strength, form] = /^(.+?) (\d+(?:\.\d+)?) MG (.+)$/.exec(drug.display)!;
+    await choose(page, 'Medication', `${name} ${strength}`, new RegExp(`^${name}\\s*${strength} mg\\s*${form}(?!.*\\[)`, 'i'));
   }
 
   /** The decision on every critical or warning card but `except`: overridden, "not clinically relevant". */
@@ -243,7 +245,8 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     await card.waitFor();
     assert.equal((await card.locator('[data-severity]').textContent())?.trim(), 'Warning');
     const link = card.getByRole('link', { name: /^Earlier result: 7\.2/ });
-    assert.ok((await link.getAttribute('href'))?.includes(`/patients/${patient.id}/results?focus=${encodeURIComponent(`Observation/${earlier.id}`)}`), 'to the earlier result');
+    // The earlier result in the chart's Trends, with its own reference.
+    assert.ok((await link.getAttribute('href'))?.includes(`/patients/${patient.id}/trends?focus=${encodeURIComponent(`Observation/${earlier.id}`)}`), 'to the earlier result');
     assert.equal(await link.getAttribute('target'), '_blank', 'opened beside the order under review');
     assert.equal(await page.getByRole('button', { name: 'Sign order' }).isDisabled(), true, 'a warning waits for a decision too');
     await card.screenshot({ path: `${SCREENS}cds-card-duplicate-lab.png` });
@@ -268,7 +271,8 @@ describe('decision-support alerts in Chromium', { skip: noChromium }, () => {
     await card.waitFor();
     assert.equal(await card.getAttribute('role'), 'alert', 'a critical card is announced');
     assert.equal((await card.locator('[data-severity]').textContent())?.trim(), 'Critical');
-    assert.ok((await card.getByRole('link', { name: 'Open the results' }).getAttribute('href'))?.endsWith(`/patients/${patient.id}/results`), 'it links to the results');
+    // A result posted on its own (in no report) is reviewed in the chart's Trends.
+    assert.ok((await card.getByRole('link', { name: 'Review the result' }).getAttribute('href'))?.endsWith(`/patients/${patient.id}/trends`), 'it links to the result');
     assert.equal(await region.locator('article[data-indicator="info"][role="alert"]').count(), 0, 'reminders are not announced');
     const details = card.getByRole('button', { name: 'Details' });
     assert.equal(await details.getAttribute('aria-expanded'), 'false', 'compact: the detail waits behind Details');
