@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Bundle, MedicationRequest, Observation, Patient, Practitioner, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
-import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
+import { desktopPage, noChromium, overrideAlerts, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
 
 const LOINC = 'http://loinc.org';
 const REVIEW = 'urn:continuum:task-code|result-review';
@@ -79,17 +79,6 @@ describe('orders and the results inbox in Chromium', { skip: noChromium }, () =>
     await box.click();
     if (typed) await box.fill(typed);
     await page.getByRole('option', { name: option }).first().click();
-  }
-
-  /** Decision support may warn (an HbA1c within 90 days, a second antidiabetic): each alert is overridden with a reason. */
-  async function overrideAlerts(page: Page): Promise<void> {
-    await page.locator('[data-order-checks]:not([data-order-checks="loading"])').waitFor();
-    for (const override of await page.getByRole('button', { name: /^Override:/ }).all()) {
-      await override.click();
-      await page.getByRole('dialog').getByRole('radio', { name: 'Not clinically relevant for this patient' }).check();
-      await page.getByRole('dialog').getByRole('button', { name: 'Override', exact: true }).click();
-      await page.getByRole('dialog').waitFor({ state: 'detached' });
-    }
   }
 
   async function headerName(page: Page): Promise<string> {

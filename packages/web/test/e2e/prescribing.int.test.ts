@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { MedicationRequest, Organization, Patient, Task } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { axeViolations, describeViolations } from './axe-audit.ts';
-import { noChromium, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
+import { noChromium, overrideAlerts, SCREENS, signIn, startWorkspace, unlabelled, type Workspace } from './workspace-fixture.ts';
 
 const ERX = encodeURIComponent('urn:continuum:task-code|erx-send');
 
@@ -87,6 +87,7 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     await page.screenshot({ path: `${SCREENS}prescribing-form.png`, fullPage: true });
     await audit(page, 'the prescription form');
     await page.getByRole('button', { name: 'Review order' }).click();
+    await overrideAlerts(page);
     await page.getByRole('button', { name: 'Sign order' }).click();
     await page.getByText('Medication order signed.').waitFor();
 

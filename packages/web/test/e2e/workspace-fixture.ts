@@ -100,3 +100,18 @@ export async function unlabelled(page: Page): Promise<string[]> {
     .filter((e) => (e.labels?.length ?? 0) === 0 && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
     .map((e) => e.outerHTML.slice(0, 120))`);
 }
+
+/**
+ * Overrides every decision-support card in the order review that asks for a decision, as "not
+ * clinically relevant": for tests about ordering itself, on demo patients whose records raise
+ * alerts (the alerts have their own tests in cds-alerts.int.test.ts).
+ */
+export async function overrideAlerts(page: Page): Promise<void> {
+  await page.locator('[data-order-checks]:not([data-order-checks="loading"])').waitFor();
+  for (const override of await page.getByRole('button', { name: /^Override:/ }).all()) {
+    await override.click();
+    await page.getByRole('dialog').getByRole('radio', { name: 'Not clinically relevant for this patient' }).check();
+    await page.getByRole('dialog').getByRole('button', { name: 'Override', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  }
+}
