@@ -10,6 +10,7 @@
  */
 import { buildCompanions } from './companions.ts';
 import { seedCatalogue } from './orders/seed-catalogue.ts';
+import { seedPortal } from './portal/seed.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadDefinitions } from '@continuum/fhir';
 import type { Config } from './config.ts';
@@ -110,8 +111,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const seedOrders = async (): Promise<void> => {
     await seedCatalogue(await repoFor(config.defaultTenant), { demoLab: config.demo }).catch((err: unknown) => warn(`order catalogue: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
   };
+  // The patient portal's own data (intake forms; with the demo, schedules, slots and statements).
+  const seedPortalData = async (): Promise<void> => {
+    await seedPortal(await repoFor(config.defaultTenant), { demo: config.demo }).catch((err: unknown) => warn(`patient portal: seeding failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
   let ordersSeeded: Promise<void> | undefined = config.demo ? undefined : seedOrders();
   await ordersSeeded;
+  if (!config.demo) await seedPortalData();
   const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const erx = startErxSending(config, { db, repoFor, ...(opts.log ? { log: opts.log } : {}) });
@@ -140,6 +146,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         );
       })().then(async (result) => {
         await (ordersSeeded ??= seedOrders());
+        await seedPortalData();
         if (result) {
           if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff, auth.secrets);
           announce(demoBanner(result));
@@ -149,6 +156,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       }).catch(async (err: unknown) => {
         log(`demo clinic: seeding failed: ${err instanceof Error ? err.message : String(err)}`);
         await (ordersSeeded ??= seedOrders());
+        await seedPortalData();
         return undefined;
       });
   return {

@@ -20,8 +20,9 @@ import { lookupOperation } from './operations/lookup.ts';
 import { catalogueOperation } from './operations/medication-catalogue.ts';
 import { guarded, type Handler, type RouteAccess } from './guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
+import { portalRoutes } from '../portal/routes.ts';
 
-interface Route {
+export interface Route {
   /** Segment patterns: a literal, or `:type` / `:id` / `:vid` placeholders. */
   pattern: string[];
   methods: Partial<Record<string, Handler>>;
@@ -34,6 +35,8 @@ const hasQuery = (req: FhirRequest): boolean => req.query.some(([k]) => !k.start
 const ROUTES: Route[] = [
   { pattern: [], methods: { POST: (ctx, req) => processBundle(ctx, req, route) }, access: () => ({ interaction: 'transaction', type: 'Bundle' }) },
   { pattern: ['metadata'], methods: { GET: async (ctx) => ({ status: 200, headers: {}, body: capabilityStatement(ctx) }) }, access: () => ({ interaction: 'public', type: 'CapabilityStatement' }) },
+  // The patient portal's operations (portal/routes.ts): literal paths, before the generic routes.
+  ...portalRoutes(),
   { pattern: ['$reindex'], methods: { POST: (ctx, req) => reindexOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   { pattern: ['$reindex-status'], methods: { GET: (ctx, req) => reindexStatusOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   // Terminology over the shipped code lists: the handlers decide who may use them (access/terminology.ts).

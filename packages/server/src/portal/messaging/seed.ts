@@ -1,0 +1,5 @@
+/** What the portal's messaging part stores at start (idempotent; see portal/seed.ts). */
+import type { Repository } from '../../store/repository.ts';
+import type { PortalSeedOptions } from '../seed.ts';
+
+export async function seedMessaging(_repo: Repository, _opts: PortalSeedOptions): Promise<void> {}

@@ -1,0 +1,7 @@
+/**
+ * The portal's FHIR operations for record (see portal/routes.ts). Each entry is a route of the FHIR
+ * router (api/router.ts): a path pattern, its handlers by method, and what it does for the guard.
+ */
+import type { Route } from '../../api/router.ts';
+
+export const RECORD_ROUTES: Route[] = [];
