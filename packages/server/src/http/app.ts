@@ -20,6 +20,7 @@ import type { ReindexService } from '../search-params/reindex-service.ts';
 import { Repository } from '../store/repository.ts';
 import type { Companions } from '../store/companions.ts';
 import { registerCds } from '../cds/register.ts';
+import { registerShareRoute } from '../portal/record/share-route.ts';
 import { parseJsonBody } from './json-body.ts';
 import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
 
@@ -240,6 +241,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   if (auth) auth.server.register(app, authenticate);
   if (auth) registerCds(app, { ...deps, auth, authenticate });
+  // The patient portal's share links: public, and audited, so only when the audit trail is on.
+  if (auth) registerShareRoute(app, { db: deps.db, indexers: deps.indexers, config, audit: auth.audit });
   app.all('/fhir', fhir);
   app.all('/fhir/*', fhir);
   return app;
