@@ -78,11 +78,15 @@ export function renderSummaryPdf(view: SummaryView): Promise<Buffer> {
       doc.fillColor('black');
       continue;
     }
-    // The first column (the name of the thing) gets the most room.
-    const first = section.columns.length === 2 ? width * 0.7 : width * 0.45;
-    const rest = (width - first) / (section.columns.length - 1);
-    const widths = section.columns.map((_, i) => (i === 0 ? first : rest));
-    const header = (): void => row(doc, section.columns, widths, 'bold', runningHead);
+    // The name of the thing and its details share the room; a date needs little.
+    const weights = section.columns.length === 2 ? [3, 1] : [2, 2, 1];
+    const total = weights.reduce((a, b) => a + b, 0);
+    const widths = section.columns.map((_, i) => (width * (weights[i] ?? 1)) / total);
+    const header = (): void => {
+      row(doc, section.columns, widths, 'bold', runningHead);
+      doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + width, doc.y - 2).lineWidth(0.5).strokeColor(MUTED).stroke();
+      doc.y += 2;
+    };
     header();
     for (const cells of section.rows) {
       row(doc, cells, widths, 'regular', () => {
