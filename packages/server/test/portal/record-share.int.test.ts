@@ -39,7 +39,9 @@ before(async () => {
   s = await startTestServer();
   clinic = await buildClinic(s);
   await addRecord(s, clinic, 'Type 2 diabetes mellitus');
-  for (const user of ['alice', 'dr.okafor', 'desk.kim']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.rs patient/*.rs');
+  // The portal's own token may write (patient/*.cu); a read-only one is a third-party app's.
+  for (const user of ['alice', 'dr.okafor', 'desk.kim']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.cruds');
+  tokens.aliceReadOnly = await userToken(s, clinic, 'alice', 'openid fhirUser patient/*.rs');
 });
 after(() => s.close());
 
@@ -164,6 +166,16 @@ describe('share links', () => {
     const desk = await s.request('POST', `/Patient/${clinic.patientA}/$share`, { token: tokens['desk.kim']!, body: params() });
     assert.equal(desk.status, 403);
     assert.equal((await fetch(other.url)).status, 200, 'still valid: nobody revoked it');
+  });
+
+  it('needs write access to make or revoke a link, read access to list them', async () => {
+    const link = await share(tokens.alice!, clinic.patientA);
+    const make = await s.request('POST', `/Patient/${clinic.patientA}/$share`, { token: tokens.aliceReadOnly!, body: params() });
+    assert.equal(make.status, 403);
+    const revoke = await s.request('POST', `/Patient/${clinic.patientA}/$share-revoke`, { token: tokens.aliceReadOnly!, body: params({ name: 'id', valueString: link.id }) });
+    assert.equal(revoke.status, 403);
+    assert.ok(await listed(tokens.aliceReadOnly!, clinic.patientA, link.id));
+    assert.equal((await fetch(link.url)).status, 200, 'the refused revocation changed nothing');
   });
 
   it('rate limits openings per address', async () => {

@@ -27,7 +27,8 @@ before(async () => {
   s = await startTestServer();
   clinic = await buildClinic(s);
   record = await addRecord(s, clinic, HOSTILE);
-  for (const user of ['alice', 'dr.okafor', 'desk.kim']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.rs patient/*.rs');
+  // The portal's own token may write (patient/*.cu); a read-only one is a third-party app's.
+  for (const user of ['alice', 'dr.okafor', 'desk.kim']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.cruds');
 });
 after(() => s.close());
 

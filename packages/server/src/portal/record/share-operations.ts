@@ -1,6 +1,6 @@
 /**
  * Share links, for whoever may read the patient's summary (record-access.ts: the patient, their
- * proxy, or staff on the patient's behalf):
+ * proxy, or staff on the patient's behalf); making and revoking one also needs write access:
  * - `POST Patient/[id]/$share` Parameters `format` (fhir | pdf), `expiresInHours` (1-720, default
  *   72), `recipient` (free text, optional) → Parameters `id`, `url`, `expires`. The url is the only
  *   place the token ever appears.
@@ -41,7 +41,7 @@ function sharePart(s: Share): ParametersParameter {
 }
 
 export async function shareOperation(ctx: ApiContext, req: FhirRequest, patientId: string): Promise<FhirResponse> {
-  await summaryReader(ctx, patientId);
+  await summaryReader(ctx, patientId, { disclose: true });
   const inputs = operationInputs(req, '$share');
   const format = stringInput(inputs, 'format', '$share') ?? 'pdf';
   if (format !== 'fhir' && format !== 'pdf') throw badRequest(`$share: 'format' must be fhir or pdf (got '${format}')`);
@@ -74,7 +74,7 @@ export async function sharesOperation(ctx: ApiContext, _req: FhirRequest, patien
 }
 
 export async function shareRevokeOperation(ctx: ApiContext, req: FhirRequest, patientId: string): Promise<FhirResponse> {
-  await summaryReader(ctx, patientId);
+  await summaryReader(ctx, patientId, { disclose: true });
   const id = stringInput(operationInputs(req, '$share-revoke'), 'id', '$share-revoke');
   if (!id) throw badRequest("$share-revoke needs the link's 'id'");
   const revoked = await new ShareStore(ctx.repo.queryable).revoke(ctx.repo.tenantId, patientId, id, new Date());
