@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { Bundle, Composition, Resource } from '@medplum/fhirtypes';
 import { validateResource } from '@continuum/fhir';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
-import { buildClinic, create, userToken, type Clinic } from '../auth/fixtures.ts';
+import { AccountService } from '../../src/identity/accounts.ts';
+import { buildClinic, create, PASSWORD, userToken, type Clinic } from '../auth/fixtures.ts';
 import { addRecord, pdfText, unresolvedReferences, type RecordIds } from './record-fixtures.ts';
 
 const SECTION_CODES = ['11450-4', '10160-0', '48765-2', '11369-6', '30954-2', '8716-3', '47519-4'];
@@ -28,7 +29,10 @@ before(async () => {
   clinic = await buildClinic(s);
   record = await addRecord(s, clinic, HOSTILE);
   // The portal's own token may write (patient/*.cu); a read-only one is a third-party app's.
-  for (const user of ['alice', 'dr.okafor', 'desk.kim']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.cruds');
+  // A carer who acts for patient A (a proxy), not for patient B.
+  const carer = await create(s, { resourceType: 'RelatedPerson', active: true, patient: { reference: `Patient/${clinic.patientA}` }, name: [{ family: 'Carer', given: ['Casey'] }] } as Resource);
+  await new AccountService(s.database.db).create({ tenantId: clinic.tenant, username: 'carer.casey', kind: 'proxy', fhirUser: `RelatedPerson/${carer}`, password: PASSWORD });
+  for (const user of ['alice', 'dr.okafor', 'desk.kim', 'carer.casey']) tokens[user] = await userToken(s, clinic, user, 'openid fhirUser user/*.cruds');
 });
 after(() => s.close());
 
@@ -112,6 +116,19 @@ describe('$summary', () => {
     assert.ok(!entryTexts(staff.json).includes('Alcohol use disorder'), 'a physician without the right does not');
     assert.ok(entryTexts(staff.json).includes(record.activeMed));
     assert.deepEqual(unresolvedReferences(staff.json), []);
+    const proxy = await s.request('GET', `/Patient/${clinic.patientA}/$summary`, { token: tokens['carer.casey'] });
+    assert.equal(proxy.status, 200);
+    assert.ok(!entryTexts(proxy.json).includes('Alcohol use disorder'), 'nor does a proxy');
+    assert.ok(entryTexts(proxy.json).includes(record.activeMed));
+  });
+
+  it("gives a proxy the summaries of the patients they act for, and no one else's", async () => {
+    const own = await s.request('POST', `/Patient/${clinic.patientA}/$share`, { token: tokens['carer.casey'], body: { resourceType: 'Parameters', parameter: [{ name: 'format', valueCode: 'fhir' }] } });
+    assert.equal(own.status, 200, own.text.slice(0, 300));
+    for (const op of ['$summary', '$summary-pdf', '$shares']) {
+      const res = await s.request('GET', `/Patient/${clinic.patientB}/${op}`, { token: tokens['carer.casey'] });
+      assert.equal(res.status, 404, op);
+    }
   });
 });
 
