@@ -7,9 +7,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Bundle, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import type { Bundle, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
-import { buildClinic, userToken, type Clinic } from '../auth/fixtures.ts';
+import { buildClinic, create, userToken, type Clinic } from '../auth/fixtures.ts';
 import { addRecord, pdfText, unresolvedReferences } from './record-fixtures.ts';
 
 let s: TestServer;
@@ -176,6 +176,30 @@ describe('share links', () => {
     assert.equal(revoke.status, 403);
     assert.ok(await listed(tokens.aliceReadOnly!, clinic.patientA, link.id));
     assert.equal((await fetch(link.url)).status, 200, 'the refused revocation changed nothing');
+  });
+
+  it("shows a restricted patient's own details, and still nothing labelled sensitive", async () => {
+    const restricted = await create(s, {
+      resourceType: 'Patient',
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] },
+      name: [{ family: 'Quiet', given: ['Robin'] }],
+    } as Resource);
+    await create(s, { resourceType: 'Condition', code: { text: 'Seasonal allergic rhinitis' }, subject: { reference: `Patient/${restricted}` } } as Resource);
+    await create(s, {
+      resourceType: 'Condition',
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HIV' }] },
+      code: { text: 'HIV infection' },
+      subject: { reference: `Patient/${restricted}` },
+    } as Resource);
+    // Staff without the right to the label may not see the patient, so may not share it.
+    const refused = await s.request('POST', `/Patient/${restricted}/$share`, { token: tokens['dr.okafor']!, body: params() });
+    assert.equal(refused.status, 404);
+    const link = await share(s.token, restricted, { name: 'format', valueCode: 'fhir' });
+    const res = await fetch(link.url);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(text.includes('Quiet') && text.includes('Seasonal allergic rhinitis'));
+    assert.ok(!text.includes('HIV infection'));
   });
 
   it('rate limits openings per address', async () => {

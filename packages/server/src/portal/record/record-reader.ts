@@ -45,8 +45,7 @@ export interface PatientRecord {
 
 /** The Patient and its compartment's resources of `types`, as `canSee` allows: 404 if the Patient is hidden. */
 export async function readRecord(repo: Repository, patientId: string, types: readonly string[], canSee: CanSee): Promise<PatientRecord> {
-  const stored = await repo.readStored('Patient', patientId);
-  const patient = JSON.parse(stored.content!) as Patient;
+  const patient = (await repo.read('Patient', patientId)) as Patient;
   if (!canSee(patient)) throw notFound(`Patient/${patientId} is not known`);
   const resources: Resource[] = [];
   let afterRid: number | undefined;

@@ -8,8 +8,10 @@
  *
  * A link is opened by someone the record's access rules know nothing about, so it shows what any
  * reader may see: nothing labelled sensitive (substance use, mental health, HIV, ...) is shared,
- * whoever made the link. That is never more than its maker could see (record-access.ts).
+ * whoever made the link (see linkMaySee). That is never more than its maker could see
+ * (record-access.ts).
  */
+import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOutcomeError } from '@continuum/fhir';
 import { restrictedCodes } from '../../access/policy.ts';
@@ -26,6 +28,13 @@ import { buildSummary } from './summary-bundle.ts';
 import { renderSummaryPdf } from './summary-pdf.ts';
 
 export const SHARE_PATH = '/share';
+
+/**
+ * What a link shows: nothing with a restricting label, but always the Patient (a confidentiality
+ * label on the patient guards against snooping; the link's maker could see the patient, and the
+ * summary must say whose it is).
+ */
+const linkMaySee = (r: Resource): boolean => r.resourceType === 'Patient' || restrictedCodes(r).length === 0;
 
 export interface ShareRouteDeps {
   db: Database;
@@ -72,7 +81,7 @@ export function registerShareRoute(app: FastifyInstance, deps: ShareRouteDeps): 
     const repo = new Repository({ db: deps.db, indexer: await deps.indexers.indexerFor(share.tenant) }, share.tenant);
     let built: Awaited<ReturnType<typeof buildSummary>>;
     try {
-      built = await buildSummary({ repo, baseUrl: `${origin(req)}/fhir`, patientId: share.patientId, canSee: (r) => restrictedCodes(r).length === 0, now });
+      built = await buildSummary({ repo, baseUrl: `${origin(req)}/fhir`, patientId: share.patientId, canSee: linkMaySee, now });
     } catch (err) {
       // The patient's record was deleted (or merged away) since the link was made.
       if (!isOutcomeError(err) || (err.status !== 404 && err.status !== 410)) throw err;
