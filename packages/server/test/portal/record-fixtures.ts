@@ -27,7 +27,10 @@ export async function addRecord(s: TestServer, clinic: Clinic, problemText: stri
   const patient = `Patient/${clinic.patientA}`;
   const current = (await s.request('GET', `/${patient}`)).json as Patient;
   const updated = await s.request('PUT', `/${patient}`, {
-    body: { ...current, managingOrganization: { reference: `Organization/${clinic.organization}` }, generalPractitioner: [{ reference: `Practitioner/${clinic.practitioner}` }] },
+    body: { ...current, managingOrganization: { reference: `Organization/${clinic.organization}` }, generalPractitioner: [{ reference: `Practitioner/${clinic.practitioner}` }],
+      // Another patient's record, linked: it must stay out of this patient's summary.
+      link: [{ other: { reference: `Patient/${clinic.patientB}` }, type: 'seealso' }],
+    },
   });
   if (updated.status !== 200) throw new Error(`patient update failed: ${updated.status}`);
   const encounter = await create(s, { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: patient } });

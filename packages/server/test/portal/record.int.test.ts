@@ -115,6 +115,7 @@ describe('$summary', () => {
     assert.equal(staff.status, 200);
     assert.ok(!entryTexts(staff.json).includes('Alcohol use disorder'), 'a physician without the right does not');
     assert.ok(entryTexts(staff.json).includes(record.activeMed));
+    assert.ok(!entryTexts(staff.json).includes(clinic.patientB), 'a linked patient stays out, even for staff who may see them');
     assert.deepEqual(unresolvedReferences(staff.json), []);
     const proxy = await s.request('GET', `/Patient/${clinic.patientA}/$summary`, { token: tokens['carer.casey'] });
     assert.equal(proxy.status, 200);

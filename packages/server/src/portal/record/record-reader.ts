@@ -11,8 +11,12 @@ import type { Repository } from '../../store/repository.ts';
 
 export type CanSee = (resource: Resource) => boolean;
 
-/** The types a summary follows references to; references to any other type are not resolved. */
-export const SUPPORTING_TYPES: ReadonlySet<string> = new Set(['Patient', 'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication', 'RelatedPerson', 'Device', 'Substance']);
+/**
+ * The types a summary follows references to; references to any other type are not resolved. None
+ * is in a patient compartment: following a reference into one (Patient.link, a RelatedPerson)
+ * could bring another patient's data into this patient's summary.
+ */
+export const SUPPORTING_TYPES: ReadonlySet<string> = new Set(['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication', 'Substance']);
 /** Rounds of reference following (a request's prescriber, then the prescriber's organization). */
 const MAX_ROUNDS = 3;
 const PAGE = 500;

@@ -60,7 +60,9 @@ function latestPerTest(resources: readonly Resource[], category: string): Observ
 
 function medicationName(r: MedicationRequest | MedicationStatement, resolve: Resolve): string {
   if (r.medicationCodeableConcept) return conceptText(r.medicationCodeableConcept);
-  const med = resolve(r.medicationReference) as Medication | undefined;
+  const ref = r.medicationReference?.reference;
+  const contained = ref?.startsWith('#') ? r.contained?.find((c) => `#${c.id}` === ref) : undefined;
+  const med = (contained ?? resolve(r.medicationReference)) as Medication | undefined;
   return med ? conceptText(med.code) : (r.medicationReference?.display ?? NOT_RECORDED);
 }
 
