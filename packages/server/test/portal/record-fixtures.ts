@@ -33,6 +33,17 @@ export async function addRecord(s: TestServer, clinic: Clinic, problemText: stri
     },
   });
   if (updated.status !== 200) throw new Error(`patient update failed: ${updated.status}`);
+  // Another patient's result that this patient performed (a home test done for a relative): in
+  // this patient's compartment, but not about them.
+  await create(s, {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+    code: { text: 'Glucose (home test)' },
+    subject: { reference: `Patient/${clinic.patientB}` },
+    performer: [{ reference: patient }],
+    valueQuantity: { value: 180, unit: 'mg/dL' },
+  });
   const encounter = await create(s, { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: patient } });
   const medication = await create(s, { resourceType: 'Medication', code: { text: 'Metformin 500 mg oral tablet' } });
   return {

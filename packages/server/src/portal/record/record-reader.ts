@@ -43,11 +43,20 @@ export function referencesIn(value: unknown, out: Reference[] = []): Reference[]
 
 export interface PatientRecord {
   patient: Patient;
-  /** The compartment's resources of the requested types that the reader may see. */
+  /** The compartment's resources of the requested types about the patient that the reader may see. */
   resources: Resource[];
 }
 
-/** The Patient and its compartment's resources of `types`, as `canSee` allows: 404 if the Patient is hidden. */
+/**
+ * Whether a resource is about the patient (its `subject` or `patient`), not merely in the
+ * compartment: an Observation of someone else that the patient performed is in their compartment.
+ */
+function about(r: Resource, patientKey: string): boolean {
+  const { subject, patient } = r as { subject?: Reference; patient?: Reference };
+  return referenceKey(subject) === patientKey || referenceKey(patient) === patientKey;
+}
+
+/** The Patient and the resources of `types` about it, as `canSee` allows: 404 if the Patient is hidden. */
 export async function readRecord(repo: Repository, patientId: string, types: readonly string[], canSee: CanSee): Promise<PatientRecord> {
   const patient = (await repo.read('Patient', patientId)) as Patient;
   if (!canSee(patient)) throw notFound(`Patient/${patientId} is not known`);
@@ -57,7 +66,7 @@ export async function readRecord(repo: Repository, patientId: string, types: rea
     const page = await repo.everything({ patientId, count: PAGE, types: [...types], ...(afterRid !== undefined ? { afterRid } : {}) });
     for (const row of page.members) {
       const r = JSON.parse(row.content) as Resource;
-      if (canSee(r)) resources.push(r);
+      if (about(r, `Patient/${patientId}`) && canSee(r)) resources.push(r);
     }
     afterRid = page.nextAfter;
   } while (afterRid !== undefined);
