@@ -62,7 +62,7 @@ function answerProblems(item: QuestionnaireItem, answer: QuestionnaireResponseIt
   const key = VALUE_KEY[item.type];
   const label = `'${item.linkId}' (${item.text ?? item.linkId})`;
   const given = Object.keys(answer).filter((k) => k.startsWith('value'));
-  if (!key || given.length !== 1 || given[0] !== key) return [problem(`The answer to ${label} must be a ${item.type} (${key ?? 'not answerable'})`, item.linkId)];
+  if (!key || given.length !== 1 || given[0] !== key) return [problem(`The answer to ${label} must be of type ${item.type} (${key ?? 'not answerable'})`, item.linkId)];
   if (item.type === 'choice') {
     const coding = answer.valueCoding!;
     const known = (item.answerOption ?? []).some((o) => o.valueCoding?.system === coding.system && o.valueCoding?.code === coding.code);
