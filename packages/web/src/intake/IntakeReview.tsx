@@ -78,7 +78,7 @@ export function IntakeReview() {
           </Text>
           {appointment && (
             <Text size="sm" data-appointment>
-              For the {conceptText(appointment.appointmentType) || 'visit'} on {formatDateTime(appointment.start)}
+              Appointment: {conceptText(appointment.appointmentType) || 'visit'}, {formatDateTime(appointment.start)}
               {appointment.status !== 'booked' ? ` (${appointment.status})` : ''}
             </Text>
           )}
@@ -104,9 +104,12 @@ export function IntakeReview() {
         </Alert>
       )}
       {score !== undefined && (
-        <Alert color={score >= 3 ? 'orange' : 'gray'} title={`PHQ-2 score ${score} of 6`} data-phq2={score}>
-          {score >= 3 ? 'Positive depression screen: consider a PHQ-9 at the visit.' : 'Negative depression screen.'}
-        </Alert>
+        <Group gap="sm" data-phq2={score}>
+          <Badge size="lg" variant="filled" color={score >= 3 ? 'orange.9' : 'gray.8'}>
+            PHQ-2 score {score} of 6
+          </Badge>
+          <Text size="sm">{score >= 3 ? 'Positive depression screen: consider a PHQ-9 at the visit.' : 'Negative depression screen.'}</Text>
+        </Group>
       )}
       <Card withBorder padding={0}>
         <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Intake answers">
