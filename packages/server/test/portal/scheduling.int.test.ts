@@ -54,6 +54,7 @@ describe('who may call the operations', () => {
   it("answers 404 for another patient, and for another patient's appointment", async () => {
     const slot = await makeSlot(server, c, 3 * DAY);
     assert.equal((await book(c.tokens.patient, slot, c.patientB)).status, 404);
+    assert.equal((await book(c.tokens.patient, slot, 'no-such-patient')).status, 404);
     assert.equal(await slotStatus(slot), 'free');
     const theirs = await book(c.tokens.physician, slot, c.patientB);
     assert.equal(theirs.status, 201, theirs.text);
@@ -62,6 +63,18 @@ describe('who may call the operations', () => {
     assert.equal((await server.request('POST', `/Appointment/${id}/$cancel`, { token: c.tokens.patient, body: params({}) })).status, 404);
     assert.equal((await server.request('POST', `/Appointment/${id}/$reschedule`, { token: c.tokens.patient, body: params({ slot: ref(`Slot/${other}`) }) })).status, 404);
     assert.equal((await server.request('GET', `/Appointment/${id}`)).json.status, 'booked');
+  });
+
+  it("lets a proxy book and cancel for the patient they act for, and nobody else's", async () => {
+    const slot = await makeSlot(server, c, 3 * DAY);
+    assert.equal((await book(c.tokens.proxy, slot, c.patientA)).status, 404);
+    const res = await book(c.tokens.proxy, slot, c.patientB);
+    assert.equal(res.status, 201, res.text);
+    const id = String(res.json.id);
+    assert.equal((await server.request('POST', `/Appointment/${id}/$cancel`, { token: c.tokens.patient, body: params({}) })).status, 404);
+    const cancelled = await server.request('POST', `/Appointment/${id}/$cancel`, { token: c.tokens.proxy, body: params({}) });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(await slotStatus(slot), 'free');
   });
 
   it('no longer lets a patient write appointments or slots directly (403), while staff still may', async () => {
