@@ -179,6 +179,17 @@ describe('$cancel', () => {
     assert.equal(twice.status, 422);
   });
 
+  it('applies one of five parallel cancels; the others find it changed (409) or cancelled (422)', async () => {
+    const slot = await makeSlot(server, c, 3 * DAY);
+    const id = String((await book(c.tokens.patient, slot, c.patientA)).json.id);
+    const results = await Promise.all(Array.from({ length: 5 }, () => server.request('POST', `/Appointment/${id}/$cancel`, { token: c.tokens.patient, body: params({}) })));
+    assert.equal(results.filter((r) => r.status === 200).length, 1, results.map((r) => r.status).join());
+    assert.ok(results.every((r) => [200, 409, 422].includes(r.status)), results.map((r) => r.status).join());
+    assert.equal(await slotStatus(slot), 'free');
+    const history = (await server.request('GET', `/Appointment/${id}/_history`)).json as Bundle;
+    assert.equal(history.entry?.length, 2, 'booked, then cancelled once');
+  });
+
   it('refuses a patient inside the cut-off (stating the policy) and a past appointment; staff may', async () => {
     const slot = await makeSlot(server, c, 10 * HOUR);
     const id = String((await book(c.tokens.physician, slot, c.patientA)).json.id);

@@ -6,6 +6,7 @@
  * the policy and to call the clinic); staff may always. `$reschedule` cancels through the same code.
  */
 import type { Appointment } from '@medplum/fhirtypes';
+import { conflict, isOutcomeError } from '@continuum/fhir';
 import type { Principal } from '../../access/policy.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import type { Repository } from '../../store/repository.ts';
@@ -27,7 +28,10 @@ export async function cancelInTransaction(repo: Repository, p: Principal | undef
   const appointment = JSON.parse(stored.content!) as Appointment;
   checkCancellable(p, appointment, bookingPolicy(), now);
   const cancelled: Appointment = { ...appointment, status: 'cancelled', cancelationReason: { text: reason } };
-  const res = await repo.update('Appointment', id, cancelled, { ifMatch: stored.versionId });
+  const res = await repo.update('Appointment', id, cancelled, { ifMatch: stored.versionId }).catch((err: unknown) => {
+    if (isOutcomeError(err) && err.status === 412) throw conflict('This appointment was just changed by someone else: reload it and try again');
+    throw err;
+  });
   await releaseSlots(repo, appointment);
   return res.resource as Appointment;
 }
