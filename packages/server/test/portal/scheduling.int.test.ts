@@ -155,6 +155,20 @@ describe('$book', () => {
     assert.equal(await slotStatus(slot), 'free');
   });
 
+  it('refuses a slot of an inactive or unknown schedule (422)', async () => {
+    const closed = await server.request('POST', '/Schedule', { body: { resourceType: 'Schedule', active: false, actor: [{ reference: `Practitioner/${c.practitioner}` }] } });
+    assert.equal(closed.status, 201);
+    const start = new Date(Date.now() + 5 * DAY);
+    const end = new Date(start.getTime() + 20 * 60_000);
+    for (const [schedule, says] of [[`Schedule/${String(closed.json.id)}`, /not taking appointments/], ['Schedule/no-such-schedule', /is not known/]] as const) {
+      const slot = await server.request('POST', '/Slot', { body: { resourceType: 'Slot', schedule: { reference: schedule }, status: 'free', start: start.toISOString(), end: end.toISOString() } });
+      assert.equal(slot.status, 201, slot.text);
+      const res = await book(c.tokens.patient, String(slot.json.id), c.patientA);
+      assert.equal(res.status, 422, res.text);
+      assert.match(message(res), says);
+    }
+  });
+
   it('lets exactly one of ten parallel bookings of one slot through', async () => {
     const slot = await makeSlot(server, c, 6 * DAY);
     const results = await Promise.all(Array.from({ length: 10 }, () => book(c.tokens.patient, slot, c.patientA)));

@@ -7,8 +7,8 @@
  * horizon or (patients) too soon a 422; a patient or proxy books only for the patients they act
  * for (another patient is a 404, as if unknown).
  */
-import type { Appointment, AppointmentParticipant, Coding, Schedule } from '@medplum/fhirtypes';
-import { unprocessable } from '@continuum/fhir';
+import type { Appointment, AppointmentParticipant, Coding, Schedule, Slot } from '@medplum/fhirtypes';
+import { isOutcomeError, unprocessable } from '@continuum/fhir';
 import type { Principal } from '../../access/policy.ts';
 import { writeResponse } from '../../api/respond.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
@@ -38,18 +38,29 @@ function chosenType(schedule: Schedule, requested: Coding | undefined): Coding {
   return match;
 }
 
+/** The schedule a slot belongs to; 422 when it is unknown or not taking appointments. */
+async function slotSchedule(repo: Repository, slot: Slot): Promise<Schedule> {
+  const ref = slot.schedule.reference ?? '';
+  const id = ref.startsWith('Schedule/') ? ref.slice('Schedule/'.length) : '';
+  const unknown = (): Error => unprocessable(`This slot's schedule (${ref}) is not known`);
+  if (!id) throw unknown();
+  const schedule = (await repo.read('Schedule', id).catch((err: unknown) => {
+    throw isOutcomeError(err) ? unknown() : err;
+  })) as Schedule;
+  if (schedule.active === false) throw unprocessable('This schedule is not taking appointments');
+  return schedule;
+}
+
 /**
  * Books in the caller's transaction: claims the slot and stores the appointment. Shared with
  * `$reschedule`, which cancels the old appointment in the same transaction.
  */
 export async function bookInTransaction(repo: Repository, p: Principal | undefined, request: BookingRequest, now: Date): Promise<Appointment> {
-  const { slot } = await readSlot(repo, request.slotId);
-  checkBookable(p, slot, bookingPolicy(), now);
-  const scheduleId = slot.schedule.reference?.startsWith('Schedule/') ? slot.schedule.reference.slice('Schedule/'.length) : '';
-  const schedule = (await repo.read('Schedule', scheduleId)) as Schedule;
-  if (schedule.active === false) throw unprocessable('This schedule is not taking appointments');
+  const current = await readSlot(repo, request.slotId);
+  checkBookable(p, current.slot, bookingPolicy(), now);
+  const schedule = await slotSchedule(repo, current.slot);
   const type = chosenType(schedule, request.appointmentType);
-  const claimed = await claimSlot(repo, request.slotId);
+  const claimed = await claimSlot(repo, current);
   const participant: AppointmentParticipant[] = [
     { actor: { reference: `Patient/${request.patientId}` }, required: 'required', status: 'accepted' },
     ...schedule.actor.map((actor): AppointmentParticipant => ({ actor, required: 'required', status: 'accepted' })),

@@ -63,9 +63,9 @@ export function checkBookable(p: Principal | undefined, slot: Slot, policy: Book
   }
 }
 
-/** Claims a free slot in the caller's transaction (see the header); 409 when it is taken. */
-export async function claimSlot(repo: Repository, id: string): Promise<Slot> {
-  const { slot, versionId } = await readSlot(repo, id);
+/** Claims a free slot, as read in the caller's transaction (see the header); 409 when it is taken. */
+export async function claimSlot(repo: Repository, { slot, versionId }: { slot: Slot; versionId: number }): Promise<Slot> {
+  const id = slot.id!;
   const taken = (): Error => conflict('That time was just taken: choose another one');
   if (slot.status !== 'free') throw taken();
   try {
