@@ -1,6 +1,7 @@
 /**
- * What scheduling seeds at start: the intake form always; with the demo, a Schedule for each clinic
- * physician only (not a hospital doctor, not a nurse) and 20-minute slots on weekdays 09:00-12:00
+ * What scheduling seeds at start: the intake form always; with the demo (on, and its clinic seeded
+ * in the tenant: never for a store of real data), a Schedule for each clinic physician only (not a
+ * hospital doctor, not a nurse) and 20-minute slots on weekdays 09:00-12:00
  * and 13:00-17:00 (server time) over 28 days, a few of them busy. Seeding again adds nothing, and
  * a later start adds only the days that came into reach.
  */
@@ -9,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Schedule, Slot } from '@medplum/fhirtypes';
 import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
 import { seedScheduling, SLOT_DAYS } from '../../src/portal/scheduling/seed.ts';
+import { DEMO_SEED } from '../../src/seed/demo.ts';
+import { advanceSeedRun, claimSeedRun } from '../../src/seed/seed-runs.ts';
 import { createIndexer } from '../../src/store/indexer.ts';
 import { Repository } from '../../src/store/repository.ts';
 import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
@@ -56,7 +59,14 @@ describe('scheduling seed', () => {
     assert.equal(await count('Schedule', 'active=true'), 0);
   });
 
+  it('invents no schedules for a store whose demo clinic was never seeded', async () => {
+    await seedScheduling(repo, { demo: true, now: MONDAY });
+    assert.equal(await count('Schedule', 'active=true'), 0);
+  });
+
   it('gives each clinic physician a schedule and four weeks of weekday slots in opening hours', async () => {
+    // The demo clinic's seeding run, finished (a population of none: the directory is made above).
+    await advanceSeedRun(t.db, await claimSeedRun(t.db, 'default', DEMO_SEED, 0), { nextIndex: 0, resources: 0 });
     await seedScheduling(repo, { demo: true, now: MONDAY });
     const schedules = (await repo.search(repo.parseCriteria('Schedule', 'active=true'), { count: 10 })).matches.map((m) => JSON.parse(m.content) as Schedule);
     assert.deepEqual(schedules.map((s) => s.actor.map((a) => a.reference)), [['Practitioner/gp', 'Location/clinic']]);

@@ -1,11 +1,13 @@
 /**
  * What the portal's scheduling part stores at start (idempotent; see portal/seed.ts): always the
- * pre-visit intake form; with the demo clinic, a Schedule per clinic physician (a PractitionerRole
+ * pre-visit intake form; with the demo clinic (on, and seeded in this tenant), a Schedule per clinic physician (a PractitionerRole
  * of code `doctor` at a clinic location, type GIM) and its Slots for the next 28 days. Each start
  * adds only the slots that do not exist yet, which rolls the bookable days forward; slots already
  * stored, free or busy, are left as they are.
  */
 import type { Location, PractitionerRole, Resource } from '@medplum/fhirtypes';
+import { DEMO_SEED } from '../../seed/demo.ts';
+import { findSeedRun } from '../../seed/seed-runs.ts';
 import { VersionConflict } from '../../store/store.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { PortalSeedOptions } from '../seed.ts';
@@ -49,9 +51,18 @@ async function clinicPhysicians(repo: Repository): Promise<PractitionerRole[]> {
   return parsed.filter((r) => isClinic(r.location?.[0]?.reference));
 }
 
+/**
+ * Whether this tenant holds the demo clinic (its seeding run finished): an install whose store
+ * held real data when it first started never seeded the demo, and its physicians get no invented
+ * schedules, even with CONTINUUM_DEMO left on.
+ */
+async function holdsDemoClinic(repo: Repository): Promise<boolean> {
+  return (await findSeedRun(repo.queryable, repo.tenantId, DEMO_SEED))?.finished === true;
+}
+
 export async function seedScheduling(repo: Repository, opts: PortalSeedOptions): Promise<void> {
   await createMissing(repo, [INTAKE_QUESTIONNAIRE]);
-  if (!opts.demo) return;
+  if (!opts.demo || !(await holdsDemoClinic(repo))) return;
   const schedules = (await clinicPhysicians(repo)).flatMap((role) => demoSchedule(role) ?? []);
   await createMissing(repo, schedules);
   const starts = slotStarts(opts.now ?? new Date(), SLOT_DAYS);
