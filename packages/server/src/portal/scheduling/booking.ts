@@ -17,7 +17,7 @@ import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './codes.ts';
 
 const HOUR = 3_600_000;
 
-export const isPatientUser = (p: Principal | undefined): boolean => p?.kind === 'patient' || p?.kind === 'proxy';
+const isPatientUser = (p: Principal | undefined): boolean => p?.kind === 'patient' || p?.kind === 'proxy';
 
 /** The booking policy in force (the defaults: they are not configurable yet). */
 export function bookingPolicy(): BookingPolicy {
