@@ -6,11 +6,13 @@ import type { Config } from './config.ts';
 import { routeResult } from './orders/result-routing.ts';
 import { Companions, type Companion } from './store/companions.ts';
 import { erxCompanion } from './erx/companion.ts';
+import { intakeCompanion } from './portal/scheduling/intake-companion.ts';
 
 export function buildCompanions(_config: Config): Companions {
   const entries: [string, Companion][] = [
     ['DiagnosticReport', routeResult],
     ['MedicationRequest', erxCompanion],
+    ['QuestionnaireResponse', intakeCompanion],
   ];
   return new Companions(entries);
 }

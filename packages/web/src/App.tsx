@@ -20,6 +20,7 @@ import { Inbox } from './inbox/Inbox.tsx';
 import { Tasks } from './tasks/Tasks.tsx';
 import { PendingOrders } from './orders/PendingOrders.tsx';
 import { ResultReview } from './clinician/results/ResultReview.tsx';
+import { IntakeReview } from './intake/IntakeReview.tsx';
 
 function Busy({ label }: { label: string }) {
   return (
@@ -131,6 +132,7 @@ export function App() {
           <Route path="/tasks" element={<Tasks />} />
           <Route path="/orders" element={<PendingOrders />} />
           <Route path="/results/:id" element={<ResultReview />} />
+          <Route path="/intake/:id" element={<IntakeReview />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>

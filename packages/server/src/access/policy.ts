@@ -11,7 +11,8 @@
  * - a patient or proxy with no `patients` list sees only `patient` (not everyone), and writes only
  *   clinical, demographic and scheduling data in those compartments (never the directory,
  *   conformance or audit types, which are not theirs to change, nor RelatedPerson and Person,
- *   which say who may act for whom);
+ *   which say who may act for whom, nor Appointment, Slot and Schedule, which they change only
+ *   through the booking operations, so that the clinic's rules and a slot's claim hold);
  * - break-the-glass does not open psychotherapy notes: HIPAA (45 CFR 164.508(a)(2)) allows their
  *   use without authorisation only by their originator, and an emergency is not an exception.
  */
@@ -63,6 +64,11 @@ const PATIENT_WRITABLE = new Set(['clinical', 'demographics', 'scheduling']);
  * or proxy who wrote them could grant themselves another patient's record, or undo a revocation.
  */
 const PROXY_LINK_TYPES = new Set(['RelatedPerson', 'Person']);
+/**
+ * Booked only through `$book`, `$cancel` and `$reschedule` (portal/scheduling), which check the
+ * booking policy and claim the slot atomically: a direct write could skip both.
+ */
+const BOOKING_TYPES = new Set(['Appointment', 'Slot', 'Schedule']);
 
 /**
  * Map an interaction to the SMART permission letter (read/vread/history=r, search=s, create=c,
@@ -139,10 +145,10 @@ export function permits(p: Principal, interaction: Interaction, type: string, pe
       return rolePermits(p.roles, type, permission);
     case 'patient':
     case 'proxy':
-      // A patient adds to their record (intake, self-reported data, appointments) but never
-      // deletes from it: the record is the clinic's legal document (amendments go to staff).
+      // A patient adds to their record (intake, self-reported data) but never deletes from it:
+      // the record is the clinic's legal document (amendments go to staff).
       if (permission === 'd') return false;
-      return !WRITES.has(permission) || (PATIENT_WRITABLE.has(category) && !PROXY_LINK_TYPES.has(type));
+      return !WRITES.has(permission) || (PATIENT_WRITABLE.has(category) && !PROXY_LINK_TYPES.has(type) && !BOOKING_TYPES.has(type));
   }
 }
 

@@ -41,7 +41,7 @@ const IDLE_PLACEHOLDER = '__IDLE_SECONDS__';
  * other path stays the server's 404 (and a mistyped URL is not answered with a page). A new
  * top-level route of the app is added here too.
  */
-export const APP_PATHS = /^\/(callback|patients|inbox|tasks|orders|results)(\/[^.]*)?$/;
+export const APP_PATHS = /^\/(callback|patients|inbox|tasks|orders|results|intake)(\/[^.]*)?$/;
 
 /** Registers the app when `root` holds a build; returns the SPA fallback for the not-found handler. */
 export function registerWebApp(app: FastifyInstance, root: string, opts: { idleSeconds: number }): ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined {

@@ -112,13 +112,20 @@ describe('patient and proxy principals', () => {
       assert.deepEqual(allowed(principal(kind, '', { patient: 'p1', roles: ['admin'] }), 'Observation'), []);
     });
 
-    it(`${kind}: writes clinical, demographic and scheduling data, never the directory, conformance, finance or audit types, and never deletes`, () => {
+    it(`${kind}: writes clinical and demographic data and appointment replies, never the directory, conformance, finance or audit types, and never deletes`, () => {
       const p = principal(kind, 'patient/*.cruds', { patient: 'p1', patients: ['p1'] });
-      for (const type of ['Observation', 'QuestionnaireResponse', 'Patient', 'Appointment']) {
+      for (const type of ['Observation', 'QuestionnaireResponse', 'Patient', 'AppointmentResponse']) {
         // The record is the clinic's legal document: a patient adds to it, and asks staff to amend it.
         assert.deepEqual(allowed(p, type), INTERACTIONS.filter((i) => i !== 'delete'), type);
       }
       for (const type of ['AuditEvent', 'Practitioner', 'Organization', 'SearchParameter', 'Questionnaire', 'Claim', 'Coverage']) {
+        assert.deepEqual(allowed(p, type), ['read', 'vread', 'history', 'search', 'operation'], type);
+      }
+    });
+
+    it(`${kind}: books, cancels and reschedules only through the operations, never by writing Appointment, Slot or Schedule`, () => {
+      const p = principal(kind, 'patient/*.cruds', { patient: 'p1', patients: ['p1'] });
+      for (const type of ['Appointment', 'Slot', 'Schedule']) {
         assert.deepEqual(allowed(p, type), ['read', 'vread', 'history', 'search', 'operation'], type);
       }
     });

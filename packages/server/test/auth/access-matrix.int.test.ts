@@ -69,7 +69,8 @@ const CASES: Case[] = [
   // which neither reveals nor touches this organization's resource.
   { name: 'update a lab', method: 'PUT', path: (c) => `/Observation/${c.labA}`, body: (c) => ({ ...obsBody(c.patientA), id: c.labA }), expect: row(200, 200, 403, 403, 403, 200, 201) },
   { name: "update another patient's lab", method: 'PUT', path: (c) => `/Observation/${c.obsB}`, body: (c) => ({ ...obsBody(c.patientB), id: c.obsB }), expect: row(200, 200, 403, 403, 403, 404, 201) },
-  { name: 'create an appointment', method: 'POST', path: () => '/Appointment', body: (c) => ({ resourceType: 'Appointment', status: 'proposed', participant: [{ actor: { reference: `Patient/${c.patientA}` }, status: 'needs-action' }] }), expect: row(201, 201, 201, 403, 403, 201, 201) },
+  // Patients book through Appointment/$book (portal/scheduling), which keeps the booking rules.
+  { name: 'create an appointment', method: 'POST', path: () => '/Appointment', body: (c) => ({ resourceType: 'Appointment', status: 'proposed', participant: [{ actor: { reference: `Patient/${c.patientA}` }, status: 'needs-action' }] }), expect: row(201, 201, 201, 403, 403, 403, 201) },
   { name: 'create a claim', method: 'POST', path: () => '/Claim', body: (c) => claim(c.patientA), expect: row(403, 403, 403, 201, 403, 403, 403) },
   { name: 'search the audit trail', method: 'GET', path: () => '/AuditEvent?_count=5', expect: row(403, 403, 403, 403, 200, 200, 403) },
   // $everything answers with what the caller may see: the front desk and billing get the

@@ -88,16 +88,17 @@ it('seeds nothing with CONTINUUM_DEMO=0, or when the store already holds data', 
   const off = await start('demo-off', { CONTINUUM_DEMO: '0' });
   await off.server.close();
   assert.equal(await off.server.demo, undefined);
-  // Only the order catalogue's definitions, which every install has (see src/orders/seed-catalogue.ts).
+  // Only what every install has: the order catalogue's definitions (see src/orders/seed-catalogue.ts)
+  // and the pre-visit intake form (src/portal/scheduling/seed.ts).
   const file = await readCatalogue();
-  assert.equal(await countRows(t.db, 'demo-off'), seededResources(file).length);
+  assert.equal(await countRows(t.db, 'demo-off'), seededResources(file).length + 1);
 
   await t.db.query(`INSERT INTO resource (rid, tenant_id, resource_type, id, version_id, last_updated, content)
     VALUES (nextval('resource_rid_seq'), 'demo-used', 'Basic', 'x', 1, now(), '{"resourceType":"Basic","id":"x","code":{"text":"x"}}')`);
   const used = await start('demo-used');
   await used.server.close();
   assert.equal(await used.server.demo, undefined);
-  assert.equal(await countRows(t.db, 'demo-used'), 1 + seededResources(file, { demoLab: true }).length);
+  assert.equal(await countRows(t.db, 'demo-used'), 1 + seededResources(file, { demoLab: true }).length + 1);
 });
 
 it('a demo stopped by shutdown is finished by the next start', async () => {

@@ -11,16 +11,19 @@ import { useMe } from '../auth/me.ts';
 import { useFhir, useLoad } from '../fhir/use-fhir.ts';
 import { conceptText, formatDate, formatDateTime, humanName } from '../fhir/format.ts';
 import { REVIEW } from '../inbox/review-task.ts';
+import { intakeOf } from '../intake/intake-model.ts';
 import { loadMyWork, type WorkItem } from './task-list.ts';
 import '../inbox/inbox.css';
 import { errorMessage } from '../fhir/client.ts';
 
-function what(item: WorkItem): { title: string; detail: string | undefined; review: boolean } {
+function what(item: WorkItem): { title: string; detail: string | undefined; review: boolean; intake?: string } {
   if (item.kind === 'message') {
     const c = item.resource as Communication;
     const text = c.payload?.map((p) => p.contentString).filter(Boolean).join(' ');
     return { title: c.topic ? conceptText(c.topic) : 'Message', detail: text, review: false };
   }
+  const intake = intakeOf(item.resource as Task);
+  if (intake) return { title: 'Review pre-visit intake', detail: undefined, review: false, intake };
   const t = item.resource as Task;
   const review = t.code?.coding?.some((c) => c.system === REVIEW.system && c.code === REVIEW.code) ?? false;
   const title = review ? `Review ${t.focus?.display ?? 'result'}` : (t.description ?? (t.code ? conceptText(t.code) : 'Task'));
@@ -74,6 +77,11 @@ function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: ()
             {w.review && (
               <Button component={Link} to="/inbox" size="xs" variant="default">
                 Open inbox
+              </Button>
+            )}
+            {w.intake && (
+              <Button component={Link} to={`/intake/${w.intake}`} size="xs" variant="default" aria-label={`Open intake${patientName ? ` of ${patientName}` : ''}`}>
+                Open intake
               </Button>
             )}
             <Button size="xs" onClick={onDone} loading={busy} aria-label={`${item.kind === 'message' ? 'Mark read' : 'Mark done'}: ${w.title}${patientName ? ` for ${patientName}` : ''}`}>
