@@ -10,7 +10,7 @@ import { portalInviteOperation } from './portal-invite.ts';
 export const ACCOUNTS_ROUTES: Route[] = [
   {
     pattern: ['Patient', ':id', '$portal-invite'],
-    methods: { POST: (ctx, req, id) => portalInviteOperation(ctx, req, id!) },
+    methods: { POST: (ctx, req, id) => portalInviteOperation(ctx, req, id) },
     access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
   },
 ];
