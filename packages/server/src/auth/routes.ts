@@ -379,8 +379,14 @@ export class AuthServer {
       const form = { loginAction: `${INTERACTION_PATH}${uid}/login`, abortAction: `${INTERACTION_PATH}${uid}/abort`, csrf, forgotLink: this.resets.forgotLink(uid, true) };
       return this.html(reply, error ? 401 : 200, portalLoginPage({ ...form, ...(error ? { error } : {}), ...(username ? { username } : {}) }));
     }
-    // The portal grants itself for patients and proxies (provider.ts): only staff reach its consent step.
-    if (portal) return this.html(reply, 403, staffRefusedPage(this.originOf(req)));
+    if (portal) {
+      // The portal grants itself for patients and proxies (provider.ts): a staff session reaches
+      // this step, or a request for more than the portal may have (offline access).
+      const signedIn = details.session?.accountId ? await new UsersRepository(this.deps.db).byGlobalId(details.session.accountId) : undefined;
+      if (!signedIn) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1><p class="sub">Open MyHealth again.</p>', { portal: true }));
+      if (signedIn.kind === 'staff') return this.html(reply, 403, staffRefusedPage(this.originOf(req)));
+      return this.html(reply, 400, page('Sign-in problem', '<h1>This sign-in cannot continue</h1><p class="sub">The portal asked for more access than it may have. Open MyHealth again.</p>', { portal: true }));
+    }
     if (details.prompt.name === 'login') {
       return this.html(
         reply,

@@ -1,9 +1,12 @@
 /**
  * The portal invitation as mailed: the link to the activation page, how long it works, and what
  * to do with it. It names the clinic's portal and nothing about the patient's health, so it may
- * travel by ordinary mail. Also the masked address staff see after sending (`j***@example.org`).
+ * travel by ordinary mail. `inviteByMail` issues an invitation and mails it in the caller's
+ * transaction (the FHIR operation's, the CLI's). Also the masked address staff see after sending.
  */
-import type { MailMessage } from '../mail/mail-sender.ts';
+import type { Queryable } from '../db/database.ts';
+import type { MailMessage, MailSender } from '../mail/mail-sender.ts';
+import { InvitationService, type NewInvitation } from './invitations.ts';
 
 export const ACTIVATE_PATH = '/portal/activate';
 
@@ -31,4 +34,23 @@ export function invitationMessage(to: string, link: string, expiresAt: Date, pro
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** The transport did not take the message: the invitation was not stored. */
+export class InvitationMailError extends Error {
+  constructor(readonly reason: string) {
+    super(`the invitation could not be mailed: ${reason}`);
+    this.name = 'InvitationMailError';
+  }
+}
+
+/** Issues `inv` in `q` (an open transaction: a refused mail rolls it back) and mails its link below `origin`. */
+export async function inviteByMail(q: Queryable, mail: MailSender, origin: string, inv: NewInvitation): Promise<{ expiresAt: Date }> {
+  return new InvitationService(q).issue(inv, async (token, expiresAt) => {
+    try {
+      await mail.send(invitationMessage(inv.email, activationLink(origin, token), expiresAt, inv.kind === 'proxy'));
+    } catch (err) {
+      throw new InvitationMailError(err instanceof Error ? err.message : String(err));
+    }
+  });
 }

@@ -11,10 +11,13 @@
  * activation page whether a token is open, spent or unknown. `accept` spends an open token and
  * creates the account through the account service, so a refused username or password (a throw,
  * rolling the transaction back) leaves the token unspent. The table is `portal_invitation`
- * (migration 015); nothing else touches it.
+ * (migration 015); nothing else touches it. `invitee` decides who is invited and where to, the
+ * same way for the FHIR operation and the CLI.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { ContactPoint, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import type { Queryable } from '../db/database.ts';
+import { emailProblems } from './account-rules.ts';
 import { AccountService } from './accounts.ts';
 import { AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
 import { UsersRepository } from './users-repository.ts';
@@ -53,6 +56,24 @@ interface Row {
   expires_at: Date | string;
   used_at: Date | string | null;
   voided_at: Date | string | null;
+}
+
+const emailOf = (telecom: ContactPoint[] | undefined): string | undefined => telecom?.find((t) => t.system === 'email' && t.value)?.value?.trim();
+
+/**
+ * Who an invitation is for: the patient, or the proxy `relatedPerson` (which must relate this
+ * patient), at `email` or else the invitee's own email telecom. Throws `invalid` with the reason.
+ */
+export function invitee(tenantId: string, patient: Patient, relatedPerson: RelatedPerson | undefined, email: string | undefined): NewInvitation {
+  const patientRef = `Patient/${patient.id ?? ''}`;
+  if (relatedPerson && relatedPerson.patient.reference !== patientRef) throw new AccountError('invalid', `RelatedPerson/${relatedPerson.id ?? ''} is not a related person of ${patientRef}`);
+  const to = email?.trim() || emailOf((relatedPerson ?? patient).telecom);
+  if (!to) throw new AccountError('invalid', `no email address: give one, or record one on the ${relatedPerson ? 'RelatedPerson' : 'Patient'}`);
+  const problems = emailProblems(to);
+  if (problems.length > 0) throw new AccountError('invalid', problems.join('; '));
+  return relatedPerson
+    ? { tenantId, kind: 'proxy', fhirUser: `RelatedPerson/${relatedPerson.id ?? ''}`, patient: patient.id ?? '', email: to }
+    : { tenantId, kind: 'patient', fhirUser: patientRef, patient: patient.id ?? '', email: to };
 }
 
 const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');

@@ -4,12 +4,17 @@
  * the banner's code status, flags and primary care provider and the summary's care team, each
  * checked against what the FHIR API holds for the patient. The front desk, who may not read
  * Flags or CareTeams, is told so rather than shown "none"; a patient they register without an
- * MRN gets the server's next one. Screenshots go to artifacts/screens/.
+ * MRN gets the server's next one. The front desk invites the patient to the portal from the
+ * banner, and the invitation is mailed (an .eml file). Screenshots go to artifacts/screens/.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Appointment, CareTeam, Flag, Patient } from '@medplum/fhirtypes';
+import { emlFiles, readEml } from '../../../server/test/auth/mail-peer.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
 
@@ -22,9 +27,10 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
   let patient: Patient;
   let flags: Flag[];
   let teams: CareTeam[];
+  const mailDir = mkdtempSync(join(tmpdir(), 'continuum-chart-mail-'));
 
   before(async () => {
-    workspace = await startWorkspace();
+    workspace = await startWorkspace(12, { CONTINUUM_MAIL: `file:${mailDir}` });
     // The patient with the most active flags: a code status, and fall risk when any has it.
     const all = await workspace.api<Flag>('Flag?_count=500');
     const byPatient = new Map<string, Flag[]>();
@@ -52,6 +58,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
   });
   after(async () => {
     await workspace?.close();
+    rmSync(mailDir, { recursive: true, force: true });
   });
 
   const navLinks = async (page: Page): Promise<string[]> =>
@@ -119,6 +126,25 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     assert.equal(await banner.locator('[data-field="Primary care"]').innerText(), patient.generalPractitioner?.[0]?.display, 'the PCP is demographics: shown');
     assert.match(await page.getByRole('region', { name: 'Care team' }).innerText(), /Not available to your role/);
     await banner.screenshot({ path: `${SCREENS}chart-banner-frontdesk.png` });
+
+    // Invite to the portal: the address on file is prefilled; a bad one is refused by the server.
+    const onFile = patient.telecom?.find((t) => t.system === 'email')?.value;
+    assert.ok(onFile, 'the demo patient has an email address');
+    await banner.getByRole('button', { name: 'Invite to portal' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite to the patient portal' });
+    assert.equal(await dialog.getByLabel('Email address').inputValue(), onFile, "the Patient's address is prefilled");
+    await dialog.getByLabel('Email address').fill('not an address');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    assert.match(await dialog.getByRole('alert').innerText(), /not an email address/, "the server's refusal is shown");
+    await dialog.getByLabel('Email address').fill(onFile);
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    assert.ok((await dialog.getByRole('status').innerText()).includes(`${onFile.slice(0, 1)}***${onFile.slice(onFile.indexOf('@'))}`), 'the masked address it went to');
+    await dialog.screenshot({ path: `${SCREENS}portal-invite-dialog.png` });
+    const mails = emlFiles(mailDir).map(readEml);
+    assert.equal(mails.length, 1, 'one invitation was mailed');
+    assert.equal(mails[0]!.header('to'), onFile);
+    assert.match(mails[0]!.text, /\/portal\/activate\?token=/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register patient' }).click();
     await page.waitForURL(`${workspace.origin}/patients/new`);

@@ -9,11 +9,10 @@
  * The guard has already checked that the Patient is visible to the caller (404 otherwise); who
  * may invite is decided here, since patients may also run operations on their own Patient.
  */
-import type { ContactPoint, Parameters, ParametersParameter, Patient, RelatedPerson } from '@medplum/fhirtypes';
+import type { Parameters, ParametersParameter, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { badRequest, conflict, forbidden, notFound, transient } from '@continuum/fhir';
-import { emailProblems } from '../../identity/account-rules.ts';
-import { activationLink, invitationMessage, maskEmail } from '../../identity/invitation-mail.ts';
-import { InvitationService } from '../../identity/invitations.ts';
+import { InvitationMailError, inviteByMail, maskEmail } from '../../identity/invitation-mail.ts';
+import { invitee } from '../../identity/invitations.ts';
 import { AccountError } from '../../identity/types.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 
@@ -31,17 +30,15 @@ function inputs(req: FhirRequest): { email?: string; relatedPerson?: string } {
     seen.add(p.name);
     if (p.name === 'email') {
       if (typeof p.valueString !== 'string') throw badRequest(`${OP}: 'email' must be a valueString`);
-      out.email = p.valueString.trim();
+      out.email = p.valueString;
     } else if (p.name === 'relatedPerson') {
       const ref = p.valueReference?.reference;
       if (typeof ref !== 'string' || !RELATED_PERSON.test(ref)) throw badRequest(`${OP}: 'relatedPerson' must be a valueReference to RelatedPerson/<id>`);
-      out.relatedPerson = ref;
+      out.relatedPerson = RELATED_PERSON.exec(ref)![1]!;
     } else throw badRequest(`${OP}: the parameter '${p.name}' is not supported (use email and relatedPerson)`);
   }
   return out;
 }
-
-const emailOf = (telecom: ContactPoint[] | undefined): string | undefined => telecom?.find((t) => t.system === 'email' && t.value)?.value?.trim();
 
 export async function portalInviteOperation(ctx: ApiContext, req: FhirRequest, patientId: string): Promise<FhirResponse> {
   const p = ctx.principal;
@@ -49,45 +46,29 @@ export async function portalInviteOperation(ctx: ApiContext, req: FhirRequest, p
   if (!ctx.mail) throw transient('Mail is not set up on this server (CONTINUUM_MAIL), so invitations cannot be sent');
   const given = inputs(req);
   const patient = (await ctx.repo.read('Patient', patientId)) as Patient;
-  let fhirUser = `Patient/${patientId}`;
-  let email = emailOf(patient.telecom);
+  let proxy: RelatedPerson | undefined;
   if (given.relatedPerson) {
-    const id = RELATED_PERSON.exec(given.relatedPerson)![1]!;
-    const rp = (await ctx.repo.read('RelatedPerson', id).catch(() => undefined)) as RelatedPerson | undefined;
-    if (!rp) throw notFound(`${given.relatedPerson} is not known`);
-    if (rp.patient.reference !== `Patient/${patientId}`) throw badRequest(`${OP}: ${given.relatedPerson} is not a related person of Patient/${patientId}`);
-    fhirUser = given.relatedPerson;
-    email = emailOf(rp.telecom);
+    proxy = (await ctx.repo.read('RelatedPerson', given.relatedPerson).catch(() => undefined)) as RelatedPerson | undefined;
+    if (!proxy) throw notFound(`RelatedPerson/${given.relatedPerson} is not known`);
   }
-  email = given.email || email;
-  if (!email) throw badRequest(`${OP}: no email address: give 'email', or record one on the ${given.relatedPerson ? 'RelatedPerson' : 'Patient'}`);
-  const problems = emailProblems(email);
-  if (problems.length > 0) throw badRequest(`${OP}: ${problems.join('; ')}`);
-  const origin = ctx.baseUrl.replace(/\/fhir$/, '');
   const mail = ctx.mail;
+  const origin = ctx.baseUrl.replace(/\/fhir$/, '');
   try {
-    const { expiresAt } = await ctx.repo.inTransaction((repo) =>
-      new InvitationService(repo.queryable).issue(
-        { tenantId: ctx.repo.tenantId, kind: given.relatedPerson ? 'proxy' : 'patient', fhirUser, patient: patientId, email: email, ...(p?.userId ? { invitedBy: p.userId } : {}) },
-        async (token, expires) => {
-          try {
-            await mail.send(invitationMessage(email, activationLink(origin, token), expires, given.relatedPerson !== undefined));
-          } catch {
-            throw transient('The invitation could not be mailed; nothing was stored. Try again later.');
-          }
-        },
-      ),
-    );
+    const invitation = invitee(ctx.repo.tenantId, patient, proxy, given.email);
+    if (p?.userId) invitation.invitedBy = p.userId;
+    const { expiresAt } = await ctx.repo.inTransaction((repo) => inviteByMail(repo.queryable, mail, origin, invitation));
     const body: Parameters = {
       resourceType: 'Parameters',
       parameter: [
         { name: 'expires', valueInstant: expiresAt.toISOString() },
-        { name: 'sentTo', valueString: maskEmail(email) },
+        { name: 'sentTo', valueString: maskEmail(invitation.email) },
       ],
     };
     return { status: 200, headers: {}, body };
   } catch (err) {
-    if (err instanceof AccountError && err.code === 'already-active') throw conflict(`${fhirUser} already has an active portal account`);
+    if (err instanceof InvitationMailError) throw transient('The invitation could not be mailed; nothing was stored. Try again later.');
+    if (err instanceof AccountError && err.code === 'already-active') throw conflict(`${err.message}`);
+    if (err instanceof AccountError && err.code === 'invalid') throw badRequest(`${OP}: ${err.message}`);
     throw err;
   }
 }
