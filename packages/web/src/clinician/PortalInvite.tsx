@@ -51,7 +51,7 @@ function InviteDialog({ patient, onClose }: { patient: Patient; onClose: () => v
     <Modal opened onClose={onClose} title="Invite to the patient portal" centered>
       {sent ? (
         <Stack gap="sm">
-          <Alert color="green" role="status" title="Invitation sent">
+          <Alert color="green" title="Invitation sent">
             A one-time link went to {sent.to}. It works until {formatDate(sent.expires)}.
           </Alert>
           <Group justify="flex-end">
