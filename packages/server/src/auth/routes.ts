@@ -4,8 +4,11 @@
  *   logout, discovery at `/oauth/.well-known/openid-configuration`);
  * - `/fhir/.well-known/smart-configuration`: SMART discovery;
  * - `/auth/interaction/:uid`: the login page, then the consent page (with a patient picker for
- *   staff in a standalone launch);
+ *   staff in a standalone launch); the patient portal's client gets its own login page
+ *   (portal-pages.ts) and no consent page, and refuses staff accounts;
  * - `/auth/forgot` and `/auth/reset`: password reset by a mailed one-time link (reset-pages.ts);
+ * - `/portal/activate`: a portal invitation's page, which creates the account (activation-pages.ts);
+ * - `/auth/grants`: the third-party apps a user authorized, and revoking them (grants.ts);
  * - `POST /auth/launch`: an EHR creates a `launch` value for the patient open on screen;
  * - `POST /auth/break-glass`: a clinician's emergency access to a restricted record.
  *
