@@ -219,7 +219,8 @@ async function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, 
     if (kept.length === entries.length) return res;
     return { ...res, body: { ...bundle, entry: kept } };
   }
-  if (body.resourceType === 'OperationOutcome') return res;
+  // An operation's own answer (not a stored resource): its handler decided what it may hold.
+  if (body.resourceType === 'OperationOutcome' || body.resourceType === 'Parameters') return res;
   // A single resource answer: a read (vread and operations read it too), or what a write stored.
   const as: Interaction = interaction === 'create' || interaction === 'update' || interaction === 'patch' || interaction === 'delete' ? interaction : 'read';
   const [on] = await judgedOn(ctx, [body]);

@@ -7,6 +7,7 @@ import type { ReindexService } from '../search-params/reindex-service.ts';
 import type { Principal } from '../access/policy.ts';
 import type { AuditReader } from './interactions/audit.ts';
 import type { Repository } from '../store/repository.ts';
+import type { MailSender } from '../mail/mail-sender.ts';
 
 export interface FhirRequest {
   method: string;
@@ -38,6 +39,8 @@ export interface ApiContext {
   principal?: Principal;
   /** The audit trail, for the AuditEvent view; absent when auth (and so auditing) is off. */
   audit?: AuditReader;
+  /** The configured mail transport (portal invitations); absent when auth is off. */
+  mail?: MailSender;
   /** The OAuth endpoints apps use (SMART), for the CapabilityStatement; absent when auth is off. */
   oauth?: OAuthUris;
 }

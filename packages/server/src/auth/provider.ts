@@ -22,9 +22,9 @@ import { adapterFactory, type RevokeListener } from './adapter.ts';
 import { ACCESS_TOKEN_TTL } from './bearer.ts';
 import { OIDC_SCOPES, registeredScope, type ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
-import { grantContext } from './launch.ts';
-import { WEB_CLIENT_ID } from './web-client.ts';
-
+import type { ProxyPatients } from './bearer.ts';
+import { grantContext, saveGrantContext } from './launch.ts';
+import { isFirstParty, PORTAL_CLIENT_ID, WEB_CLIENT_ID } from './web-client.ts';
 
 export interface ProviderDeps {
   db: Database;
@@ -46,6 +46,8 @@ export interface ProviderDeps {
    * client could forge the address the trail records. A TLS socket is HTTPS either way.
    */
   trustProxy: boolean;
+  /** The patients a proxy acts for: the portal's token names the first as `patient`. */
+  proxyPatients?: ProxyPatients;
   /** Told (and awaited, so it is recorded before the answer) when a user signs out. */
   onLogout?: (accountId: string, ip: string) => Promise<void>;
 }
@@ -108,14 +110,25 @@ export function createProvider(deps: ProviderDeps): Provider {
       const session = ctx.oidc.session;
       const grantId = ctx.oidc.result?.consent?.grantId ?? (clientId ? session?.grantIdFor(clientId) : undefined);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      // The first-party web app: no consent screen, the signed-in user grants what it asks for.
-      if (clientId !== WEB_CLIENT_ID || !session?.accountId) return undefined;
+      // The first-party apps: no consent screen, the signed-in user grants what they ask for.
+      if (!isFirstParty(clientId) || !session?.accountId) return undefined;
+      let portalPatient: string | undefined;
+      if (clientId === PORTAL_CLIENT_ID) {
+        // Patients and proxies only: a staff session gets no grant, so the interaction page
+        // (routes.ts) shows it the way to the staff app instead.
+        const account = await users.byGlobalId(session.accountId);
+        if (!account || account.kind === 'staff') return undefined;
+        const own = account.fhirUser.split('/')[1]!;
+        portalPatient = account.kind === 'patient' ? own : (await deps.proxyPatients?.(account.tenantId, own))?.[0];
+      }
       const scope = ctx.oidc.params?.scope;
       const requested = (typeof scope === 'string' ? scope : '').split(' ').filter(Boolean);
       const grant = new ctx.oidc.provider.Grant({ clientId, accountId: session.accountId });
       grant.addOIDCScope(requested.filter((s) => OIDC_SCOPES.includes(s) && s !== 'offline_access').join(' '));
-      grant.addResourceScope(fhirBase, allowedResourceScopes(requested.join(' '), registeredScope((await deps.clients.get(clientId))!)).join(' '));
-      await grant.save();
+      grant.addResourceScope(fhirBase, allowedResourceScopes(requested.join(' '), registeredScope((await deps.clients.get(clientId!))!)).join(' '));
+      const saved = await grant.save();
+      // The portal's token response names the patient it opens on (the proxy's first).
+      if (portalPatient && saved) await saveGrantContext(db, saved, (await deps.clients.get(clientId!))!.tenantId, { patient: portalPatient, launched: false });
       return grant;
     },
     pkce: { required: () => true },
@@ -225,24 +238,32 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * A server-rendered page of the sign-in flow. `portal`: the patient portal's own look (Continuum
+ * MyHealth: a warmer palette, larger type) for its login, password-reset and activation pages.
+ */
 export function page(title: string, body: string, opts: { portal?: boolean } = {}): string {
   const accent = opts.portal ? '#0b7a75' : '#1f4e8c';
+  const ground = opts.portal ? '#eef6f4' : '#f4f6f9';
+  const product = opts.portal ? 'Continuum MyHealth' : 'Continuum';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Continuum</title>
+<title>${escapeHtml(title)} · ${product}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f9;color:#1d2733;margin:0}
-main{max-width:420px;margin:8vh auto;background:#fff;border-radius:10px;box-shadow:0 2px 12px rgba(0,0,0,.08);padding:28px 32px}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:${ground};color:#1d2733;margin:0${opts.portal ? ';font-size:17px' : ''}}
+main{max-width:420px;margin:8vh auto;background:#fff;border-radius:${opts.portal ? '16px' : '10px'};box-shadow:0 2px 12px rgba(0,0,0,.08);padding:28px 32px}
 h1{font-size:1.35rem;margin:0 0 4px;color:${accent}}
 p.sub{margin:0 0 20px;color:#5b6776;font-size:.95rem}
 label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 4px}
-input[type=text],input[type=password],select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #c5ccd6;border-radius:6px;font-size:1rem}
-button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:${accent};color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
+input[type=text],input[type=password],input[type=email],select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #c5ccd6;border-radius:6px;font-size:1rem}
+button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:${opts.portal ? '999px' : '6px'};background:${accent};color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
 button.secondary{background:#e6e9ee;color:#1d2733}
+a{color:${accent}}
 input:focus-visible,select:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid ${accent};outline-offset:2px}
 .error{background:#fdecec;color:#8a1c1c;border-radius:6px;padding:10px;margin:10px 0}
+.help{background:#f3f8f7;border-radius:8px;padding:10px 12px;margin-top:18px;font-size:.9rem;color:#37474f}
 ul.scopes{padding-left:18px;line-height:1.6}
-.brand{font-weight:700;letter-spacing:.02em;color:#5b6776;font-size:.8rem;text-transform:uppercase;margin-bottom:14px}
-</style></head><body><main><div class="brand">Continuum${opts.portal ? ' · Patient portal' : ''}</div>${body}</main></body></html>`;
+.brand{font-weight:700;letter-spacing:.02em;color:${opts.portal ? accent : '#5b6776'};font-size:.8rem;text-transform:uppercase;margin-bottom:14px}
+</style></head><body><main><div class="brand">${product}</div>${body}</main></body></html>`;
 }
 
 async function logoutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {

@@ -67,9 +67,9 @@ export class ResetPages {
     return this.deps.baseUrl !== undefined || this.deps.mail.transport === 'console';
   }
 
-  /** The sign-in page's link to the forgot page, or nothing when it is not offered. */
-  forgotLink(uid: string): string {
-    return this.selfService ? `<p class="sub" style="margin-top:18px;text-align:center"><a href="${FORGOT_PATH}?uid=${encodeURIComponent(uid)}">Forgot your password?</a></p>` : '';
+  /** The sign-in page's link to the forgot page (in the portal's look for the portal), or nothing when it is not offered. */
+  forgotLink(uid: string, portal = false): string {
+    return this.selfService ? `<p class="sub" style="margin-top:18px;text-align:center"><a href="${FORGOT_PATH}?uid=${encodeURIComponent(uid)}${portal ? '&amp;portal=1' : ''}">Forgot your password?</a></p>` : '';
   }
 
   /** Resolves when every mail the forgot page scheduled has been handled (tests, shutdown). */
@@ -80,8 +80,17 @@ export class ResetPages {
   register(scope: FastifyInstance): void {
     scope.get(FORGOT_PATH, (req, reply) => this.forgotForm(req, reply));
     scope.post(FORGOT_PATH, (req, reply) => this.forgot(req, reply));
-    scope.get('/auth/reset', async (req, reply) => sendPage(reply, 200, this.resetPage(text((req.query as { token?: unknown }).token))));
+    scope.get('/auth/reset', async (req, reply) => {
+      const token = text((req.query as { token?: unknown }).token);
+      return sendPage(reply, 200, this.resetPage(token, await this.forPortal(token)));
+    });
     scope.post('/auth/reset', (req, reply) => this.reset(req, reply));
+  }
+
+  /** Whether a reset link belongs to a patient or proxy account: its page then has the portal's look. */
+  private async forPortal(token: string): Promise<boolean> {
+    const kind = await new PasswordResetService(this.deps.db).accountKind(this.deps.defaultTenant, token);
+    return kind === 'patient' || kind === 'proxy';
   }
 
   private notOffered(reply: FastifyReply): FastifyReply {
@@ -91,6 +100,8 @@ export class ResetPages {
   private async forgotForm(req: FastifyRequest, reply: FastifyReply, error?: string): Promise<FastifyReply> {
     if (!this.selfService) return this.notOffered(reply);
     const uid = text((req.query as { uid?: unknown }).uid) || text((req.body as { uid?: unknown } | undefined)?.uid);
+    // The portal's sign-in page links here with portal=1: the same form, in the portal's look.
+    const portal = text((req.query as { portal?: unknown }).portal) === '1' || text((req.body as { portal?: unknown } | undefined)?.portal) === '1';
     let nonce = cookieValue(req.headers.cookie, COOKIE);
     if (!nonce || !/^[A-Za-z0-9_-]{22}$/.test(nonce)) {
       nonce = randomBytes(16).toString('base64url');
@@ -103,9 +114,10 @@ export class ResetPages {
       page(
         'Forgot your password?',
         `<h1>Forgot your password?</h1><p class="sub">Enter your user name or the email address of your account. We will email you a link to choose a new password.</p>${err}
-<form method="post" action="${FORGOT_PATH}"><input type="hidden" name="csrf" value="${this.deps.signer.sign(`forgot:${nonce}`)}">${UID.test(uid) ? `<input type="hidden" name="uid" value="${uid}">` : ''}
+<form method="post" action="${FORGOT_PATH}"><input type="hidden" name="csrf" value="${this.deps.signer.sign(`forgot:${nonce}`)}">${UID.test(uid) ? `<input type="hidden" name="uid" value="${uid}">` : ''}${portal ? '<input type="hidden" name="portal" value="1">' : ''}
 <label for="identifier">User name or email</label><input type="text" id="identifier" name="identifier" autocomplete="username" maxlength="254" required autofocus>
 <button type="submit">Send the link</button></form>${this.backLink(uid)}`,
+        { portal },
       ),
     );
   }
@@ -131,7 +143,11 @@ export class ResetPages {
     return sendPage(
       reply,
       200,
-      page('Check your email', `<h1>Check your email</h1><p class="sub">If an account matches what you entered and has an email address, a link to choose a new password is on its way. It works once, within an hour. Nothing arrived? Check the spam folder, or ask your administrator.</p>${this.backLink(uid)}`),
+      page(
+        'Check your email',
+        `<h1>Check your email</h1><p class="sub">If an account matches what you entered and has an email address, a link to choose a new password is on its way. It works once, within an hour. Nothing arrived? Check the spam folder, or ask ${body.portal === '1' ? 'your clinic' : 'your administrator'}.</p>${this.backLink(uid)}`,
+        { portal: body.portal === '1' },
+      ),
     );
   }
 
@@ -160,7 +176,7 @@ export class ResetPages {
     }
   }
 
-  private resetPage(token: string, error?: string): string {
+  private resetPage(token: string, portal: boolean, error?: string): string {
     return page(
       'Choose a new password',
       `<h1>Choose a new password</h1><p class="sub">At least 12 characters, not your user name, not a common password.</p>${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
@@ -168,6 +184,7 @@ export class ResetPages {
 <label for="password">New password</label><input type="password" id="password" name="password" autocomplete="new-password" required minlength="12">
 <label for="confirm">New password again</label><input type="password" id="confirm" name="confirm" autocomplete="new-password" required minlength="12">
 <button type="submit">Set password</button></form>`,
+      { portal },
     );
   }
 
@@ -177,16 +194,18 @@ export class ResetPages {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const token = text(body.token);
     if (!this.deps.limiter.take(`reset:${req.ip}`)) return sendPage(reply, 429, tooMany);
-    if (text(body.password) !== text(body.confirm)) return sendPage(reply, 400, this.resetPage(token, 'The two passwords are not the same.'));
+    const portal = await this.forPortal(token);
+    if (text(body.password) !== text(body.confirm)) return sendPage(reply, 400, this.resetPage(token, portal, 'The two passwords are not the same.'));
     try {
       const account = await new PasswordResetService(db).complete(defaultTenant, token, text(body.password));
       await audit.record({ tenant: defaultTenant, action: 'permission-change', outcome: 'success', priority: 'high', userId: account.id, username: account.username, sourceIp: req.ip, detail: 'password reset by one-time link' });
-      return sendPage(reply, 200, page('Password changed', '<h1>Password changed</h1><p class="sub">Your new password is set. Go back to the app and sign in with it.</p>'));
+      const back = portal ? ' <a href="/portal/">Open MyHealth</a>' : '';
+      return sendPage(reply, 200, page('Password changed', `<h1>Password changed</h1><p class="sub">Your new password is set. Go back to the app and sign in with it.${back}</p>`, { portal }));
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
       await audit.record({ tenant: defaultTenant, action: 'permission-change', outcome: 'failure', sourceIp: req.ip, detail: `password reset refused: ${err.code}` });
       const reasons = err.reasons.length ? err.reasons.join('; ') : err.message;
-      return sendPage(reply, 400, this.resetPage(token, `Not changed: ${reasons}.`));
+      return sendPage(reply, 400, this.resetPage(token, portal, `Not changed: ${reasons}.`));
     }
   }
 }

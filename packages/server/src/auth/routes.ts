@@ -4,8 +4,11 @@
  *   logout, discovery at `/oauth/.well-known/openid-configuration`);
  * - `/fhir/.well-known/smart-configuration`: SMART discovery;
  * - `/auth/interaction/:uid`: the login page, then the consent page (with a patient picker for
- *   staff in a standalone launch);
+ *   staff in a standalone launch); the patient portal's client gets its own login page
+ *   (portal-pages.ts) and no consent page, and refuses staff accounts;
  * - `/auth/forgot` and `/auth/reset`: password reset by a mailed one-time link (reset-pages.ts);
+ * - `/portal/activate`: a portal invitation's page, which creates the account (activation-pages.ts);
+ * - `/auth/grants`: the third-party apps a user authorized, and revoking them (grants.ts);
  * - `POST /auth/launch`: an EHR creates a `launch` value for the patient open on screen;
  * - `POST /auth/break-glass`: a clinician's emergency access to a restricted record.
  *
@@ -26,6 +29,7 @@ import { UsersRepository, type AccountRecord } from '../identity/users-repositor
 import type { MailSender } from '../mail/mail-sender.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AuditSink } from './audit-sink.ts';
+import type { ProxyPatients } from './bearer.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
 import { FormSigner, sendPage } from './forms.ts';
@@ -33,7 +37,11 @@ import { createLaunch, resolveLaunch, saveGrantContext, type LaunchContext } fro
 import { createProvider, escapeHtml, page } from './provider.ts';
 import { OIDC_SCOPES } from './clients.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { ActivationPages } from './activation-pages.ts';
+import { registerGrants } from './grants.ts';
+import { portalLoginPage, staffRefusedPage } from './portal-pages.ts';
 import { ResetPages } from './reset-pages.ts';
+import { PORTAL_CLIENT_ID } from './web-client.ts';
 
 export const INTERACTION_PATH = '/auth/interaction/';
 
@@ -64,6 +72,8 @@ export interface AuthServerDeps {
   /** Patients a staff user may pick in a standalone launch, by name or id: only those the user may read. */
   findPatients: (account: AccountRecord, text: string) => Promise<PatientChoice[]>;
   onRevoke: (ids: readonly string[]) => void;
+  /** The patients a proxy acts for (the portal's sign-in names the first). */
+  proxyPatients?: ProxyPatients;
 }
 
 const PATIENT_LAUNCH_SCOPES = new Set(['launch/patient']);
@@ -112,6 +122,8 @@ export class AuthServer {
   readonly tokenLimiter = new RateLimiter({ perMinute: 120, burst: 60 });
   /** The forgot-password and reset pages. */
   readonly resets: ResetPages;
+  /** The portal's invitation page. */
+  private readonly activation: ActivationPages;
   private readonly signer: FormSigner;
 
   constructor(private readonly deps: AuthServerDeps) {
@@ -129,6 +141,7 @@ export class AuthServer {
       interactionPath: INTERACTION_PATH,
       log: deps.log,
     });
+    this.activation = new ActivationPages({ db: deps.db, audit: deps.audit, defaultTenant: deps.defaultTenant, signer: this.signer, limiter: this.limiter, secureCookies: deps.secureCookies });
   }
 
   originOf(req: FastifyRequest): string {
@@ -155,6 +168,7 @@ export class AuthServer {
         fhirBase: `${origin}/fhir`,
         interactionPath: INTERACTION_PATH,
         onRevoke: this.deps.onRevoke,
+        ...(this.deps.proxyPatients ? { proxyPatients: this.deps.proxyPatients } : {}),
         sessionTtl: this.deps.sessionTtl,
         secureCookies: this.deps.secureCookies,
         trustProxy: this.deps.trustProxy,
@@ -256,6 +270,8 @@ export class AuthServer {
       scope.post('/auth/interaction/:uid/continue', (req, reply) => this.continueLogin(req, reply));
 
       this.resets.register(scope);
+      this.activation.register(scope);
+      registerGrants(scope, { db: deps.db, clients: deps.clients, audit: deps.audit, onRevoke: deps.onRevoke, authenticate });
 
       scope.post('/auth/launch', async (req, reply) => {
         const p = await authenticate(req);
@@ -361,6 +377,19 @@ export class AuthServer {
     const appName = escapeHtml(client?.name ?? 'An app');
     const csrf = this.csrf(uid);
     const err = error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : '';
+    const portal = client?.clientId === PORTAL_CLIENT_ID;
+    if (details.prompt.name === 'login' && portal) {
+      const form = { loginAction: `${INTERACTION_PATH}${uid}/login`, abortAction: `${INTERACTION_PATH}${uid}/abort`, csrf, forgotLink: this.resets.forgotLink(uid, true) };
+      return this.html(reply, error ? 401 : 200, portalLoginPage({ ...form, ...(error ? { error } : {}), ...(username ? { username } : {}) }));
+    }
+    if (portal) {
+      // The portal grants itself for patients and proxies (provider.ts): a staff session reaches
+      // this step, or a request for more than the portal may have (offline access).
+      const signedIn = details.session?.accountId ? await new UsersRepository(this.deps.db).byGlobalId(details.session.accountId) : undefined;
+      if (!signedIn) return this.html(reply, 400, page('Sign-in expired', '<h1>This sign-in has expired</h1><p class="sub">Open MyHealth again.</p>', { portal: true }));
+      if (signedIn.kind === 'staff') return this.html(reply, 403, staffRefusedPage(this.originOf(req)));
+      return this.html(reply, 400, page('Sign-in problem', '<h1>This sign-in cannot continue</h1><p class="sub">The portal asked for more access than it may have. Open MyHealth again.</p>', { portal: true }));
+    }
     if (details.prompt.name === 'login') {
       return this.html(
         reply,
@@ -431,6 +460,10 @@ export class AuthServer {
             ? 'That authentication code is not valid.'
             : 'The user name or password is wrong, or the account is locked. Try again later or ask your administrator.';
       return this.interaction(req, reply, message, username);
+    }
+    if (client.clientId === PORTAL_CLIENT_ID && result.account.kind === 'staff') {
+      await this.deps.audit.record({ ...audit, userId: result.account.id, action: 'login-failed', outcome: 'denied', detail: 'staff account refused by the patient portal' });
+      return this.html(reply, 403, staffRefusedPage(this.originOf(req)));
     }
     if (result.mfaEnrolmentRequired) {
       // The password was right, but the account must use two-step sign-in and has no device yet:

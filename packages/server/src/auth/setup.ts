@@ -12,7 +12,7 @@ import type { AuditReader } from '../api/interactions/audit.ts';
 import { ACCOUNT_CHANNEL } from '../identity/types.ts';
 import { BearerVerifier, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
 import { ClientRegistry } from './clients.ts';
-import { ensureWebClient } from './web-client.ts';
+import { ensureFirstPartyClients } from './web-client.ts';
 import { loadKeys } from './keys.ts';
 import { resealTotpSecrets } from '../identity/totp-reseal.ts';
 import { createMailSender, type MailSender } from '../mail/mail-sender.ts';
@@ -60,7 +60,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
   else if (!config.baseUrl) log(`mail: set CONTINUUM_BASE_URL: without it, password-reset links are not mailed (${describeMailSetting(config.mail)}) and the forgot-password page is off`);
   const clients = new ClientRegistry(db);
   if (config.bootstrapClient) await clients.ensureBootstrap(config.defaultTenant, config.bootstrapClient.id, config.bootstrapClient.secret);
-  await ensureWebClient(clients, config.defaultTenant);
+  await ensureFirstPartyClients(clients, config.defaultTenant);
 
   // The verifier asks the authorization server (created next) for the provider of an origin.
   const bearer: BearerVerifier = new BearerVerifier({
@@ -93,6 +93,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     log,
     defaultTenant: config.defaultTenant,
     findPatients: deps.findPatients,
+    proxyPatients: deps.proxyPatients,
     onRevoke,
   });
   server.onBreakGlass = (userId) => bearer.forgetUser(userId);

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { checkPassword, requireAccount } from './accounts.ts';
 import { hashPassword } from './passwords.ts';
-import { AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
+import { AccountError, systemClock, type Clock, type UserAccount, type UserKind } from './types.ts';
 import { publicView, UsersRepository } from './users-repository.ts';
 
 export const DEFAULT_RESET_TTL_MS = 60 * 60_000;
@@ -35,6 +35,12 @@ export class PasswordResetService {
       await repo.insertResetToken(tenantId, a.id, hashResetToken(token), now, expiresAt);
       return { token, expiresAt };
     });
+  }
+
+  /** The kind of account an open (unused, unexpired) token belongs to, or undefined. Spends nothing. */
+  async accountKind(tenantId: string, token: string): Promise<UserKind | undefined> {
+    if (!TOKEN_PATTERN.test(token)) return undefined;
+    return new UsersRepository(this.db).resetTokenKind(tenantId, hashResetToken(token), this.clock());
   }
 
   async complete(tenantId: string, token: string, newPassword: string): Promise<UserAccount> {

@@ -55,7 +55,8 @@ export type AccountErrorCode =
   | 'weak-password'
   | 'unknown-link'
   | 'mfa-state'
-  | 'invalid-token';
+  | 'invalid-token'
+  | 'already-active';
 
 /** A request that breaks an account rule; `reasons` lists every problem found, for the user. */
 export class AccountError extends Error {

@@ -14,12 +14,13 @@ export const USERS_USAGE_LINES = [
   'users role --username U (--set R[,R...] | --add R[,R...] | --remove R[,R...]) [--tenant T]',
   'users rights --username U [--set L[,L...] | --add L[,L...] | --remove L[,L...]] [--tenant T]',
   'users mfa --username U (--require | --optional | --reset) [--tenant T]',
+  'users invite PATIENT_ID [--email E] [--related-person ID] [--tenant T]',
 ];
 export const USERS_USAGE = USERS_USAGE_LINES.join('\n       continuum ');
 
 export class UsageError extends Error {}
 
-export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'email' | 'reset-password' | 'role' | 'rights' | 'mfa';
+export type UsersAction = 'add' | 'list' | 'disable' | 'enable' | 'email' | 'reset-password' | 'role' | 'rights' | 'mfa' | 'invite';
 
 export interface UsersArgs {
   action: UsersAction;
@@ -43,9 +44,12 @@ export interface UsersArgs {
   add?: string[];
   remove?: string[];
   mfa?: 'require' | 'optional' | 'reset';
+  /** `invite`: the Patient id (the first argument), and the proxy's RelatedPerson id. */
+  patient?: string;
+  relatedPerson?: string;
 }
 
-const VALUE_OPTIONS = ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--email', '--password', '--set', '--add', '--remove'];
+const VALUE_OPTIONS = ['--tenant', '--username', '--kind', '--role', '--roles', '--fhir-user', '--organization', '--email', '--password', '--set', '--add', '--remove', '--related-person'];
 const FLAGS = ['--password-stdin', '--link', '--send', '--clear', '--mfa-required', '--require', '--optional', '--reset'];
 
 const ALLOWED: Record<UsersAction, string[]> = {
@@ -58,6 +62,7 @@ const ALLOWED: Record<UsersAction, string[]> = {
   role: ['--tenant', '--username', '--set', '--add', '--remove'],
   rights: ['--tenant', '--username', '--set', '--add', '--remove'],
   mfa: ['--tenant', '--username', '--require', '--optional', '--reset'],
+  invite: ['--tenant', '--email', '--related-person'],
 };
 
 const REQUIRED: Record<UsersAction, string[]> = {
@@ -70,15 +75,24 @@ const REQUIRED: Record<UsersAction, string[]> = {
   role: ['--username'],
   rights: ['--username'],
   mfa: ['--username'],
+  invite: [],
 };
+
+const ID = /^[A-Za-z0-9.-]{1,64}$/;
 
 const isAction = (s: string): s is UsersAction => s in ALLOWED;
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
 export function parseUsersArgs(argv: readonly string[]): UsersArgs {
   const [action, ...rest] = argv;
-  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, email, reset-password, role, rights or mfa' : `unknown action '${action}'`);
+  if (action === undefined || !isAction(action)) throw new UsageError(action === undefined ? 'which action? add, list, disable, enable, email, reset-password, role, rights, mfa or invite' : `unknown action '${action}'`);
   const out: UsersArgs = { action, roles: [], passwordStdin: false, link: false, send: false, clear: false, mfaRequired: false };
+  if (action === 'invite') {
+    const patient = rest.shift();
+    if (patient === undefined || patient.startsWith('--')) throw new UsageError("'users invite' needs the Patient id first");
+    if (!ID.test(patient)) throw new UsageError(`'${patient}' is not a Patient id`);
+    out.patient = patient;
+  }
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const name = rest[i]!;
@@ -108,7 +122,10 @@ export function parseUsersArgs(argv: readonly string[]): UsersArgs {
     else if (name === '--organization') out.organization = value;
     else if (name === '--email') out.email = value;
     else if (name === '--password') out.password = value;
-    else if (name === '--set') out.set = list(value);
+    else if (name === '--related-person') {
+      if (!ID.test(value)) throw new UsageError(`--related-person must be a RelatedPerson id, got '${value}'`);
+      out.relatedPerson = value;
+    } else if (name === '--set') out.set = list(value);
     else if (name === '--add') out.add = list(value);
     else out.remove = list(value);
   }

@@ -1,10 +1,11 @@
 /**
- * `continuum users add|list|disable|enable|email|reset-password|role|mfa`: account administration
+ * `continuum users add|list|disable|enable|email|reset-password|role|mfa|invite`: account administration
  * from the command line, on the configured database (the same CONTINUUM_DATA_DIR / DATABASE_URL
  * as `start`; with PGlite, stop the server first). Exit codes: 0 done, 2 usage error, 1 refused
  * or failed. Output never contains a password, hash or TOTP secret; `reset-password --link`
  * prints the one-time token, because handing it over is the point, and `--send` mails the link
- * to the account's address through CONTINUUM_MAIL instead. No command here needs the data key.
+ * to the account's address through CONTINUUM_MAIL instead; `invite` mails a patient (or proxy) a
+ * portal invitation (users-invite.ts). No command here needs the data key.
  */
 import type { Readable, Writable } from 'node:stream';
 import { AuditTrail } from '../audit/audit-trail.ts';
@@ -19,6 +20,7 @@ import { PasswordResetService } from './password-reset.ts';
 import { ResetLinkMailer } from './reset-mail.ts';
 import { ACCOUNT_CHANNEL, AccountError, systemClock, type Clock, type UserAccount } from './types.ts';
 import { parseUsersArgs, UsageError, USERS_USAGE, type UsersArgs } from './users-args.ts';
+import { inviteCommand } from './users-invite.ts';
 import { formatAccounts, describe } from './users-output.ts';
 
 export interface UsersIo {
@@ -33,8 +35,8 @@ export interface UsersDeps {
   io: UsersIo;
   clock?: Clock;
   /**
-   * How `reset-password --send` mails the link: the sender, and the server's public base URL
-   * that the link points at (undefined: not known, so nothing can be sent).
+   * How `reset-password --send` and `invite` mail their links: the sender, and the server's
+   * public base URL that the link points at (undefined: not known, so nothing can be sent).
    */
   resetMail?: { sender: MailSender; base: string | undefined };
 }
@@ -93,6 +95,8 @@ function auditSuffix(args: UsersArgs): string {
       return args.clear ? ' cleared' : ' set';
     case 'reset-password':
       return args.send ? ' link mailed' : args.link ? ' link printed' : ' password set';
+    case 'invite':
+      return `portal invitation for ${args.relatedPerson ? `RelatedPerson/${args.relatedPerson}` : `Patient/${args.patient ?? ''}`}`;
     case 'add':
     case 'list':
     case 'disable':
@@ -185,6 +189,9 @@ async function usersAction(args: UsersArgs, deps: UsersDeps): Promise<number> {
       const a = await accounts.setMfaRequired(tenant, username, args.mfa === 'require');
       return done(a, a.mfaRequired ? 'MFA required' : 'MFA optional');
     }
+    case 'invite':
+      say(await inviteCommand(args, db, tenant, deps.tenant, deps.resetMail));
+      return 0;
     default: {
       const never: never = args.action;
       throw new Error(`unhandled action ${String(never)}`);
@@ -228,7 +235,7 @@ export async function runUsersCommand(argv: readonly string[], config: Config, i
   const args = parse(argv, io);
   if (typeof args === 'number') return args;
   // Mail is loaded only to send: the other actions never load nodemailer.
-  const resetMail = args.send ? await configuredResetMail(config) : undefined;
+  const resetMail = args.send || args.action === 'invite' ? await configuredResetMail(config) : undefined;
   const db = await openStoreDatabase({ dataDir: config.dataDir, poolSize: 2, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   try {
     return await runParsed(args, { db, tenant: config.defaultTenant, io, ...(resetMail ? { resetMail } : {}) });

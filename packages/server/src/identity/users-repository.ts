@@ -146,6 +146,12 @@ export class UsersRepository {
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
+  /** The enabled accounts linked to `fhirUser` (e.g. `Patient/123`). */
+  async enabledByFhirUser(tenantId: string, fhirUser: string): Promise<AccountRecord[]> {
+    const res = await this.q.query<Row>(`SELECT ${COLUMNS} FROM user_account WHERE tenant_id = $1 AND fhir_user = $2 AND NOT disabled ORDER BY created_at`, [tenantId, fhirUser]);
+    return res.rows.map(toRecord);
+  }
+
   async list(tenantId: string, kind?: UserKind): Promise<AccountRecord[]> {
     const res = await this.q.query<Row>(
       `SELECT ${COLUMNS} FROM user_account WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY lower(username)`,
@@ -264,6 +270,16 @@ export class UsersRepository {
       [tokenHash, tenantId, now],
     );
     return res.rows[0]?.user_id;
+  }
+
+  /** The kind of account an unused, unexpired reset token belongs to. */
+  async resetTokenKind(tenantId: string, tokenHash: string, now: Date): Promise<UserKind | undefined> {
+    const res = await this.q.query<{ kind: UserKind }>(
+      `SELECT a.kind FROM password_reset_token t JOIN user_account a ON a.tenant_id = t.tenant_id AND a.id = t.user_id
+       WHERE t.token_hash = $1 AND t.tenant_id = $2 AND t.used_at IS NULL AND t.expires_at > $3`,
+      [tokenHash, tenantId, now],
+    );
+    return res.rows[0]?.kind;
   }
 
   private async retireResetTokens(tenantId: string, userId: string, now: Date): Promise<void> {

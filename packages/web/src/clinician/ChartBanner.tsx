@@ -9,6 +9,7 @@ import type { AllergyIntolerance, Flag } from '@medplum/fhirtypes';
 import { age, conceptText, formatDate, humanName, mrn, sexLabel } from '../fhir/format.ts';
 import type { ChartSummary } from './chart-data.ts';
 import type { CodeStatus } from './chart-flags.ts';
+import { PortalInvite } from './PortalInvite.tsx';
 
 function Field({ label, value }: { label: string; value: string }) {
   return (
@@ -81,6 +82,7 @@ export function ChartBanner({ data }: { data: ChartSummary }) {
             <Text size="sm" className="muted">
               {age(patient.birthDate)} · {sexLabel(patient.gender)} · born {formatDate(patient.birthDate)}
             </Text>
+            <PortalInvite patient={patient} />
           </div>
           <Group gap="xl" wrap="wrap" align="flex-start">
             <Field label="MRN" value={mrn(patient.identifier) ?? 'None'} />

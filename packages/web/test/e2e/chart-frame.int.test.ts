@@ -4,12 +4,17 @@
  * the banner's code status, flags and primary care provider and the summary's care team, each
  * checked against what the FHIR API holds for the patient. The front desk, who may not read
  * Flags or CareTeams, is told so rather than shown "none"; a patient they register without an
- * MRN gets the server's next one. Screenshots go to artifacts/screens/.
+ * MRN gets the server's next one, and is invited to the portal from the banner (refused without
+ * an address, then mailed as an .eml file). Screenshots go to artifacts/screens/.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Appointment, CareTeam, Flag, Patient } from '@medplum/fhirtypes';
+import { emlFiles, readEml } from '../../../server/test/auth/mail-peer.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
 
@@ -22,9 +27,10 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
   let patient: Patient;
   let flags: Flag[];
   let teams: CareTeam[];
+  const mailDir = mkdtempSync(join(tmpdir(), 'continuum-chart-mail-'));
 
   before(async () => {
-    workspace = await startWorkspace();
+    workspace = await startWorkspace(12, { CONTINUUM_MAIL: `file:${mailDir}` });
     // The patient with the most active flags: a code status, and fall risk when any has it.
     const all = await workspace.api<Flag>('Flag?_count=500');
     const byPatient = new Map<string, Flag[]>();
@@ -52,6 +58,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
   });
   after(async () => {
     await workspace?.close();
+    rmSync(mailDir, { recursive: true, force: true });
   });
 
   const navLinks = async (page: Page): Promise<string[]> =>
@@ -120,6 +127,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     assert.match(await page.getByRole('region', { name: 'Care team' }).innerText(), /Not available to your role/);
     await banner.screenshot({ path: `${SCREENS}chart-banner-frontdesk.png` });
 
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register patient' }).click();
     await page.waitForURL(`${workspace.origin}/patients/new`);
     await page.screenshot({ path: `${SCREENS}chart-frame-frontdesk-nav.png` });
@@ -138,6 +146,23 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     assert.match(assigned ?? '', /^M\d{3}-\d{7}$/, 'the server assigned an MRN');
     assert.equal(new URL(page.url()).pathname, `/patients/${created!.id}/summary`);
     assert.equal(await page.getByRole('region', { name: 'Patient banner' }).locator('[data-field="MRN"]').innerText(), assigned, 'the new chart shows the assigned MRN');
+
+    // Invite the new patient to the portal: no address on file, so the server refuses until one is given.
+    const newBanner = page.getByRole('region', { name: 'Patient banner' });
+    await newBanner.getByRole('button', { name: 'Invite to portal' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite to the patient portal' });
+    assert.equal(await dialog.getByLabel('Email address').inputValue(), '', 'no address on file: nothing prefilled');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    assert.match(await dialog.getByRole('alert').innerText(), /no email address/, "the server's refusal is shown");
+    await dialog.getByLabel('Email address').fill('noor.framewell@example.org');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    assert.match(await dialog.getByRole('alert', { name: 'Invitation sent' }).innerText(), /n\*\*\*@example\.org/, 'the masked address it went to');
+    await dialog.screenshot({ path: `${SCREENS}portal-invite-dialog.png` });
+    const mails = emlFiles(mailDir).map(readEml);
+    assert.equal(mails.length, 1, 'one invitation was mailed');
+    assert.equal(mails[0]!.header('to'), 'noor.framewell@example.org');
+    assert.match(mails[0]!.text, /\/portal\/activate\?token=/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
     await context.close();
   });
 

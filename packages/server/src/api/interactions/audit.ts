@@ -6,11 +6,12 @@
  * Search parameters (the audit report): `patient` (or `entity`) a Patient id or `Patient/id`;
  * `agent` or `user` a user id or user name; `date` with `ge`/`gt`/`le`/`lt` prefixes (or a bare
  * day); `action` a Continuum action (read, search, login, break-glass...); `_count`; paging by
- * keyset (`_cursor`, in the `next` link). Newest first.
+ * keyset (`_cursor`, in the `next` link). Newest first (`_sort=-date` may say so; no other order).
  *
  * Who may search it: auditors and administrators (their role grants AuditEvent), system clients
  * with an AuditEvent scope, and a patient (or proxy), who sees only the entries about their own
- * record: "who has accessed my record".
+ * record: "who has accessed my record". An entry that also names other patients (a staff search
+ * that listed several) is shown to them without those patients, the resource and the query.
  */
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { badRequest, forbidden, methodNotAllowed, notFound } from '@continuum/fhir';
@@ -94,11 +95,14 @@ export async function auditSearch(ctx: ApiContext, req: FhirRequest): Promise<Fh
         if (!/^[0-9]{1,18}$/.test(v)) throw badRequest('_cursor is not valid');
         filter.after = v;
         break;
+      case '_sort':
+        if (v !== '-date') throw badRequest("AuditEvent search is newest first: _sort may only be '-date'");
+        break;
       case '_format':
       case '_pretty':
         break;
       default:
-        throw badRequest(`AuditEvent search does not support '${k}'; use patient, agent, date, action and _count`);
+        throw badRequest(`AuditEvent search does not support '${k}'; use patient, agent, date, action, _sort=-date and _count`);
     }
   }
   if (patientOnly) {
@@ -120,7 +124,7 @@ export async function auditSearch(ctx: ApiContext, req: FhirRequest): Promise<Fh
     type: 'searchset',
     link,
     entry: page.map((row) => {
-      const event = ctx.audit!.toAuditEvent(row);
+      const event = seenBy(ctx.audit!.toAuditEvent(row), row, patientOnly);
       return { fullUrl: `${ctx.baseUrl}/AuditEvent/${event.id}`, resource: event, search: { mode: 'match' } };
     }),
   };
@@ -136,7 +140,14 @@ export async function auditRead(ctx: ApiContext, _req: FhirRequest, id: string):
   const row = rows[0];
   if (!row || row.seq !== id) throw notFound(`AuditEvent/${id} is not known`);
   if (patientOnly && !row.patients.some((p) => patientOnly.includes(p))) throw notFound(`AuditEvent/${id} is not known`);
-  return { status: 200, headers: {}, body: ctx.audit.toAuditEvent(row) };
+  return { status: 200, headers: {}, body: seenBy(ctx.audit.toAuditEvent(row), row, patientOnly) };
+}
+
+/** The entry as a patient (or proxy) may see it: nothing about another patient. */
+function seenBy(event: AuditEvent, row: AuditRow, patientOnly: readonly string[] | undefined): AuditEvent {
+  if (!patientOnly || row.patients.every((id) => patientOnly.includes(id))) return event;
+  const own = (event.entity ?? []).filter((e) => patientOnly.some((id) => e.what?.reference === `Patient/${id}`));
+  return { ...event, entity: own };
 }
 
 export async function auditWrite(): Promise<FhirResponse> {

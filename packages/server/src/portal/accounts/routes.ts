@@ -1,7 +1,16 @@
 /**
  * The portal's FHIR operations for accounts (see portal/routes.ts). Each entry is a route of the FHIR
  * router (api/router.ts): a path pattern, its handlers by method, and what it does for the guard.
+ * Sign-in, activation and connected apps are not FHIR: they live in auth/ (portal-client.ts,
+ * activation-pages.ts, grants.ts).
  */
 import type { Route } from '../../api/router.ts';
+import { portalInviteOperation } from './portal-invite.ts';
 
-export const ACCOUNTS_ROUTES: Route[] = [];
+export const ACCOUNTS_ROUTES: Route[] = [
+  {
+    pattern: ['Patient', ':id', '$portal-invite'],
+    methods: { POST: (ctx, req, id) => portalInviteOperation(ctx, req, id) },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
+  },
+];
