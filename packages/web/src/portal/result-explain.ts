@@ -6,7 +6,7 @@
  * itself comes from the same rule the clinicians' inbox uses (inbox/result-flags.ts).
  */
 import type { Observation } from '@medplum/fhirtypes';
-import { rangeText, resultFlag, type ResultFlag } from '../inbox/result-flags.ts';
+import { rangeFlag, rangeText, resultFlag, type ResultFlag } from '../inbox/result-flags.ts';
 
 export interface Explanation {
   flag: ResultFlag | undefined;
@@ -45,6 +45,8 @@ export function explainResult(o: Observation): Explanation {
       if (!hasRange(o) || (o.valueQuantity?.value === undefined && !o.interpretation?.length)) {
         return { flag, label: 'No range', tone: 'unknown', sentence: 'The lab gave no normal range to compare this result with.' };
       }
+      // The lab's "normal" can rest on more than the printed range (age, sex): say whose word it is.
+      if (rangeFlag(o.valueQuantity?.value, o.referenceRange?.[0])) return { flag, label: 'Normal', tone: 'normal', sentence: 'The lab marked this result as normal.' };
       return { flag, label: 'Normal', tone: 'normal', sentence: `Within the normal range${range}.` };
   }
 }
