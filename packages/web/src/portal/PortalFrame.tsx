@@ -107,7 +107,7 @@ export function PortalFrame({ onSignOut }: { onSignOut: () => void }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Portal">
+      <AppShell.Navbar p="sm" aria-label="Portal" visibleFrom="sm">
         <SideMenu />
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1} className="portal-main">

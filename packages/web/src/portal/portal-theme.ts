@@ -3,7 +3,7 @@
  * blue), rounder corners, a larger base size and 44 px touch targets. Colour shades that carry
  * white text are darkened to WCAG AA by the same rule as the staff theme (ui/contrast.ts).
  */
-import { Button, createTheme, Drawer, Modal, type MantineColorsTuple } from '@mantine/core';
+import { Anchor, Button, createTheme, Drawer, Modal, type MantineColorsTuple } from '@mantine/core';
 import { accessiblePalette } from '../ui/contrast.ts';
 import { accessibleDefaults } from '../ui/theme.ts';
 
@@ -23,6 +23,8 @@ export const portalTheme = createTheme({
   defaultRadius: 'lg',
   components: {
     Button: Button.extend({ defaultProps: { size: 'md' } }),
+    // Links are underlined: colour alone does not set them apart from the text around them.
+    Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
   },

@@ -21,6 +21,8 @@ export const PORTAL_CLIENT_ID = 'continuum-portal';
 export interface PortalWorkspace extends Workspace {
   /** Creates a resource as the system client; the stored copy comes back. */
   create: <T extends Resource>(resource: T) => Promise<T>;
+  /** The HTTP status of a GET as the system client: whether a server operation is there (404 until merged). */
+  status: (path: string) => Promise<number>;
 }
 
 export async function startPortal(demoPatients = 4): Promise<PortalWorkspace> {
@@ -47,7 +49,12 @@ export async function startPortal(demoPatients = 4): Promise<PortalWorkspace> {
       if (res.status !== 201) throw new Error(`creating a ${resource.resourceType}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
-    return { ...workspace, create };
+    const status = async (path: string): Promise<number> => {
+      const res = await fetch(`${workspace.origin}/fhir/${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    return { ...workspace, create, status };
   } catch (err) {
     await workspace.close();
     throw err;
@@ -57,9 +64,12 @@ export async function startPortal(demoPatients = 4): Promise<PortalWorkspace> {
 export const PHONE = { width: 390, height: 844 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
-/** A new browser context (downloads allowed) and its page at `viewport`. */
-export async function portalPage(workspace: Workspace, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await workspace.browser.newContext({ viewport, acceptDownloads: true, bypassCSP: true });
+/**
+ * A new browser context (downloads allowed) and its page at `viewport`. `forAxe` lets the axe
+ * audit inject its script past the page's CSP (see e2e/axe-audit.ts); other contexts keep it.
+ */
+export async function portalPage(workspace: Workspace, viewport: { width: number; height: number }, forAxe = false): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await workspace.browser.newContext({ viewport, acceptDownloads: true, bypassCSP: forAxe });
   context.setDefaultTimeout(60_000);
   return { context, page: await context.newPage() };
 }

@@ -1,4 +1,7 @@
-/** The activity log: who accessed the record shown, in what role, what they did and when (the server's AuditEvents, newest first). */
+/**
+ * The activity log: who accessed the record shown, in what role, what they did and when (the
+ * server's AuditEvents; its audit search answers newest first, so no `_sort` is sent).
+ */
 import { Table, Text } from '@mantine/core';
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { formatDateTime } from '../../fhir/format.ts';
@@ -9,7 +12,7 @@ import { activityRow } from '../activity.ts';
 export function Activity() {
   const { patientId } = usePortal();
   const { data, error, loading } = useLoad(
-    async (c, signal) => (await c.searchResources('AuditEvent', { patient: `Patient/${patientId}`, _sort: '-date', _count: '50' }, signal)).map(activityRow),
+    async (c, signal) => (await c.searchResources('AuditEvent', { patient: `Patient/${patientId}`, _count: '50' }, signal)).map(activityRow),
     [patientId],
   );
   return (
@@ -17,7 +20,7 @@ export function Activity() {
       <PageTitle title="Activity log" intro="Everyone who opened or changed this record, including you: the latest 50 entries." />
       <Section title="Recent activity" id="activity-list">
         {loading ? <Loading what="the activity log" /> : error ? <Failed what="the activity log" error={error} /> : !data?.length ? <Empty>No activity recorded yet.</Empty> : (
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-label="Activity entries" tabIndex={0}>
             <Table verticalSpacing="sm" className="activity-table" aria-labelledby="activity-list">
               <Table.Thead>
                 <Table.Tr>

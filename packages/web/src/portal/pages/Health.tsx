@@ -28,7 +28,7 @@ function Problems() {
           {shown.map((c) => (
             <li key={c.id} className="list-row">
               <div>
-                <Text fw={600}>{conceptText(c.code)}</Text>
+                <Text fw={600} className="entry-name">{conceptText(c.code)}</Text>
                 {c.onsetDateTime && <Text size="sm" className="muted">Since {formatDate(c.onsetDateTime)}</Text>}
               </div>
               <Group gap={6} wrap="nowrap">

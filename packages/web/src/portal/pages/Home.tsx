@@ -103,7 +103,7 @@ function NewestResults() {
                 <Text size="sm" className="muted">{formatDate(reportDate(report))}</Text>
               </div>
               {results.length > 0 && (
-                <Badge variant="light" color={outside ? 'orange' : 'teal'} className="nowrap">
+                <Badge variant="light" color={outside ? 'orange' : 'teal'} c={outside ? '#8a3b00' : '#0b5f56'} tt="none" className="nowrap">
                   {outside ? `${outside} outside range` : 'All in range'}
                 </Badge>
               )}
