@@ -141,8 +141,8 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
     const summaryMissing = (await ws.status(`Patient/${patientId}/$summary`)) === 404;
     await t.test('the record downloads as a FHIR document Bundle', { skip: summaryMissing ? 'needs P-record\'s Patient/$summary (404 in this tree)' : false }, async () => {
       await open(page, 'Download & share');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download for another app (FHIR JSON)' }).click()]);
-      const bundle = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { resourceType: string; type: string; entry: { resource: { resourceType: string } }[] };
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download for apps (FHIR)' }).click()]);
+      const bundle = JSON.parse(readFileSync((await download.path()), 'utf8')) as { resourceType: string; type: string; entry: { resource: { resourceType: string } }[] };
       assert.equal(bundle.resourceType, 'Bundle');
       assert.equal(bundle.type, 'document');
       assert.equal(bundle.entry[0]?.resource.resourceType, 'Composition');
@@ -151,11 +151,11 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
     await t.test('the record downloads as a PDF', { skip: pdfMissing ? 'needs P-record\'s Patient/$summary-pdf (404 in this tree)' : false }, async () => {
       await open(page, 'Download & share');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
-      assert.equal(readFileSync((await download.path())!).subarray(0, 4).toString('latin1'), '%PDF');
+      assert.equal(readFileSync((await download.path())).subarray(0, 4).toString('latin1'), '%PDF');
     });
     await t.test('without the record operations, the download says so instead of failing', { skip: summaryMissing ? false : 'the operation is there' }, async () => {
       await open(page, 'Download & share');
-      await page.getByRole('button', { name: 'Download for another app (FHIR JSON)' }).click();
+      await page.getByRole('button', { name: 'Download for apps (FHIR)' }).click();
       await page.getByRole('alert').getByText('Downloading the record is not available on this server yet.').waitFor();
     });
 
@@ -243,15 +243,15 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
         await open(page, label);
         await page.locator(ready).first().waitFor();
         await page.waitForFunction('!document.querySelector(\'[aria-label^="Loading"]\')');
-        if (size === 'phone' || name !== 'home') await page.screenshot({ path: `${SCREENS}portal-${name}-${size}.png` });
         const violations = await axeViolations(page);
+        if (size === 'phone' || name !== 'home') await page.screenshot({ path: `${SCREENS}portal-${name}-${size}.png` });
         if (violations.length > 0) failures.push(describeViolations(`${name} (${size})`, violations));
       }
       if (size === 'phone') {
         await page.getByRole('button', { name: 'More' }).click();
         await page.getByRole('dialog', { name: 'All pages' }).waitFor();
-        await page.screenshot({ path: `${SCREENS}portal-more-phone.png` });
         const violations = await axeViolations(page);
+        await page.screenshot({ path: `${SCREENS}portal-more-phone.png` });
         if (violations.length > 0) failures.push(describeViolations('more (phone)', violations));
       }
       await context.close();

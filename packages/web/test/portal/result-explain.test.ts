@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation } from '@medplum/fhirtypes';
-import { explainResult, FLAG_GLOSSARY } from '../../src/portal/result-explain.ts';
+import { explainResult, FLAG_GLOSSARY, testName } from '../../src/portal/result-explain.ts';
 
 const V3 = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
 
@@ -67,4 +67,11 @@ test('A (abnormal) on a coded result, and a value with no range', () => {
 test('the glossary explains every letter the results page may show', () => {
   const codes = FLAG_GLOSSARY.map((g) => g.code).join(' ');
   for (const letter of ['H', 'L', 'HH', 'LL', 'A']) assert.ok(codes.split(/[ /]+/).includes(letter), `${letter} is explained`);
+});
+
+test('a test is named by the lab\'s text, else its LOINC display without the bracketed property', () => {
+  assert.equal(testName(lab(6, 4, 5.6)), 'Hemoglobin A1c');
+  const loinc = (display: string): Observation => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display }] } });
+  assert.equal(testName(loinc('Glucose [Mass/volume] in Serum or Plasma')), 'Glucose in Serum or Plasma');
+  assert.equal(testName(loinc('Leukocytes [#/volume] in Blood by Automated count')), 'Leukocytes in Blood by Automated count');
 });

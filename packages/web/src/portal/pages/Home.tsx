@@ -121,7 +121,7 @@ export function Home() {
   const self = patient?.relationship === SELF;
   return (
     <>
-      <PageTitle title={self ? `Hello, ${firstName(patient.name)}` : `${patient ? firstName(patient.name) : 'Patient'}'s health`} intro="Here is what is new in your health record." />
+      <PageTitle title={self ? `Hello, ${firstName(patient.name)}` : `${patient ? firstName(patient.name) : 'Patient'}'s health`} intro={self ? 'Here is what is new in your health record.' : `Here is what is new in ${patient ? firstName(patient.name) : 'their'}'s health record.`} />
       <div className="card-grid">
         <NextAppointment />
         <UnreadMessages />

@@ -10,7 +10,7 @@ import { conceptText, formatDate, observationValue } from '../../fhir/format.ts'
 import { usePortal } from '../portal-context.ts';
 import { Empty, Failed, Loading, PageTitle, Section, SourceBadge } from '../page-parts.tsx';
 import { loadLabReports, reportDate, type LabReport } from '../results-data.ts';
-import { explainResult, FLAG_GLOSSARY, RANGE_NOTE, type Explanation } from '../result-explain.ts';
+import { explainResult, FLAG_GLOSSARY, RANGE_NOTE, testName, type Explanation } from '../result-explain.ts';
 
 /** Badge colours per tone, with their text shades set for AA contrast on the light fill. */
 const TONES: Record<Explanation['tone'], { color: string; text: string }> = {
@@ -24,9 +24,9 @@ function ResultRow({ observation }: { observation: Observation }) {
   const e = explainResult(observation);
   const tone = TONES[e.tone];
   return (
-    <Table.Tr data-result={conceptText(observation.code)} data-flag={e.flag ?? 'N'}>
+    <Table.Tr data-result={testName(observation)} data-flag={e.flag ?? 'N'}>
       <Table.Td>
-        <Text fw={600}>{conceptText(observation.code)}</Text>
+        <Text fw={600}>{testName(observation)}</Text>
       </Table.Td>
       <Table.Td className="nowrap">
         <Text fw={700}>{observationValue(observation)}</Text>

@@ -40,14 +40,14 @@ function Downloads() {
   return (
     <Section title="Download your record" id="share-download">
       <Text mb="md">A summary of your problems, medicines, allergies, vaccines, results and procedures.</Text>
-      <Group gap="sm">
+      <div className="button-row">
         <Button onClick={() => void download('pdf')} loading={busy === 'pdf'}>
           Download PDF
         </Button>
         <Button variant="light" onClick={() => void download('json')} loading={busy === 'json'}>
-          Download for another app (FHIR JSON)
+          Download for apps (FHIR)
         </Button>
-      </Group>
+      </div>
       <Text size="sm" className="muted" mt="sm">
         The PDF is for reading and printing. The FHIR file is the international patient summary format other health apps and providers can import.
       </Text>
