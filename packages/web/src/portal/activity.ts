@@ -12,8 +12,8 @@ export interface ActivityRow {
   who: string;
   role: string;
   what: string;
-  /** The request was refused or failed. */
-  failed: boolean;
+  /** Set when the request did not succeed: refused (no access) or failed (e.g. not found). */
+  problem?: 'refused' | 'failed';
 }
 
 const VERBS: Record<string, string> = {
@@ -97,6 +97,6 @@ export function activityRow(e: AuditEvent): ActivityRow {
     who: user?.who?.display ?? user?.name ?? 'Continuum',
     role: firstRole ? (ROLES[firstRole] ?? firstRole) : user?.type?.coding?.[0]?.code === '110150' ? 'App' : '',
     what: isLogin ? (sub?.display ?? 'Signed in') : `${verb} ${kindOf(resourceType(e))}`,
-    failed: e.outcome !== undefined && e.outcome !== '0',
+    ...(e.outcome === '4' ? { problem: 'refused' as const } : e.outcome !== undefined && e.outcome !== '0' ? { problem: 'failed' as const } : {}),
   };
 }

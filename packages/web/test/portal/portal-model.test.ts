@@ -45,12 +45,13 @@ test('an AuditEvent reads as who, role, what and when', () => {
     source: { observer: { display: 'Continuum' } },
     entity: [{ what: { reference: 'DiagnosticReport/7' }, role: { code: '4' } }, { what: { reference: 'Patient/1' }, role: { code: '1' } }],
   };
-  assert.deepEqual(activityRow(read), { id: '42', when: '2026-01-02T10:00:00Z', who: 'dr.jones', role: 'Doctor', what: 'Viewed lab reports', failed: false });
+  assert.deepEqual(activityRow(read), { id: '42', when: '2026-01-02T10:00:00Z', who: 'dr.jones', role: 'Doctor', what: 'Viewed lab reports' });
   const search: AuditEvent = { ...read, id: '43', subtype: [{ code: 'search-type' }], agent: [{ who: { display: 'demo.parent' }, role: [{ text: 'proxy' }], requestor: true }], entity: [{ role: { code: '24' }, description: 'Observation' }, { what: { reference: 'Patient/1' }, role: { code: '1' } }], outcome: '4' };
   const row = activityRow(search);
   assert.equal(row.what, 'Searched results and measurements');
   assert.equal(row.role, 'Family member or caregiver');
-  assert.equal(row.failed, true, 'a refused request is marked');
+  assert.equal(row.problem, 'refused', 'a refused request is marked');
+  assert.equal(activityRow({ ...search, outcome: '8' }).problem, 'failed', 'and a failed one');
   const own: AuditEvent = { ...read, id: '44', entity: [{ what: { reference: 'Patient/1' }, role: { code: '1' } }] };
   assert.equal(activityRow(own).what, 'Viewed personal details', 'the patient resource itself');
 });

@@ -40,7 +40,7 @@ export function Activity() {
                     <Table.Td>{r.role}</Table.Td>
                     <Table.Td>
                       {r.what}
-                      {r.failed ? ' (refused)' : ''}
+                      {r.problem ? ` (${r.problem})` : ''}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -17,27 +17,43 @@ import { Empty, Failed, Loading, PageTitle, Section, SourceBadge } from '../page
 import { latestRefills, REFILL_CODE, refillOpen, refillStatusText, requestRefill } from '../refill.ts';
 import { VitalTrends } from '../VitalTrends.tsx';
 
+function ProblemList({ conditions }: { conditions: Condition[] }) {
+  return (
+    <ul className="entry-list">
+      {conditions.map((c) => (
+        <li key={c.id} className="list-row">
+          <div>
+            <Text fw={600} className="entry-name">{conceptText(c.code)}</Text>
+            {c.onsetDateTime && <Text size="sm" className="muted">Since {formatDate(c.onsetDateTime)}</Text>}
+          </div>
+          <Group gap={6} wrap="nowrap">
+            <SourceBadge resource={c} />
+            <StatusBadge status={problemStatus(c)} />
+          </Group>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Problems() {
   const { patientId } = usePortal();
   const { data, error, loading } = useLoad((c, signal) => c.searchResources('Condition', { patient: `Patient/${patientId}`, _count: '100' }, signal), [patientId]);
-  const shown = (data ?? []).filter((c: Condition) => problemStatus(c).tone !== 'error').sort((a, b) => Number(problemStatus(a).tone !== 'active') - Number(problemStatus(b).tone !== 'active'));
+  const shown = (data ?? []).filter((c: Condition) => problemStatus(c).tone !== 'error');
+  const current = shown.filter((c) => problemStatus(c).tone === 'active');
+  const past = shown.filter((c) => problemStatus(c).tone !== 'active');
   return (
     <Section title="Health problems" id="health-problems">
       {loading ? <Loading what="problems" /> : error ? <Failed what="problems" error={error} /> : shown.length === 0 ? <Empty>No health problems recorded.</Empty> : (
-        <ul className="entry-list">
-          {shown.map((c) => (
-            <li key={c.id} className="list-row">
-              <div>
-                <Text fw={600} className="entry-name">{conceptText(c.code)}</Text>
-                {c.onsetDateTime && <Text size="sm" className="muted">Since {formatDate(c.onsetDateTime)}</Text>}
-              </div>
-              <Group gap={6} wrap="nowrap">
-                <SourceBadge resource={c} />
-                <StatusBadge status={problemStatus(c)} />
-              </Group>
-            </li>
-          ))}
-        </ul>
+        <>
+          {current.length > 0 ? <ProblemList conditions={current} /> : <Empty>No current health problems.</Empty>}
+          {past.length > 0 && (
+            <details className="past">
+              <summary>Past problems ({past.length})</summary>
+              <ProblemList conditions={past} />
+            </details>
+          )}
+        </>
       )}
     </Section>
   );
