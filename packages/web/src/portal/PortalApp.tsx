@@ -65,7 +65,7 @@ export function PortalApp() {
   if (!session) return <Busy label="Redirecting to sign-in…" />;
   return (
     <FhirContext.Provider value={client}>
-      {idle.plan && <IdleWarning plan={idle.plan} lastActivity={idle.lastActivity} onStay={idle.stay} onSignOut={idle.signOut} />}
+      {idle.plan && <IdleWarning plan={idle.plan} lastActivity={idle.lastActivity} onStay={idle.stay} onSignOut={idle.signOut} reason="For your privacy, you are signed out after a time without activity." />}
       {session.fhirUser && /^(Patient|RelatedPerson)\//.test(session.fhirUser) ? (
         <SignedIn client={client} fhirUser={session.fhirUser} tokenPatient={session.patient} onSignOut={signOut} />
       ) : (

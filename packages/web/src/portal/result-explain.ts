@@ -52,15 +52,13 @@ export function explainResult(o: Observation): Explanation {
 }
 
 /**
- * A test's name for patients: the lab's own text when it sent one, else the LOINC display
- * without its bracketed property (`Glucose [Mass/volume] in Serum or Plasma` → `Glucose in Serum
- * or Plasma`).
+ * A test's name for patients: the lab's text (else the LOINC display) without the bracketed
+ * LOINC property (`Glucose [Mass/volume] in Serum or Plasma` → `Glucose in Serum or Plasma`).
  */
 export function testName(o: Observation): string {
-  if (o.code.text) return o.code.text;
-  const display = o.code.coding?.find((c) => c.display)?.display;
-  if (!display) return o.code.coding?.[0]?.code ?? 'Test';
-  return display.replace(/\s*\[[^\]]*\]/g, '').replace(/\s+/g, ' ').trim();
+  const name = o.code.text ?? o.code.coding?.find((c) => c.display)?.display;
+  if (!name) return o.code.coding?.[0]?.code ?? 'Test';
+  return name.replace(/\s*\[[^\]]*\]/g, '').replace(/\s+/g, ' ').trim() || name;
 }
 
 /** What each letter a lab report may show means, for the page's legend. */

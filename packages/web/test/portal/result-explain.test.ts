@@ -69,9 +69,10 @@ test('the glossary explains every letter the results page may show', () => {
   for (const letter of ['H', 'L', 'HH', 'LL', 'A']) assert.ok(codes.split(/[ /]+/).includes(letter), `${letter} is explained`);
 });
 
-test('a test is named by the lab\'s text, else its LOINC display without the bracketed property', () => {
+test('a test is named without the bracketed LOINC property', () => {
   assert.equal(testName(lab(6, 4, 5.6)), 'Hemoglobin A1c');
   const loinc = (display: string): Observation => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display }] } });
   assert.equal(testName(loinc('Glucose [Mass/volume] in Serum or Plasma')), 'Glucose in Serum or Plasma');
   assert.equal(testName(loinc('Leukocytes [#/volume] in Blood by Automated count')), 'Leukocytes in Blood by Automated count');
+  assert.equal(testName({ ...loinc('x'), code: { text: 'Sodium [Moles/volume] in Serum or Plasma' } }), 'Sodium in Serum or Plasma', 'the text too');
 });
