@@ -8,7 +8,15 @@
 import type { CodeableConcept, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir/client.ts';
 import { humanName } from '../fhir/format.ts';
-import type { PortalPatient } from './portal-context.ts';
+
+/** One patient a login acts for (PortalContext re-exports it; declared here so this module stays free of React). */
+export interface PortalPatient {
+  id: string;
+  /** The patient's display name, e.g. "Maria Lopez". */
+  name: string;
+  /** Self for a patient user; "Parent", "Caregiver"... for a proxy. */
+  relationship: string;
+}
 
 /** The proxy's role, by v3 RoleCode, and what the patient is to the proxy. */
 const ROLES: Record<string, { role: string; patientIs: string }> = {
