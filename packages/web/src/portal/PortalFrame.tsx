@@ -4,6 +4,7 @@
  * menu on wider screens, and on phones a bottom tab bar with the main pages and "More" (a sheet
  * with the rest). Its routes are ours (portal-routes.tsx) and W2's (`portalRoutesB`).
  */
+import { useEffect } from 'react';
 import { NavLink as RouterLink, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AppShell, Button, Divider, Drawer, Group, NativeSelect, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
@@ -80,7 +81,17 @@ function TabBar({ onMore, moreOpen }: { onMore: () => void; moreOpen: boolean })
   );
 }
 
+/** The window's title names the page (WCAG 2.4.2), e.g. "Results · Continuum MyHealth". */
+function usePageTitle(): void {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const route = ROUTES.find((r) => r.path !== '' && isActive(r, pathname)) ?? ROUTES.find((r) => r.path === '');
+    document.title = route ? `${route.label} · Continuum MyHealth` : 'Continuum MyHealth';
+  }, [pathname]);
+}
+
 export function PortalFrame({ onSignOut }: { onSignOut: () => void }) {
+  usePageTitle();
   const [moreOpen, more] = useDisclosure();
   // The tab bar is the phone's menu; wider screens have the side menu and no bar to leave room for.
   const phone = useMediaQuery('(max-width: 47.99em)', true);

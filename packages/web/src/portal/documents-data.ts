@@ -16,5 +16,5 @@ export const mainAttachment = (d: DocumentReference): Attachment | undefined => 
 
 export const isText = (a: Attachment | undefined): boolean => Boolean(a?.contentType?.startsWith('text/'));
 
-/** The document's title: its description, its attachment's title, or its type. */
-export const documentTitle = (d: DocumentReference): string => d.description ?? mainAttachment(d)?.title ?? d.type?.text ?? d.type?.coding?.[0]?.display ?? 'Document';
+/** The document's title: its description, its type ("Progress note"), or its attachment's title. */
+export const documentTitle = (d: DocumentReference): string => d.description ?? d.type?.text ?? d.type?.coding?.find((c) => c.display)?.display ?? mainAttachment(d)?.title ?? 'Document';

@@ -21,6 +21,8 @@ export const portalTheme = createTheme({
   fontSizes: { xs: '0.8rem', sm: '0.9rem', md: '1rem', lg: '1.125rem', xl: '1.3rem' },
   headings: { fontWeight: '700' },
   defaultRadius: 'lg',
+  // Dialogs and menus appear without motion for people who asked their system for less.
+  respectReducedMotion: true,
   components: {
     Button: Button.extend({ defaultProps: { size: 'md' } }),
     // Links are underlined: colour alone does not set them apart from the text around them.

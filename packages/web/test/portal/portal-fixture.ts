@@ -69,7 +69,8 @@ export const DESKTOP = { width: 1280, height: 800 } as const;
  * audit inject its script past the page's CSP (see e2e/axe-audit.ts); other contexts keep it.
  */
 export async function portalPage(workspace: Workspace, viewport: { width: number; height: number }, forAxe = false): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await workspace.browser.newContext({ viewport, acceptDownloads: true, bypassCSP: forAxe });
+  // Reduced motion: the portal then opens dialogs without animation, so screenshots show them settled.
+  const context = await workspace.browser.newContext({ viewport, acceptDownloads: true, bypassCSP: forAxe, reducedMotion: 'reduce' });
   context.setDefaultTimeout(60_000);
   return { context, page: await context.newPage() };
 }

@@ -96,6 +96,7 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
       await open(page, 'Results');
       const row = page.locator('tr[data-result="Hemoglobin A1c"]');
       await row.waitFor();
+      assert.equal(await page.title(), 'Results · Continuum MyHealth', 'the window title names the page');
       assert.equal(await row.getAttribute('data-flag'), 'H');
       const text = await row.innerText();
       assert.match(text, /6\.1 %/, 'the value');

@@ -1,7 +1,7 @@
 /** Every document released to the patient (visit notes, letters, scanned forms), newest first, to read or save. */
 import { Group, Text } from '@mantine/core';
 import { useLoad } from '../../fhir/use-fhir.ts';
-import { conceptText, formatDate } from '../../fhir/format.ts';
+import { formatDate } from '../../fhir/format.ts';
 import { usePortal } from '../portal-context.ts';
 import { Empty, Failed, Loading, PageTitle, Section, SourceBadge } from '../page-parts.tsx';
 import { documentTitle, loadReleasedDocuments } from '../documents-data.ts';
@@ -21,7 +21,8 @@ export function Documents() {
                 <div>
                   <Text fw={600}>{documentTitle(d)}</Text>
                   <Text size="sm" className="muted">
-                    {d.type ? conceptText(d.type) : 'Document'} · {formatDate(d.date)}
+                    {formatDate(d.date)}
+                    {d.author?.[0]?.display ? ` · ${d.author[0].display}` : ''}
                   </Text>
                 </div>
                 <Group gap={6} wrap="nowrap">

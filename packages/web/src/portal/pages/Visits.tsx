@@ -52,7 +52,7 @@ export function Visits() {
                   ) : (
                     notes.map((n) => (
                       <Group key={n.id} gap={6} wrap="nowrap">
-                        <Text size="sm" className="note-name">{n.type ? conceptText(n.type) : documentTitle(n)}</Text>
+                        <Text size="sm" className="note-name">{documentTitle(n)}</Text>
                         <OpenDocument doc={n} />
                       </Group>
                     ))
