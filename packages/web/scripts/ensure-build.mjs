@@ -16,9 +16,9 @@ function newest(path) {
 }
 
 export async function ensureBuild({ quiet = false } = {}) {
-  const built = join(root, 'dist', 'index.html');
-  const sources = Math.max(...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => newest(join(root, p))));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return false;
+  const built = ['index.html', 'portal.html'].map((page) => join(root, 'dist', page));
+  const sources = Math.max(...['src', 'index.html', 'portal.html', 'vite.config.ts', 'package.json'].map((p) => newest(join(root, p))));
+  if (built.every((page) => existsSync(page) && statSync(page).mtimeMs >= sources)) return false;
   if (!quiet) process.stderr.write('Building the web app (packages/web/dist)...\n');
   const { build } = await import('vite');
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });

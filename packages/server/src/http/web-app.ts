@@ -1,7 +1,8 @@
 /**
  * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching,
- * and `index.html` for `/` and the app's page paths (`/patients/<id>/summary`, `/callback`), so
- * deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
+ * `index.html` (the clinician app) for `/` and its page paths (`/patients/<id>/summary`,
+ * `/callback`), and `portal.html` (the patient portal) for `/portal` and every path below it that
+ * no server route answers (`/portal/activate` is the server's), so deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
  * /healthz) included, keeps its answer, 404s too. The app's pages get a strict Content-Security-Policy: only this origin's
  * scripts, no inline script, no remote origins; style elements only with the page's nonce (the
  * component library writes its CSS variables and media queries into `<style>` elements, and
@@ -42,6 +43,11 @@ const IDLE_PLACEHOLDER = '__IDLE_SECONDS__';
  * top-level route of the app is added here too.
  */
 export const APP_PATHS = /^\/(callback|patients|inbox|tasks|orders|results|intake)(\/[^.]*)?$/;
+/** The patient portal's page paths: `/portal` and below (server routes there are matched first). */
+export const PORTAL_PATHS = /^\/portal(\/[^.]*)?$/;
+
+/** The two pages, each a template filled per request. */
+const PAGES = ['index.html', 'portal.html'];
 
 /** Registers the app when `root` holds a build; returns the SPA fallback for the not-found handler. */
 export function registerWebApp(app: FastifyInstance, root: string, opts: { idleSeconds: number }): ((req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined {
@@ -52,15 +58,19 @@ export function registerWebApp(app: FastifyInstance, root: string, opts: { idleS
     prefix: '/',
     wildcard: false,
     index: false,
-    // index.html is a template: served only by `page`, with its nonce.
-    allowedPath: (path) => !/(^|\/)index\.html$/.test(path),
+    // The pages are templates: served only by `page`, with their nonce.
+    allowedPath: (path) => !/(^|\/)(index|portal)\.html$/.test(path),
     // Vite names assets by content hash: they never change under one name.
     maxAge: 365 * 24 * 3600 * 1000,
     immutable: true,
   });
   // Read once: a new build is served after a restart (npm start rebuilds before starting).
-  const template = readFileSync(join(root, 'index.html'), 'utf8').replaceAll(IDLE_PLACEHOLDER, String(Math.round(opts.idleSeconds)));
-  const page = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+  const templates = new Map(
+    PAGES.filter((name) => existsSync(join(root, name))).map((name) => [name, readFileSync(join(root, name), 'utf8').replaceAll(IDLE_PLACEHOLDER, String(Math.round(opts.idleSeconds)))]),
+  );
+  const page = (name: string, reply: FastifyReply): FastifyReply | undefined => {
+    const template = templates.get(name);
+    if (template === undefined) return undefined;
     const nonce = randomBytes(16).toString('base64');
     return reply
       .header('content-security-policy', appCsp(nonce))
@@ -68,10 +78,11 @@ export function registerWebApp(app: FastifyInstance, root: string, opts: { idleS
       .type('text/html; charset=utf-8')
       .send(template.replaceAll(NONCE_PLACEHOLDER, nonce));
   };
-  app.get('/', page);
+  app.get('/', (_req, reply) => page('index.html', reply));
   return (req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     const path = req.url.split('?')[0] ?? '/';
-    return APP_PATHS.test(path) ? page(req, reply) : undefined;
+    if (PORTAL_PATHS.test(path)) return page('portal.html', reply);
+    return APP_PATHS.test(path) ? page('index.html', reply) : undefined;
   };
 }

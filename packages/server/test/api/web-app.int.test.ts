@@ -19,6 +19,7 @@ describe('web app at /', () => {
     root = mkdtempSync(join(tmpdir(), 'continuum-web-'));
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><html><head><meta property="csp-nonce" nonce="__CSP_NONCE__"><script type="module" src="/assets/app-abc123.js"></script></head><body><div id="root"></div></body></html>');
+    writeFileSync(join(root, 'portal.html'), '<!doctype html><html><head><meta property="csp-nonce" nonce="__CSP_NONCE__"><title>portal</title><script type="module" src="/assets/portal-def456.js"></script></head><body><div id="root"></div></body></html>');
     writeFileSync(join(root, 'assets', 'app-abc123.js'), 'console.log("app");');
     server = await startTestServer({}, { webRoot: root });
   });
@@ -47,6 +48,23 @@ describe('web app at /', () => {
       assert.equal(res.headers.get('cache-control'), 'no-store', `${path}: pages are not cached`);
     }
     assert.equal(nonces.size, 3, 'every page gets its own nonce');
+  });
+
+  it('serves portal.html at /portal and below it, with its own nonce; server routes there keep their answers', async () => {
+    for (const path of ['/portal', '/portal/', '/portal/results', '/portal/callback?code=x&state=y', '/portal/messages/abc-123']) {
+      const res = await get(path);
+      assert.equal(res.status, 200, `${path} is a page of the portal`);
+      const html = await res.text();
+      assert.match(html, /<title>portal<\/title>/, `${path} gets the portal's page, not the clinician app's`);
+      const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
+      assert.ok(nonce && nonce !== '__CSP_NONCE__', `${path}: the placeholder is replaced by a nonce`);
+      assert.ok((res.headers.get('content-security-policy') ?? '').includes(`style-src 'self' 'nonce-${nonce}'`), `${path}: the same strict policy`);
+      assert.equal(res.headers.get('cache-control'), 'no-store', `${path}: not cached`);
+    }
+    assert.equal((await get('/portal.html')).status, 404, 'the raw template is not served');
+    assert.equal((await get('/portal/x', { method: 'POST' })).status, 404, 'only GET gets the portal');
+    assert.equal((await get('/portal/favicon.ico')).status, 404, 'a file name below /portal is not a page');
+    assert.equal((await get('/portalx')).status, 404, 'a path that only starts like the portal is not one');
   });
 
   it('serves hashed assets with long caching; missing files and the template are 404', async () => {

@@ -1,6 +1,7 @@
 /**
- * Sign-in for the web app, as a public OAuth client (`continuum-web`, authorization code with
- * PKCE S256) of this server's authorization server. The access token lives in memory only: a
+ * Sign-in for the web apps, as public OAuth clients of this server's authorization server
+ * (authorization code with PKCE S256): the clinician app as `continuum-web` (`/callback`), the
+ * patient portal as `continuum-portal` (`/portal/callback`). The access token lives in memory only: a
  * reload signs in again through the server's session cookie, silently while that session lasts.
  * Only the pending request's state, PKCE verifier and return path sit in sessionStorage, for the
  * length of one redirect.
@@ -8,9 +9,22 @@
 import { challengeOf, randomToken } from './pkce.ts';
 import { rolesFromClaim, type StaffRole } from './roles.ts';
 
-export const CLIENT_ID = 'continuum-web';
-export const SCOPE = 'openid fhirUser profile user/*.rs user/*.cud';
-const PENDING = 'continuum.signin';
+/** One app's OAuth client: its id, the scope it asks for, and its paths on this origin. */
+export interface SignInClient {
+  clientId: string;
+  scope: string;
+  /** Where the code comes back, e.g. `/callback`. */
+  callbackPath: string;
+  /** Where the browser lands after signing out, e.g. `/`. */
+  signedOutPath: string;
+}
+
+/** The clinician app's client. */
+export const STAFF_CLIENT: SignInClient = { clientId: 'continuum-web', scope: 'openid fhirUser profile user/*.rs user/*.cud', callbackPath: '/callback', signedOutPath: '/' };
+/** The patient portal's client (the server registers it; see docs/portal-web.md). */
+export const PORTAL_CLIENT: SignInClient = { clientId: 'continuum-portal', scope: 'openid fhirUser profile patient/*.rs patient/*.cu', callbackPath: '/portal/callback', signedOutPath: '/portal/' };
+
+const pendingKey = (client: SignInClient): string => `continuum.signin.${client.clientId}`;
 
 export interface Session {
   accessToken: string;
@@ -20,6 +34,8 @@ export interface Session {
   /** The staff roles from the id_token's `roles` claim; they choose the navigation shown. */
   roles: StaffRole[];
   idToken?: string;
+  /** The token response's launch context `patient` (a patient user's own id; a proxy's first). */
+  patient?: string;
   expiresAt: number;
 }
 
@@ -30,17 +46,17 @@ interface Pending {
 }
 
 const origin = (): string => window.location.origin;
-export const redirectUri = (): string => `${origin()}/callback`;
+export const redirectUri = (client: SignInClient = STAFF_CLIENT): string => `${origin()}${client.callbackPath}`;
 
-/** Sends the browser to the authorization server; comes back to /callback. */
-export async function beginSignIn(returnTo: string): Promise<void> {
+/** Sends the browser to the authorization server; comes back to the client's callback path. */
+export async function beginSignIn(returnTo: string, client: SignInClient = STAFF_CLIENT): Promise<void> {
   const pending: Pending = { state: randomToken(16), verifier: randomToken(48), returnTo };
-  sessionStorage.setItem(PENDING, JSON.stringify(pending));
+  sessionStorage.setItem(pendingKey(client), JSON.stringify(pending));
   const params = new URLSearchParams({
     response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: redirectUri(),
-    scope: SCOPE,
+    client_id: client.clientId,
+    redirect_uri: redirectUri(client),
+    scope: client.scope,
     state: pending.state,
     code_challenge: await challengeOf(pending.verifier),
     code_challenge_method: 'S256',
@@ -59,11 +75,11 @@ function claims(idToken: string | undefined): Record<string, unknown> {
   }
 }
 
-/** Finishes the sign-in on /callback: checks the state and trades the code for tokens. */
-export async function completeSignIn(search: string): Promise<{ session: Session; returnTo: string }> {
+/** Finishes the sign-in on the callback path: checks the state and trades the code for tokens. */
+export async function completeSignIn(search: string, client: SignInClient = STAFF_CLIENT): Promise<{ session: Session; returnTo: string }> {
   const params = new URLSearchParams(search);
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as Pending | null;
-  sessionStorage.removeItem(PENDING);
+  const pending = JSON.parse(sessionStorage.getItem(pendingKey(client)) ?? 'null') as Pending | null;
+  sessionStorage.removeItem(pendingKey(client));
   const error = params.get('error');
   if (error) throw new Error(params.get('error_description') ?? error);
   const code = params.get('code');
@@ -71,9 +87,9 @@ export async function completeSignIn(search: string): Promise<{ session: Session
   const res = await fetch('/oauth/token', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: CLIENT_ID, code_verifier: pending.verifier }).toString(),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(client), client_id: client.clientId, code_verifier: pending.verifier }).toString(),
   });
-  const json = (await res.json()) as { access_token?: string; id_token?: string; expires_in?: number; error_description?: string };
+  const json = (await res.json()) as { access_token?: string; id_token?: string; expires_in?: number; patient?: string; error_description?: string };
   if (!res.ok || !json.access_token) throw new Error(json.error_description ?? 'The sign-in could not be completed.');
   const c = claims(json.id_token);
   const fhirUser = typeof c.fhirUser === 'string' ? c.fhirUser.replace(/^.*\/fhir\//, '') : undefined;
@@ -84,20 +100,21 @@ export async function completeSignIn(search: string): Promise<{ session: Session
     ...(fhirUser ? { fhirUser } : {}),
     ...(typeof c.preferred_username === 'string' ? { username: c.preferred_username } : {}),
     ...(json.id_token ? { idToken: json.id_token } : {}),
+    ...(typeof json.patient === 'string' ? { patient: json.patient } : {}),
   };
   return { session, returnTo: pending.returnTo.startsWith('/') && !pending.returnTo.startsWith('//') ? pending.returnTo : '/' };
 }
 
 /** Revokes the token and ends the server session (the server asks the user to confirm). */
-export async function signOut(session: Session | undefined): Promise<void> {
+export async function signOut(session: Session | undefined, client: SignInClient = STAFF_CLIENT): Promise<void> {
   if (session) {
     await fetch('/oauth/token/revocation', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: session.accessToken, token_type_hint: 'access_token', client_id: CLIENT_ID }).toString(),
+      body: new URLSearchParams({ token: session.accessToken, token_type_hint: 'access_token', client_id: client.clientId }).toString(),
     }).catch(() => undefined);
   }
-  const params = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: `${origin()}/` });
+  const params = new URLSearchParams({ client_id: client.clientId, post_logout_redirect_uri: `${origin()}${client.signedOutPath}` });
   if (session?.idToken) params.set('id_token_hint', session.idToken);
   window.location.assign(`/oauth/session/end?${params.toString()}`);
 }

@@ -4,7 +4,7 @@
  * server's OperationOutcome (its text is what the user sees); a 401 tells the app the session is
  * over, so it can send the user back to sign in. It knows nothing of React.
  */
-import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, Parameters, Resource, ResourceType } from '@medplum/fhirtypes';
 
 export type ResourceOf<K extends ResourceType> = Extract<Resource, { resourceType: K }>;
 export type SearchParams = Record<string, string | number | undefined> | [string, string][];
@@ -121,6 +121,15 @@ export class FhirClient {
     return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is ResourceOf<K> => r?.resourceType === type);
   }
 
+  /**
+   * Invokes a FHIR operation with a `Parameters` body, e.g. `operation('Patient/1/$share', [...])`
+   * (the path below the base). Its answer, a resource, comes back.
+   */
+  async operation<T>(path: string, parameter: Parameters['parameter'] = []): Promise<T> {
+    const body: Parameters = { resourceType: 'Parameters', parameter };
+    return this.send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/fhir+json' } });
+  }
+
   /** Posts a transaction Bundle to the base: every entry is applied, or none is. */
   async transaction(bundle: Bundle): Promise<Bundle> {
     return this.send<Bundle>('', { method: 'POST', body: JSON.stringify(bundle), headers: { 'content-type': 'application/fhir+json' } });
@@ -131,8 +140,15 @@ export class FhirClient {
    * taken on the FHIR base's host), with the same token and error handling as the FHIR calls.
    */
   async postJson<T>(path: `/${string}`, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.json<T>('POST', path, body, signal);
+  }
+
+  /** Any method on a non-FHIR JSON route of the same server (e.g. `/auth/grants`), like `postJson`. */
+  async json<T>(method: 'GET' | 'POST' | 'DELETE', path: `/${string}`, body?: unknown, signal?: AbortSignal): Promise<T> {
     const url = /^https?:/.test(this.opts.baseUrl) ? new URL(path, this.opts.baseUrl).href : path;
-    return this.send<T>(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json' }, ...(signal ? { signal } : {}) }, true);
+    const content = body === undefined ? {} : { body: JSON.stringify(body) };
+    const headers = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    return this.send<T>(url, { method, ...content, headers, ...(signal ? { signal } : {}) }, true);
   }
 
   private async send<T>(path: string, init: RequestInit, absolute = false): Promise<T> {

@@ -7,14 +7,9 @@
  */
 import { createContext, useContext, type ReactElement } from 'react';
 import type { FhirClient } from '../fhir/client.ts';
+import type { PortalPatient } from './portal-patients.ts';
 
-export interface PortalPatient {
-  id: string;
-  /** The patient's display name, e.g. "Maria Lopez". */
-  name: string;
-  /** Self for a patient user; "Parent", "Caregiver"... for a proxy. */
-  relationship: string;
-}
+export type { PortalPatient };
 
 export interface PortalState {
   client: FhirClient;

@@ -10,7 +10,10 @@ export function pageIdleSeconds(doc: Document = document): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export function IdleWarning({ plan, lastActivity, onStay, onSignOut }: { plan: IdlePlan; lastActivity: () => number; onStay: () => void; onSignOut: () => void }) {
+/** Why the app signs out, as the staff app says it; the portal speaks to the patient. */
+const STAFF_REASON = 'For the patients’ privacy, you are signed out after a time without activity.';
+
+export function IdleWarning({ plan, lastActivity, onStay, onSignOut, reason = STAFF_REASON }: { plan: IdlePlan; lastActivity: () => number; onStay: () => void; onSignOut: () => void; reason?: string }) {
   const [state, setState] = useState(() => idleState(plan, lastActivity(), Date.now()));
   useEffect(() => {
     const timer = setInterval(() => setState(idleState(plan, lastActivity(), Date.now())), 500);
@@ -22,7 +25,7 @@ export function IdleWarning({ plan, lastActivity, onStay, onSignOut }: { plan: I
   return (
     <Modal opened={state.kind === 'warning'} onClose={onStay} title="You will be signed out soon" centered closeOnClickOutside={false} closeButtonProps={{ 'aria-label': 'Close' }}>
       <Text size="sm" mb="md" aria-live="polite">
-        For the patients’ privacy, you are signed out after a time without activity.
+        {reason}
         {state.kind === 'warning' ? ` ${state.secondsLeft} seconds left.` : ''}
       </Text>
       <Group justify="flex-end">

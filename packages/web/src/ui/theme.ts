@@ -7,7 +7,8 @@
 import { createTheme, DEFAULT_THEME, Drawer, Modal, type MantineColorsTuple } from '@mantine/core';
 import { accessiblePalette } from './contrast.ts';
 
-const accessibleDefaults = Object.fromEntries(
+/** The library's palettes with their filled shades darkened to AA (the portal's theme uses them too). */
+export const accessibleDefaults = Object.fromEntries(
   Object.entries(DEFAULT_THEME.colors)
     .filter(([name]) => name !== 'dark')
     .map(([name, palette]) => [name, accessiblePalette(palette) as unknown as MantineColorsTuple]),

@@ -33,6 +33,8 @@ export interface Workspace {
   api: <T extends Resource>(path: string) => Promise<T[]>;
   /** A FHIR read, as the system client. */
   read: <T extends Resource>(path: string) => Promise<T>;
+  /** The server's database, for fixtures that set up what no API offers. */
+  db: TestDatabase['db'];
   close: () => Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export async function startWorkspace(demoPatients = 12, env: Record<string, stri
       const bundle = await read<Bundle<T>>(path);
       return (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource!);
     };
-    return { origin, browser, api, read, close };
+    return { origin, browser, api, read, db: database.db, close };
   } catch (err) {
     await close();
     throw err;
