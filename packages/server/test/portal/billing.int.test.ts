@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Invoice, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import type { Encounter, Invoice, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import { seedBilling } from '../../src/portal/billing/seed.ts';
 import { SearchParamProvider } from '../../src/search-params/provider.ts';
 import { Repository } from '../../src/store/repository.ts';
@@ -41,7 +41,7 @@ const dueOf = (st: Parameters, invoice: string): number => part(st.parameter!.fi
 const balanceOf = (st: Parameters): number => st.parameter!.find((p) => p.name === 'balance')!.valueMoney!.value!;
 const cents = (v: number) => Math.round(v * 100);
 
-const visit = (patient: string, type: string, display: string, day: string) => ({
+const visit = (patient: string, type: string, display: string, day: string): Encounter => ({
   resourceType: 'Encounter',
   status: 'finished',
   class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
@@ -101,7 +101,9 @@ describe('$statement and $pay', () => {
   let second: Invoice;
 
   before(async () => {
-    [first, second] = await invoicesOf(clinic.patientA);
+    const invoices = await invoicesOf(clinic.patientA);
+    first = invoices[0]!;
+    second = invoices[1]!;
   });
 
   it('states every invoice with what is due, and the balance', async () => {

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Communication, Task } from '@medplum/fhirtypes';
+import type { Communication, MedicationRequest, Task } from '@medplum/fhirtypes';
 import { AccountService } from '../../src/identity/accounts.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { buildClinic, create, PASSWORD, userToken, type Clinic } from '../auth/fixtures.ts';
@@ -30,7 +30,7 @@ const topic = (t: string) => param('topic', { valueString: t });
 const attachment = (contentType: string, data: string, title = 'file') => param('attachment', { valueAttachment: { contentType, data, title } });
 const post = (path: string, body: unknown, who?: string) => s.request('POST', path, who ? { body, token: tokens[who]! } : { body, anonymous: true });
 
-const med = (patient: string, status: string) => ({
+const med = (patient: string, status: MedicationRequest['status']): MedicationRequest => ({
   resourceType: 'MedicationRequest',
   status,
   intent: 'order',

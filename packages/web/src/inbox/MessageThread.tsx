@@ -127,8 +127,8 @@ export function MessageThread({ rootId, me, onChanged }: Props) {
         aria-label="Reply to the patient"
       >
         <Stack gap="xs">
-          <Textarea label="Reply" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
-          <FileInput label="Attach a file (PDF, PNG, JPEG or text, up to 5 MB)" accept={ATTACHMENT_TYPES} value={file} onChange={setFile} clearable placeholder="No file" />
+          <Textarea label="Your reply" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          <FileInput label="Attach a file (PDF, PNG, JPEG or text, up to 5 MB)" accept={ATTACHMENT_TYPES} value={file} onChange={setFile} clearable />
           {error && (
             <Alert color="red" role="alert" title="Not sent">
               {error}

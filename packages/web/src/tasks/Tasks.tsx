@@ -151,7 +151,7 @@ export function Tasks() {
         const t = item.resource as Task;
         await client.update({ ...t, status: 'completed', lastModified: now, executionPeriod: { ...t.executionPeriod, end: now } });
       } else {
-        await client.update({ ...(item.resource as Communication), received: now });
+        await client.operation(`Communication/${item.resource.id ?? ''}/$mark-read`, { resourceType: 'Parameters' });
       }
       setReload((n) => n + 1);
     } catch (err) {
