@@ -11,7 +11,7 @@
  * - a patient or proxy with no `patients` list sees only `patient` (not everyone), and writes only
  *   clinical, demographic and scheduling data in those compartments (never the directory,
  *   conformance or audit types, which are not theirs to change, nor RelatedPerson and Person,
- *   which say who may act for whom);
+ *   which say who may act for whom), and never reads payments, which no compartment holds;
  * - break-the-glass does not open psychotherapy notes: HIPAA (45 CFR 164.508(a)(2)) allows their
  *   use without authorisation only by their originator, and an emergency is not an exception.
  */
@@ -63,6 +63,12 @@ const PATIENT_WRITABLE = new Set(['clinical', 'demographics', 'scheduling']);
  * or proxy who wrote them could grant themselves another patient's record, or undo a revocation.
  */
 const PROXY_LINK_TYPES = new Set(['RelatedPerson', 'Person']);
+/**
+ * Payments name no patient a compartment could hold them to (R4 leaves them out of the patient
+ * compartment), so a patient or proxy who could read them would read everyone's. Their own
+ * payments reach them through the portal's statement (`Patient/{id}/$statement`).
+ */
+const UNCOMPARTMENTED_PAYMENTS = new Set(['PaymentReconciliation', 'PaymentNotice']);
 
 /**
  * Map an interaction to the SMART permission letter (read/vread/history=r, search=s, create=c,
@@ -141,7 +147,7 @@ export function permits(p: Principal, interaction: Interaction, type: string, pe
     case 'proxy':
       // A patient adds to their record (intake, self-reported data, appointments) but never
       // deletes from it: the record is the clinic's legal document (amendments go to staff).
-      if (permission === 'd') return false;
+      if (permission === 'd' || UNCOMPARTMENTED_PAYMENTS.has(type)) return false;
       return !WRITES.has(permission) || (PATIENT_WRITABLE.has(category) && !PROXY_LINK_TYPES.has(type));
   }
 }

@@ -212,5 +212,11 @@ describe('$statement and $pay', () => {
     const biller = await statement(clinic.patientA, 'bill.ng');
     assert.equal(biller.status, 200, biller.text);
     assert.equal((await pay(first.id!, payment(1), 'bill.ng')).status, 200, 'the billing office takes a card over the phone');
+    // Payments are in no patient's compartment: patients read theirs in the statement, never directly.
+    assert.equal((await s.request('GET', '/PaymentReconciliation?_count=50', { token: tokens.bob! })).status, 403);
+    const mine = (await statement(clinic.patientA, 'alice')).json as Parameters;
+    const ref = part(mine.parameter!.find((p) => p.name === 'payment')!, 'payment')!.valueReference!.reference!;
+    assert.equal((await s.request('GET', `/${ref}`, { token: tokens.alice! })).status, 403);
+    assert.equal((await s.request('GET', `/${ref}`, { token: tokens['bill.ng']! })).status, 200);
   });
 });
