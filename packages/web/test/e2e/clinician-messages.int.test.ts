@@ -1,8 +1,8 @@
 /**
  * Patient messages, refill requests and amendments reaching the clinician, end to end in headless
  * Chromium against a real server with a small demo clinic. A demo patient signs in to the demo
- * SMART app (through the real login and consent pages) and, with that token, sends the physician a
- * message, requests refills of two medications and asks for an amendment. The physician signs in,
+ * SMART app (through the real login and consent pages) and, with that token, reads their demo
+ * statement (CPT-coded invoices) and sends the physician a message, requests refills of two medications and asks for an amendment. The physician signs in,
  * finds the thread in the inbox's patient messages (unread), opens it (the patient's message gets
  * its read receipt) and replies with a file: the reply is in the thread (`partOf`, `inResponseTo`)
  * and the patient reads it through the API. On the Tasks page the physician approves one refill
@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Communication, MedicationRequest, Patient, Task } from '@medplum/fhirtypes';
+import type { Communication, Invoice, MedicationRequest, Parameters, Patient, Task } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
 import { frontChannel, pkce, tokenRequest } from '../../../server/test/auth/oauth-client.ts';
@@ -60,6 +60,13 @@ describe('patient messages, refills and amendments reach the clinician (Chromium
     const patientId = patientLogin.fhirUser.replace('Patient/', '');
     const physician = physicianLogin.fhirUser;
     assert.match(physician, /^Practitioner\//);
+    // The demo clinic billed the patient's visits: their statement lists CPT-coded invoices.
+    const statement = await call<Parameters>('GET', `Patient/${patientId}/$statement`, patientLogin.token);
+    assert.equal(statement.status, 200, JSON.stringify(statement.json));
+    const billed = statement.json.parameter?.filter((p) => p.name === 'invoice') ?? [];
+    assert.ok(billed.length > 0, 'the demo patient has statements');
+    const invoice = await workspace.read<Invoice>(billed[0]!.part!.find((p) => p.name === 'invoice')!.valueReference!.reference!);
+    assert.equal(invoice.lineItem?.[0]?.chargeItemCodeableConcept?.coding?.[0]?.system, 'http://www.ama-assn.org/go/cpt');
 
     // The physician is this patient's PCP (amendments go to the PCP) and prescribed two medications.
     const patient = await workspace.read<Patient>(`Patient/${patientId}`);
