@@ -43,7 +43,9 @@ export function summarizeThreads(messages: readonly Communication[], me: string,
     const known = threads.get(rootId);
     const unread = (known?.unread ?? 0) + (isUnreadFor(m, me) ? 1 : 0);
     const latest = known && sentAt(known.latest) >= sentAt(m) ? known.latest : m;
-    threads.set(rootId, { rootId, topic: m.topic?.text ?? known?.topic ?? 'Message', patientId, patientName: (patientId && patientName(patientId)) ?? m.subject?.display, latest, unread });
+    // The thread's subject is its first message's; a reply's stands in until that one is seen.
+    const topic = (m.id === rootId ? m.topic?.text : known?.topic) ?? m.topic?.text ?? 'Message';
+    threads.set(rootId, { rootId, topic, patientId, patientName: (patientId && patientName(patientId)) ?? m.subject?.display, latest, unread });
   }
   return [...threads.values()].sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || sentAt(b.latest) - sentAt(a.latest));
 }
