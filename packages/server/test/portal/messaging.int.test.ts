@@ -3,13 +3,16 @@
  * (PGlite or PostgreSQL): `$message` (new threads, replies with `partOf`/`inResponseTo`, default
  * and chosen recipients, attachment types and sizes), `$mark-read` (recipients only, idempotent),
  * `$request-refill` (one open request per medication, active medications only),
- * `$request-amendment` and `$decide-amendment`. Every route: 401 without a token, 403 for roles
+ * `$request-amendment` and `$decide-amendment`; the demo's welcome messages. Every route: 401 without a token, 403 for roles
  * and callers that may not, 404 for another patient's ids.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Communication, MedicationRequest, Task } from '@medplum/fhirtypes';
 import { AccountService } from '../../src/identity/accounts.ts';
+import { seedMessaging } from '../../src/portal/messaging/seed.ts';
+import { SearchParamProvider } from '../../src/search-params/provider.ts';
+import { Repository } from '../../src/store/repository.ts';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { buildClinic, create, PASSWORD, userToken, type Clinic } from '../auth/fixtures.ts';
 
@@ -270,5 +273,27 @@ describe('$request-amendment and $decide-amendment', () => {
     assert.equal(accepted.json.businessStatus.text, 'Accepted');
     const refill = (await s.request('GET', `/Task?code=urn:continuum:task-code|refill-request&_count=1`)).json.entry[0].resource as Task;
     assert.equal((await decide(refill, 'dr.okafor', param('decision', { valueCode: 'accepted' }))).status, 422);
+  });
+});
+
+describe('demo welcome messages', () => {
+  it('with the demo only: one unread welcome from the PCP to each patient who has one, once', async () => {
+    const repo = new Repository({ db: s.database.db, indexer: await new SearchParamProvider(s.database.db).indexerFor(clinic.tenant) }, clinic.tenant);
+    const welcomes = async (patient: string): Promise<Communication[]> =>
+      ((await s.request('GET', `/Communication?subject=Patient/${patient}&recipient=Patient/${patient}`)).json.entry ?? []).map((e: { resource: Communication }) => e.resource).filter((c: Communication) => c.topic?.text === 'Welcome to Continuum MyHealth');
+    await seedMessaging(repo, { demo: false });
+    assert.deepEqual(await welcomes(clinic.patientA), []);
+    await seedMessaging(repo, { demo: true });
+    await seedMessaging(repo, { demo: true });
+    const [welcome, ...more] = await welcomes(clinic.patientA);
+    assert.deepEqual(more, [], 'a restart adds nothing');
+    assert.equal(welcome?.sender?.reference, `Practitioner/${clinic.practitioner}`);
+    assert.equal(welcome.category?.[0]?.coding?.[0]?.code, 'portal-message');
+    assert.equal(welcome.received, undefined);
+    assert.deepEqual(await welcomes(clinic.patientB), [], 'no PCP, no welcome');
+    // The patient answers it: the reply goes to the PCP who wrote.
+    const reply = await post(`/Patient/${clinic.patientA}/$message`, parameters(text('Thanks!'), param('thread', { valueReference: { reference: `Communication/${welcome.id}` } })), 'alice');
+    assert.equal(reply.status, 201, reply.text);
+    assert.equal(reply.json.recipient[0].reference, `Practitioner/${clinic.practitioner}`);
   });
 });

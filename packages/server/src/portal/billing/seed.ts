@@ -5,23 +5,15 @@
  * derived from the patient's and the visit's, and a patient whose Account exists is skipped, so a
  * restart adds only patients that are new (and never undoes a payment).
  */
-import { createHash } from 'node:crypto';
 import type { Account, Encounter, Invoice, InvoiceLineItem, Patient, Resource } from '@medplum/fhirtypes';
-import { parseSearch } from '@continuum/fhir';
 import type { Repository } from '../../store/repository.ts';
+import { seededId, seedForEachPatient } from '../demo-patients.ts';
 import type { PortalSeedOptions } from '../seed.ts';
 import { nameText } from '../messaging/thread.ts';
 import { chargesFor, CPT, patientShareCents } from './demo-charges.ts';
 import { usd } from './money.ts';
 
-const PAGE = 100;
 const VISITS_BILLED = 3;
-
-/** A seeded resource's id: `prefix` and the source id, hashed when that would be too long. */
-export function seededId(prefix: string, sourceId: string): string {
-  const id = `${prefix}-${sourceId}`;
-  return id.length <= 64 ? id : `${prefix}-${createHash('sha256').update(sourceId).digest('hex').slice(0, 40)}`;
-}
 
 function invoiceFor(patient: Patient, account: string, encounter: Encounter, n: number): Invoice {
   const visitType = encounter.type?.[0]?.coding?.[0]?.code;
@@ -73,17 +65,5 @@ async function billingFor(repo: Repository, patient: Patient): Promise<Resource[
 }
 
 export async function seedBilling(repo: Repository, opts: PortalSeedOptions): Promise<void> {
-  if (!opts.demo) return;
-  const req = parseSearch('Patient', [['_sort', '_id']], repo.indexer.registry);
-  let from: Parameters<Repository['search']>[1]['from'];
-  for (;;) {
-    const page = await repo.search(req, { count: PAGE, ...(from ? { from } : {}) });
-    const writes = [];
-    for (const m of page.matches) {
-      for (const r of await billingFor(repo, JSON.parse(m.content) as Patient)) writes.push(repo.prepare(repo.validate(r), r.id!, 0, 'create').write);
-    }
-    if (writes.length > 0) await repo.commit(writes);
-    if (!page.next || page.matches.length < PAGE) return;
-    from = page.next;
-  }
+  if (opts.demo) await seedForEachPatient(repo, (patient) => billingFor(repo, patient));
 }
