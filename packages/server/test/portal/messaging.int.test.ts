@@ -219,6 +219,14 @@ describe('$request-refill', () => {
     assert.match(later.json.requester.reference, /^RelatedPerson\//);
   });
 
+  it('two requests for one medication at once: one is made, the other is a 409', async () => {
+    const order = await create(s, med(clinic.patientA, 'active'));
+    const both = await Promise.all([post(`/MedicationRequest/${order}/$request-refill`, parameters(), 'alice'), post(`/MedicationRequest/${order}/$request-refill`, parameters(), 'pat.proxy')]);
+    assert.deepEqual(both.map((r) => r.status).sort(), [201, 409], both.map((r) => r.text.slice(0, 200)).join(' | '));
+    const open = await s.request('GET', `/Task?focus=MedicationRequest/${order}&code=urn:continuum:task-code|refill-request`);
+    assert.equal(open.json.entry.length, 1);
+  });
+
   it('refuses a medication that is not active (422), another patient’s (404), without a token (401)', async () => {
     assert.equal((await post(`/MedicationRequest/${stoppedMed}/$request-refill`, parameters(), 'alice')).status, 422);
     assert.equal((await post(`/MedicationRequest/${medB}/$request-refill`, parameters(), 'alice')).status, 404);
