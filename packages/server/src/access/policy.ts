@@ -12,7 +12,8 @@
  *   clinical, demographic and scheduling data in those compartments (never the directory,
  *   conformance or audit types, which are not theirs to change, nor RelatedPerson and Person,
  *   which say who may act for whom, nor Appointment, Slot and Schedule, which they change only
- *   through the booking operations, so that the clinic's rules and a slot's claim hold);
+ *   through the booking operations, so that the clinic's rules and a slot's claim hold), and never
+ *   reads payments, which no compartment holds;
  * - break-the-glass does not open psychotherapy notes: HIPAA (45 CFR 164.508(a)(2)) allows their
  *   use without authorisation only by their originator, and an emergency is not an exception.
  */
@@ -69,6 +70,12 @@ const PROXY_LINK_TYPES = new Set(['RelatedPerson', 'Person']);
  * booking policy and claim the slot atomically: a direct write could skip both.
  */
 const BOOKING_TYPES = new Set(['Appointment', 'Slot', 'Schedule']);
+/**
+ * Payments name no patient a compartment could hold them to (R4 leaves them out of the patient
+ * compartment), so a patient or proxy who could read them would read everyone's. Their own
+ * payments reach them through the portal's statement (`Patient/{id}/$statement`).
+ */
+const UNCOMPARTMENTED_PAYMENTS = new Set(['PaymentReconciliation', 'PaymentNotice']);
 
 /**
  * Map an interaction to the SMART permission letter (read/vread/history=r, search=s, create=c,
@@ -147,7 +154,7 @@ export function permits(p: Principal, interaction: Interaction, type: string, pe
     case 'proxy':
       // A patient adds to their record (intake, self-reported data) but never deletes from it:
       // the record is the clinic's legal document (amendments go to staff).
-      if (permission === 'd') return false;
+      if (permission === 'd' || UNCOMPARTMENTED_PAYMENTS.has(type)) return false;
       return !WRITES.has(permission) || (PATIENT_WRITABLE.has(category) && !PROXY_LINK_TYPES.has(type) && !BOOKING_TYPES.has(type));
   }
 }

@@ -219,8 +219,10 @@ async function filterResponse(ctx: ApiContext, p: Principal, res: FhirResponse, 
     if (kept.length === entries.length) return res;
     return { ...res, body: { ...bundle, entry: kept } };
   }
-  // An operation's own answer (not a stored resource): its handler decided what it may hold.
-  if (body.resourceType === 'OperationOutcome' || body.resourceType === 'Parameters') return res;
+  if (body.resourceType === 'OperationOutcome') return res;
+  // An operation's Parameters answer is made for this caller by the operation, which decided what
+  // goes in it: not a stored resource to judge (a biller may not read conformance types).
+  if (body.resourceType === 'Parameters' && interaction === 'operation') return res;
   // A single resource answer: a read (vread and operations read it too), or what a write stored.
   const as: Interaction = interaction === 'create' || interaction === 'update' || interaction === 'patch' || interaction === 'delete' ? interaction : 'read';
   const [on] = await judgedOn(ctx, [body]);

@@ -1,11 +1,13 @@
 /**
- * The results inbox at /inbox: the signed-in clinician's new results (their orders' reports and
+ * The inbox at /inbox, in two tabs: patient messages (`?view=messages`, PatientMessages.tsx) and
+ * results. The results inbox: the signed-in clinician's new results (their orders' reports and
  * those forwarded to them), abnormal first, then newest. Acknowledging removes a result from the
  * list (a critical one after an explicit confirmation); forwarding hands it to another practitioner
  * with a note (and acknowledges it for me). Each result links to its review screen.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Center, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { useSearchParams } from 'react-router-dom';
+import { Alert, Badge, Button, Center, Group, Loader, SegmentedControl, Stack, Tabs, Text, Title } from '@mantine/core';
 import type { DiagnosticReport, Task } from '@medplum/fhirtypes';
 import { useMe } from '../auth/me.ts';
 import { useFhir, useLoad } from '../fhir/use-fhir.ts';
@@ -16,6 +18,7 @@ import { loadInbox, loadReviewed, type InboxItem } from './inbox-data.ts';
 import { loadDirectory } from './practitioners.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { reviewBundle } from './review-task.ts';
+import { PatientMessages } from './PatientMessages.tsx';
 import { flagSeverity } from './result-flags.ts';
 import './inbox.css';
 import { errorMessage } from '../fhir/client.ts';
@@ -24,6 +27,51 @@ import { errorMessage } from '../fhir/client.ts';
 const isCritical = (item: InboxItem): boolean => flagSeverity(item.flag) >= 3 || item.open.some((t) => t.priority === 'stat');
 
 export function Inbox() {
+  const [params, setParams] = useSearchParams();
+  const view = params.get('view') === 'messages' ? 'messages' : 'results';
+  return (
+    <Tabs value={view} onChange={(v) => setParams(v === 'messages' ? { view: 'messages' } : {})} keepMounted={false}>
+      <Tabs.List aria-label="Inbox" mb="md">
+        <Tabs.Tab value="results">Results</Tabs.Tab>
+        <Tabs.Tab value="messages">Patient messages</Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="results">
+        <ResultsInbox />
+      </Tabs.Panel>
+      <Tabs.Panel value="messages">
+        <MessagesInbox />
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
+
+function MessagesInbox() {
+  const me = useMe();
+  useEffect(() => {
+    document.title = 'Patient messages · Continuum';
+  }, []);
+  return (
+    <Stack gap="md" maw={1200}>
+      <Stack gap={0}>
+        <Title order={1} size="h2">
+          Patient messages
+        </Title>
+        <Text size="sm" className="muted">
+          Messages patients sent you from the portal. Unread conversations first; opening one marks it read.
+        </Text>
+      </Stack>
+      {me ? (
+        <PatientMessages me={me} />
+      ) : (
+        <Alert color="yellow" title="No messages for this account" maw={700}>
+          Your account is not linked to a practitioner, so no messages are addressed to you.
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function ResultsInbox() {
   const me = useMe();
   const client = useFhir();
   const [reload, setReload] = useState(0);

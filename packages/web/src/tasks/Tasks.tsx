@@ -1,7 +1,10 @@
 /**
  * My tasks at /tasks: the Tasks I own and the messages addressed to me, open first, each with its
  * patient, priority and due date. Mark a task done (or a message read), or open the patient's
- * chart; a result to review links to the results inbox.
+ * chart; a result to review links to the results inbox, a patient's portal message to its
+ * conversation there. What patients ask from the portal is decided here: a refill request is
+ * approved (renewed) or denied with a reason, an amendment request accepted or denied
+ * (RequestDialogs.tsx).
  */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -13,6 +16,9 @@ import { conceptText, formatDate, formatDateTime, humanName } from '../fhir/form
 import { REVIEW } from '../inbox/review-task.ts';
 import { intakeOf } from '../intake/intake-model.ts';
 import { loadMyWork, type WorkItem } from './task-list.ts';
+import { PORTAL_MESSAGE, threadOf } from '../inbox/messages-data.ts';
+import { portalRequestKind, requestText, type PortalRequestKind } from './portal-requests.ts';
+import { AmendmentDialog, ApproveRefillDialog, DenyRefillDialog } from './RequestDialogs.tsx';
 import '../inbox/inbox.css';
 import { errorMessage } from '../fhir/client.ts';
 
@@ -27,13 +33,20 @@ function what(item: WorkItem): { title: string; detail: string | undefined; revi
   const t = item.resource as Task;
   const review = t.code?.coding?.some((c) => c.system === REVIEW.system && c.code === REVIEW.code) ?? false;
   const title = review ? `Review ${t.focus?.display ?? 'result'}` : (t.description ?? (t.code ? conceptText(t.code) : 'Task'));
-  return { title, detail: t.note?.map((n) => n.text).join(' ') || (review ? undefined : t.description !== title ? t.description : undefined), review };
+  return { title, detail: (portalRequestKind(t) ? requestText(t) : t.note?.map((n) => n.text).join(' ')) || (review ? undefined : t.description !== title ? t.description : undefined), review };
 }
 
 const PRIORITY_COLOR = { stat: 'red.9', asap: 'red.9', urgent: 'orange.9', routine: 'gray.8' } as const;
 
-function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: () => void }) {
+const isPortalMessage = (c: Communication): boolean => c.category?.some((cat) => cat.coding?.some((x) => `${x.system ?? ''}|${x.code ?? ''}` === PORTAL_MESSAGE)) ?? false;
+
+type Deciding = { task: Task; action: 'approve' | 'deny' | 'amend' };
+
+function Row({ item, busy, onDone, onDecide }: { item: WorkItem; busy: boolean; onDone: () => void; onDecide: (d: Deciding) => void }) {
   const w = what(item);
+  const request: PortalRequestKind | undefined = item.kind === 'task' ? portalRequestKind(item.resource as Task) : undefined;
+  const conversation = item.kind === 'message' && isPortalMessage(item.resource as Communication) ? threadOf(item.resource as Communication) : undefined;
+  const label = `${w.title}${item.patient ? ` for ${humanName(item.patient.name)}` : ''}`;
   const patientName = item.patient ? humanName(item.patient.name) : undefined;
   const patientId = item.patientRef?.startsWith('Patient/') ? item.patientRef.slice('Patient/'.length) : undefined;
   return (
@@ -84,18 +97,45 @@ function Row({ item, busy, onDone }: { item: WorkItem; busy: boolean; onDone: ()
                 Open intake
               </Button>
             )}
-            <Button size="xs" onClick={onDone} loading={busy} aria-label={`${item.kind === 'message' ? 'Mark read' : 'Mark done'}: ${w.title}${patientName ? ` for ${patientName}` : ''}`}>
-              {item.kind === 'message' ? 'Mark read' : 'Mark done'}
-            </Button>
+            {conversation && (
+              <Button component={Link} to={`/inbox?view=messages&thread=${conversation}`} size="xs" variant="default" aria-label={`Open conversation: ${label}`}>
+                Open conversation
+              </Button>
+            )}
+            {request === 'refill' ? (
+              <>
+                <Button size="xs" onClick={() => onDecide({ task: item.resource as Task, action: 'approve' })} aria-label={`Approve refill: ${label}`}>
+                  Approve
+                </Button>
+                <Button size="xs" variant="default" onClick={() => onDecide({ task: item.resource as Task, action: 'deny' })} aria-label={`Deny refill: ${label}`}>
+                  Deny
+                </Button>
+              </>
+            ) : request === 'amendment' ? (
+              <Button size="xs" onClick={() => onDecide({ task: item.resource as Task, action: 'amend' })} aria-label={`Decide: ${label}`}>
+                Decide
+              </Button>
+            ) : (
+              <Button size="xs" onClick={onDone} loading={busy} aria-label={`${item.kind === 'message' ? 'Mark read' : 'Mark done'}: ${label}`}>
+                {item.kind === 'message' ? 'Mark read' : 'Mark done'}
+              </Button>
+            )}
           </Group>
         ) : (
           <Text size="sm" className="muted">
-            {item.kind === 'message' ? 'Read' : 'Done'}
+            {item.kind === 'message' ? 'Read' : request ? ((item.resource as Task).businessStatus?.text ?? (item.resource as Task).status) : 'Done'}
           </Text>
         )}
       </Table.Td>
     </Table.Tr>
   );
+}
+
+function Decision({ deciding, ...props }: { deciding: Deciding; me: string; onClose: () => void; onDone: (notice: string) => void }) {
+  const dialog = { task: deciding.task, ...props };
+  if (deciding.action === 'approve') return <ApproveRefillDialog {...dialog} />;
+  if (deciding.action === 'deny') return <DenyRefillDialog {...dialog} />;
+  return <AmendmentDialog {...dialog} />;
 }
 
 export function Tasks() {
@@ -104,6 +144,8 @@ export function Tasks() {
   const [reload, setReload] = useState(0);
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
+  const [deciding, setDeciding] = useState<Deciding>();
+  const [notice, setNotice] = useState<string>();
   const work = useLoad((c, signal) => (me ? loadMyWork(c, me, signal) : Promise.resolve([])), [me, reload]);
   useEffect(() => {
     document.title = 'My tasks · Continuum';
@@ -117,7 +159,7 @@ export function Tasks() {
         const t = item.resource as Task;
         await client.update({ ...t, status: 'completed', lastModified: now, executionPeriod: { ...t.executionPeriod, end: now } });
       } else {
-        await client.update({ ...(item.resource as Communication), received: now });
+        await client.operation(`Communication/${item.resource.id ?? ''}/$mark-read`);
       }
       setReload((n) => n + 1);
     } catch (err) {
@@ -162,6 +204,24 @@ export function Tasks() {
           {error}
         </Alert>
       )}
+      <div aria-live="polite" role="status">
+        {notice && (
+          <Text size="sm" c="green.9">
+            {notice}
+          </Text>
+        )}
+      </div>
+      {deciding && (
+        <Decision
+          deciding={deciding}
+          me={me}
+          onClose={() => setDeciding(undefined)}
+          onDone={(text) => {
+            setNotice(text);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
       {work.error ? (
         <Alert color="red" role="alert" title="Your tasks could not be loaded">
           {work.error.message}
@@ -188,7 +248,7 @@ export function Tasks() {
               </Table.Thead>
               <Table.Tbody>
                 {items.map((item) => (
-                  <Row key={`${item.resource.resourceType}/${item.resource.id}`} item={item} busy={busy === item.resource.id} onDone={() => void done(item)} />
+                  <Row key={`${item.resource.resourceType}/${item.resource.id}`} item={item} busy={busy === item.resource.id} onDone={() => void done(item)} onDecide={setDeciding} />
                 ))}
               </Table.Tbody>
             </Table>

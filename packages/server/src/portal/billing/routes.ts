@@ -1,7 +1,21 @@
 /**
- * The portal's FHIR operations for billing (see portal/routes.ts). Each entry is a route of the FHIR
- * router (api/router.ts): a path pattern, its handlers by method, and what it does for the guard.
+ * The portal's FHIR operations for billing (see portal/routes.ts): the statement and card
+ * payments. The guard checks each target is visible to the caller (404 otherwise); the handlers
+ * check the rest.
  */
 import type { Route } from '../../api/router.ts';
+import { payOperation } from './pay.ts';
+import { statementOperation } from './statement.ts';
 
-export const BILLING_ROUTES: Route[] = [];
+export const BILLING_ROUTES: Route[] = [
+  {
+    pattern: ['Patient', ':id', '$statement'],
+    methods: { GET: statementOperation, POST: statementOperation },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
+  },
+  {
+    pattern: ['Invoice', ':id', '$pay'],
+    methods: { POST: (ctx, req, id) => payOperation(ctx, req, id) },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Invoice', target: { type: 'Invoice', id: id! } }),
+  },
+];
