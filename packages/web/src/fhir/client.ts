@@ -4,7 +4,7 @@
  * server's OperationOutcome (its text is what the user sees); a 401 tells the app the session is
  * over, so it can send the user back to sign in. It knows nothing of React.
  */
-import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, Parameters, Resource, ResourceType } from '@medplum/fhirtypes';
 
 export type ResourceOf<K extends ResourceType> = Extract<Resource, { resourceType: K }>;
 export type SearchParams = Record<string, string | number | undefined> | [string, string][];
@@ -124,6 +124,11 @@ export class FhirClient {
   /** Posts a transaction Bundle to the base: every entry is applied, or none is. */
   async transaction(bundle: Bundle): Promise<Bundle> {
     return this.send<Bundle>('', { method: 'POST', body: JSON.stringify(bundle), headers: { 'content-type': 'application/fhir+json' } });
+  }
+
+  /** POSTs a `Parameters` body to a FHIR operation, e.g. `Appointment/$book` or `Invoice/i1/$pay`. */
+  async invoke<T>(path: string, params: Parameters): Promise<T> {
+    return this.send<T>(path, { method: 'POST', body: JSON.stringify(params), headers: { 'content-type': 'application/fhir+json' } });
   }
 
   /**
