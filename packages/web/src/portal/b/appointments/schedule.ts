@@ -95,3 +95,19 @@ export function canChangeOnline(appointment: Appointment, policy: BookingPolicy,
   }
   return { allowed: true };
 }
+
+/** "Tue, Dec 1, 9:20 AM": a visit's start as patients read it. */
+export function visitTime(instant: string | undefined, timeZone?: string): string {
+  if (!instant) return 'Time not set';
+  return new Date(instant).toLocaleString('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
+}
+
+/** "9:20 AM": a slot's start time. */
+export function slotTime(instant: string, timeZone?: string): string {
+  return new Date(instant).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
+}
+
+/** "Tue, Dec 1" for a `YYYY-MM-DD` day key. */
+export function dayLabel(day: string): string {
+  return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}

@@ -24,19 +24,10 @@ export interface AmendmentRow {
 
 const STATUS: Record<AmendmentRow['status'], string> = { waiting: 'Waiting for review', accepted: 'Accepted', denied: 'Denied', withdrawn: 'Withdrawn' };
 
-function statusOf(task: Task): AmendmentRow['status'] {
-  switch (task.status) {
-    case 'completed':
-      return 'accepted';
-    case 'rejected':
-      return 'denied';
-    case 'cancelled':
-    case 'entered-in-error':
-      return 'withdrawn';
-    default:
-      return 'waiting';
-  }
-}
+/** Task statuses that end a request; any other status means the clinic has not decided yet. */
+const CLOSED: Partial<Record<Task['status'], AmendmentRow['status']>> = { completed: 'accepted', rejected: 'denied', cancelled: 'withdrawn', 'entered-in-error': 'withdrawn' };
+
+const statusOf = (task: Task): AmendmentRow['status'] => CLOSED[task.status] ?? 'waiting';
 
 export function amendmentRow(task: Task): AmendmentRow {
   const status = statusOf(task);

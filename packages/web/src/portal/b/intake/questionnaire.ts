@@ -99,21 +99,15 @@ export function validate(questionnaire: Questionnaire, answers: Answers): Record
 }
 
 function answerOf(item: QuestionnaireItem, value: AnswerValue): NonNullable<QuestionnaireResponseItem['answer']>[number] | undefined {
-  switch (item.type) {
-    case 'boolean':
-      return { valueBoolean: value === true };
-    case 'integer':
-      return { valueInteger: Number(value) };
-    case 'decimal':
-      return { valueDecimal: Number(value) };
-    case 'choice': {
-      const option = (item.answerOption ?? []).find((o) => optionKey(o) === value);
-      if (!option) return undefined;
-      return option.valueCoding ? { valueCoding: option.valueCoding } : option.valueString !== undefined ? { valueString: option.valueString } : { valueInteger: option.valueInteger ?? 0 };
-    }
-    default:
-      return { valueString: String(value) };
+  if (item.type === 'boolean') return { valueBoolean: value === true };
+  if (item.type === 'integer') return { valueInteger: Number(value) };
+  if (item.type === 'decimal') return { valueDecimal: Number(value) };
+  if (item.type === 'choice') {
+    const option = (item.answerOption ?? []).find((o) => optionKey(o) === value);
+    if (!option) return undefined;
+    return option.valueCoding ? { valueCoding: option.valueCoding } : option.valueString !== undefined ? { valueString: option.valueString } : { valueInteger: option.valueInteger ?? 0 };
   }
+  return { valueString: String(value) };
 }
 
 function responseItems(items: readonly QuestionnaireItem[] | undefined, answers: Answers): QuestionnaireResponseItem[] {
