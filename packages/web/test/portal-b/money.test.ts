@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Money } from '@medplum/fhirtypes';
 import { cardFormErrors, formatMoney, luhnValid, newIdempotencyKey, parseAmount, readStatement } from '../../src/portal/b/billing/money.ts';
 
-const usd = (value: number) => ({ value, currency: 'USD' });
+const usd = (value: number): Money => ({ value, currency: 'USD' });
 
 describe('money', () => {
   it('formats US dollars with cents and thousands', () => {
