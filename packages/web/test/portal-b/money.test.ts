@@ -49,6 +49,7 @@ describe('card form', () => {
   it('makes a different idempotency key for each attempt', () => {
     const keys = new Set([newIdempotencyKey(), newIdempotencyKey(), newIdempotencyKey()]);
     assert.equal(keys.size, 3);
+    for (const key of keys) assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a version 4 UUID');
   });
 });
 

@@ -31,7 +31,7 @@ export function PortalPage({ title, children }: { title: string; children: React
 export function LoadedView<T>({ state, what, children }: { state: Loaded<T>; what: string; children: (data: T) => ReactNode }) {
   if (state.error) {
     return (
-      <Alert color="red" title={`We could not load ${what}`} role="alert">
+      <Alert color="red" title={`We could not load ${what}`}>
         {state.error.message}
       </Alert>
     );

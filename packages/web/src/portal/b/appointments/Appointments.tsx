@@ -44,7 +44,7 @@ function VisitCard({ appointment, names, upcoming, intakeDone, policy, onCancel 
               {appointment.reasonCode?.[0]?.text && ` · ${appointment.reasonCode[0].text}`}
             </Text>
           </div>
-          <Badge variant="light" color={appointment.status === 'cancelled' ? 'gray.8' : 'continuum.8'} c={appointment.status === 'cancelled' ? 'gray.8' : 'continuum.8'}>
+          <Badge color={appointment.status === 'cancelled' ? 'gray.8' : 'continuum.8'}>
             {STATUS_LABEL[appointment.status] ?? appointment.status}
           </Badge>
         </Group>
@@ -114,7 +114,7 @@ function CancelDialog({ appointment, policy, names, onClose, onDone }: { appoint
         </Alert>
         <Textarea label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
         {error && (
-          <Alert color="red" role="alert" title="The visit was not cancelled">
+          <Alert color="red" title="The visit was not cancelled">
             {error}
           </Alert>
         )}
@@ -163,7 +163,7 @@ export function Appointments() {
         </Button>
       </Group>
       {notice && (
-        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
+        <Alert color="green" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
           {notice}
         </Alert>
       )}

@@ -240,7 +240,7 @@ function BookingSteps({ setup }: { setup: Setup }) {
         </section>
       )}
       {error && (
-        <Alert color="red" role="alert" title={moving ? 'The visit was not moved' : 'The visit was not booked'}>
+        <Alert color="red" title={moving ? 'The visit was not moved' : 'The visit was not booked'}>
           {error}
         </Alert>
       )}

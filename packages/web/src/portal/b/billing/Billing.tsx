@@ -52,7 +52,7 @@ function InvoiceItem({ row, invoice, onPay }: { row: StatementInvoice; invoice: 
               {formatDate(row.date)}
             </Text>
           </div>
-          {due > 0 ? <Text fw={700}>{formatMoney(row.due)} due</Text> : <Badge variant="light" color="green.9" c="green.9">Paid</Badge>}
+          {due > 0 ? <Text fw={700}>{formatMoney(row.due)} due</Text> : <Badge color="green.9">Paid</Badge>}
         </Group>
       </Accordion.Control>
       <Accordion.Panel>
@@ -87,7 +87,7 @@ export function Billing() {
   return (
     <PortalPage title="Billing">
       {notice && (
-        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
+        <Alert color="green" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
           {notice}
         </Alert>
       )}

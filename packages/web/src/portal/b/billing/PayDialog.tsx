@@ -90,7 +90,7 @@ export function PayDialog({ invoice, onClose, onPaid }: { invoice: StatementInvo
             </Text>
           )}
           {failure && (
-            <Alert color="red" role="alert" title="Payment not made">
+            <Alert color="red" title="Payment not made">
               {failure}
             </Alert>
           )}

@@ -55,8 +55,17 @@ export function cardFormErrors(form: CardForm, due: number, now: Date): Partial<
   return errors;
 }
 
-/** A new key per payment attempt: a retry of the same attempt (a lost answer) reuses it. */
-export const newIdempotencyKey = (): string => crypto.randomUUID();
+/**
+ * A new key (a random UUID) per payment attempt: a retry of the same attempt (a lost answer)
+ * reuses it. Built from `getRandomValues` because `randomUUID` exists only on HTTPS and localhost.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export interface StatementInvoice {
   invoiceId: string | undefined;

@@ -94,7 +94,7 @@ function RequestForm({ onSent }: { onSent: () => void }) {
           />
           <Textarea label="What should be corrected?" required autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} error={error} />
           {failure && (
-            <Alert color="red" role="alert" title="The request was not sent">
+            <Alert color="red" title="The request was not sent">
               {failure}
             </Alert>
           )}
@@ -113,7 +113,7 @@ function RequestCard({ row }: { row: AmendmentRow }) {
   return (
     <Card withBorder padding="md" component="article" aria-label={`Request of ${formatDate(row.requested)}: ${row.statusLabel}`}>
       <Stack gap={4}>
-        <Badge variant="light" color={STATUS_COLOR[row.status]} c={STATUS_COLOR[row.status]}>
+        <Badge color={STATUS_COLOR[row.status]}>
           {row.statusLabel}
         </Badge>
         <Text>{row.text}</Text>
@@ -139,7 +139,7 @@ export function Corrections() {
   return (
     <PortalPage title="Corrections">
       {notice && (
-        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
+        <Alert color="green" withCloseButton onClose={() => setNotice(undefined)} closeButtonLabel="Dismiss">
           {notice}
         </Alert>
       )}

@@ -101,7 +101,7 @@ function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnai
             <QuestionField key={item.linkId} item={item} value={answers[item.linkId]} error={errors[item.linkId]} onChange={(v) => set(item.linkId, v)} />
           ))}
         {general && (
-          <Alert color="red" role="alert" title="The form was not sent">
+          <Alert color="red" title="The form was not sent">
             {general}
           </Alert>
         )}

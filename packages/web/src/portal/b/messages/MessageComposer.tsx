@@ -85,16 +85,18 @@ export function MessageComposer({ threadId, recipients, onSent }: MessageCompose
         <Textarea label={threadId ? 'Your reply' : 'Message'} required autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} error={errors.text} />
         <FileInput
           label="Attachments (optional)"
+          aria-label="Attachments (optional)"
           description={`Up to 5 MB each: ${Object.values(ATTACHMENT_TYPES).join(', ')}`}
           multiple
           clearable
+          clearButtonProps={{ 'aria-label': 'Remove the attachments' }}
           accept={Object.keys(ATTACHMENT_TYPES).join(',')}
           value={files}
           onChange={setFiles}
           error={errors.files}
         />
         {failure && (
-          <Alert color="red" role="alert" title="The message was not sent">
+          <Alert color="red" title="The message was not sent">
             {failure}
           </Alert>
         )}
