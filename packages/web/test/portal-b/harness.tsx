@@ -9,7 +9,7 @@ import '@mantine/core/styles.css';
 import '../../src/ui/app.css';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider } from '@mantine/core';
+import { Group, MantineProvider } from '@mantine/core';
 import { Link, MemoryRouter, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { FhirClient } from '../../src/fhir/client.ts';
 import { PortalContext, type PortalState } from '../../src/portal/portal-context.ts';
@@ -22,7 +22,7 @@ function Frame() {
   const location = useLocation();
   return (
     <>
-      <nav aria-label="Portal">
+      <Group component="nav" aria-label="Portal" gap="md" p="xs">
         {portalRoutesB
           .filter((r) => r.nav !== 'hidden')
           .map((r) => (
@@ -30,7 +30,7 @@ function Frame() {
               {r.label}
             </Link>
           ))}
-      </nav>
+      </Group>
       <main>
         <Outlet />
       </main>
