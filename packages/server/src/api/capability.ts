@@ -11,12 +11,35 @@
 import type { CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
 import type { ApiContext, OAuthUris } from './types.ts';
+import { portalRoutes } from '../portal/routes.ts';
 
 const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
 const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
+/** Where an operation is defined elsewhere than Continuum's own namespace. */
+const STANDARD_OPERATIONS: Readonly<Record<string, string>> = {
+  'Patient-summary': 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
+};
+
+/** The patient portal's operations (portal/routes.ts), by the resource type they are invoked on. */
+function portalOperations(): Map<string, Array<{ name: string; definition: string }>> {
+  const byType = new Map<string, Array<{ name: string; definition: string }>>();
+  for (const { pattern } of portalRoutes()) {
+    const [type] = pattern;
+    const op = pattern[pattern.length - 1];
+    if (!type || type.startsWith(':') || !op?.startsWith('$')) continue;
+    const name = op.slice(1);
+    const list = byType.get(type) ?? [];
+    if (list.some((o) => o.name === name)) continue;
+    list.push({ name, definition: STANDARD_OPERATIONS[`${type}-${name}`] ?? `https://continuum.example/fhir/OperationDefinition/${type}-${name}` });
+    byType.set(type, list);
+  }
+  return byType;
+}
+
 const cache = new WeakMap<SearchParamRegistry, Omit<CapabilityStatement, 'implementation'>>();
 
 function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implementation'> {
+  const portal = portalOperations();
   const resource: CapabilityStatementRestResource[] = resourceTypes().map((type) => ({
     type: type as CapabilityStatementRestResource['type'],
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
@@ -43,6 +66,7 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
       ...(type === 'ValueSet' ? [{ name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' }] : []),
       ...(type === 'CodeSystem' ? [{ name: 'lookup', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup' }] : []),
       ...(type === 'MedicationKnowledge' ? [{ name: 'catalogue', definition: 'https://continuum.example/fhir/OperationDefinition/MedicationKnowledge-catalogue' }] : []),
+      ...(portal.get(type) ?? []),
     ],
   }));
   return {

@@ -51,6 +51,19 @@ describe('CapabilityStatement', () => {
     assert.equal(cs.rest[0].mode, 'server');
   });
 
+  it('lists the patient portal operations under the types they are invoked on', () => {
+    const ops = (type: string): string[] => ((resourceOf(type) as RestResource & { operation?: { name: string }[] }).operation ?? []).map((o) => o.name);
+    // The contract of docs/portal-*.md: booking on Appointment, the record's summary and its
+    // share links on Patient, payment on Invoice, the read receipt on Communication.
+    for (const name of ['book', 'cancel', 'reschedule', 'booking-policy']) assert.ok(ops('Appointment').includes(name), `Appointment $${name}`);
+    for (const name of ['summary', 'summary-pdf', 'share', 'shares', 'share-revoke', 'message', 'statement', 'request-amendment', 'portal-invite', 'everything']) assert.ok(ops('Patient').includes(name), `Patient $${name}`);
+    assert.ok(ops('Invoice').includes('pay'));
+    assert.ok(ops('Communication').includes('mark-read'));
+    assert.ok(ops('MedicationRequest').includes('request-refill'));
+    assert.ok(ops('Task').includes('decide-amendment'));
+    assert.equal(new Set(ops('Patient')).size, ops('Patient').length, 'each operation once');
+  });
+
   it('lists every R4 resource type exactly once', () => {
     const types = (cs.rest[0].resource as RestResource[]).map((r) => r.type);
     assert.equal(types.length, resourceTypes().length);
