@@ -35,7 +35,10 @@ it('approves valid cards, declines the decline card, bad numbers and expired car
 });
 
 it('CONTINUUM_PAYMENTS picks the processor: test by default, none for an unknown name', () => {
-  assert.equal(processorNamed(undefined), testProcessor);
+  assert.equal(processorNamed(undefined, {}), testProcessor, 'the demo is on by default: the test processor');
+  assert.equal(processorNamed(undefined, { CONTINUUM_DEMO: '0' }), undefined, 'no demo and no processor named: no card payments');
+  assert.equal(processorNamed('test', { CONTINUUM_DEMO: '0' }), testProcessor, 'named explicitly');
+  assert.equal(processorNamed('none'), undefined);
   assert.equal(processorNamed('test'), testProcessor);
   assert.equal(processorNamed('acme-pay'), undefined);
 });

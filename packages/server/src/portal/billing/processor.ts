@@ -73,7 +73,12 @@ export const testProcessor: PaymentProcessor = {
   },
 };
 
-/** The processor `CONTINUUM_PAYMENTS` names, or undefined when it names none this server knows. */
-export function processorNamed(name: string | undefined): PaymentProcessor | undefined {
-  return (name ?? 'test') === 'test' ? testProcessor : undefined;
+/**
+ * The processor `CONTINUUM_PAYMENTS` names, or undefined when it names none this server knows
+ * (`none` included). Unset, it is the test processor only while the demo clinic is on
+ * (`CONTINUUM_DEMO` not `0`): a server holding real patients never pretends to take their money.
+ */
+export function processorNamed(name: string | undefined, env: NodeJS.ProcessEnv = process.env): PaymentProcessor | undefined {
+  const chosen = name ?? (env.CONTINUUM_DEMO === '0' ? 'none' : 'test');
+  return chosen === 'test' ? testProcessor : undefined;
 }
