@@ -41,6 +41,11 @@ export interface ApiContext {
   audit?: AuditReader;
   /** The configured mail transport (portal invitations); absent when auth is off. */
   mail?: MailSender;
+  /**
+   * Tells every node's bearer cache that a patient withdrew a proxy's access, so the proxies' next
+   * requests see it at once; absent when auth (and so the cache) is off.
+   */
+  forgetProxiesOf?: (tenant: string, patient: string) => void;
   /** The OAuth endpoints apps use (SMART), for the CapabilityStatement; absent when auth is off. */
   oauth?: OAuthUris;
 }

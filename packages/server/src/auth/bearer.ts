@@ -4,7 +4,7 @@
  * Tokens are opaque and stored by the authorization server; one is looked up once, then its
  * principal is kept in memory for a short while (at most until the token expires). Revoking a
  * token (revocation endpoint, grant revoked, logout) evicts it at once on this node and, through
- * NOTIFY, on the others; a break-the-glass grant evicts the user's principals so the new right
+ * NOTIFY, on the others, as does a patient withdrawing a proxy's access (its proxies' principals); a break-the-glass grant evicts the user's principals so the new right
  * applies to the next request.
  */
 import type Provider from 'oidc-provider';
@@ -16,6 +16,8 @@ import type { ClientRegistry } from './clients.ts';
 import { grantContext } from './launch.ts';
 
 export const REVOKE_CHANNEL = 'continuum_token_revoked';
+/** Payload `<tenant> <patient id>`: a patient withdrew a proxy's access (see forgetProxiesOf). */
+export const PROXY_REVOKE_CHANNEL = 'continuum_proxy_revoked';
 
 /** How long an access token from a sign-in lives, in seconds. */
 export const ACCESS_TOKEN_TTL = 60 * 60;
@@ -109,6 +111,11 @@ export class BearerVerifier {
   /** Forgets tokens (by value: opaque token values are their ids). */
   forget(ids: readonly string[]): void {
     for (const id of ids) this.cache.delete(id);
+  }
+
+  /** Forgets the principals of every proxy acting for `patient` (the patient withdrew a proxy's access). */
+  forgetProxiesOf(tenant: string, patient: string): void {
+    for (const [k, v] of this.cache) if (v.principal.kind === 'proxy' && v.principal.tenant === tenant && v.principal.patients?.includes(patient)) this.cache.delete(k);
   }
 
   /** Forgets every principal of one user (their rights changed). */

@@ -9,7 +9,9 @@
  * Revocation is by the same resources: a RelatedPerson that is inactive, or whose period has not
  * begun or has ended, gives nothing (its own included); an inactive Person links nothing. Only
  * staff write RelatedPerson and Person (access/policy.ts), so a proxy cannot link itself to
- * someone else's child. Changes reach a signed-in proxy within the bearer cache's lifetime.
+ * someone else's child; an adult patient grants and revokes their own proxies through the portal's
+ * operations (portal/accounts/proxy-access.ts), whose revocation reaches signed-in proxies at once.
+ * Other changes reach a signed-in proxy within the bearer cache's lifetime.
  */
 import type { Person, RelatedPerson } from '@medplum/fhirtypes';
 import type { Repository } from '../store/repository.ts';
@@ -19,11 +21,17 @@ const MAX_PERSONS = 20;
 const RELATED_PERSON = /^RelatedPerson\/([A-Za-z0-9\-.]{1,64})$/;
 const PATIENT = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;
 
-/** Whether a RelatedPerson is in force at `now`. */
-function acting(rp: RelatedPerson, now: Date): boolean {
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * Whether a RelatedPerson is in force at `now`. A period end given as a date only (`2027-03-31`)
+ * includes that whole day (UTC), as FHIR reads a date at its precision.
+ */
+export function inForce(rp: RelatedPerson, now: Date): boolean {
   if (rp.active === false) return false;
   const start = rp.period?.start ? Date.parse(rp.period.start) : undefined;
-  const end = rp.period?.end ? Date.parse(rp.period.end) : undefined;
+  const endText = rp.period?.end;
+  const end = endText ? Date.parse(endText) + (/^\d{4}-\d{2}-\d{2}$/.test(endText) ? DAY_MS : 0) : undefined;
   if (start !== undefined && !(start <= now.getTime())) return false;
   return end === undefined || end > now.getTime();
 }
@@ -48,13 +56,13 @@ export async function proxyPatients(repo: Repository, relatedPerson: string, now
   };
   // The account's own RelatedPerson must be in force for any of the links to count.
   const own = current(relatedPerson);
-  if (!own || !acting(own, now)) return [];
+  if (!own || !inForce(own, now)) return [];
   const patients: string[] = [];
   for (const id of ids) {
     const rp = current(id);
     if (!rp) continue;
     const patient = PATIENT.exec(rp.patient.reference ?? '')?.[1];
-    if (patient !== undefined && acting(rp, now) && !patients.includes(patient)) patients.push(patient);
+    if (patient !== undefined && inForce(rp, now) && !patients.includes(patient)) patients.push(patient);
   }
   return patients;
 }

@@ -10,7 +10,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { AuditReader } from '../api/interactions/audit.ts';
 import { ACCOUNT_CHANNEL } from '../identity/types.ts';
-import { BearerVerifier, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
+import { BearerVerifier, PROXY_REVOKE_CHANNEL, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
 import { ClientRegistry } from './clients.ts';
 import { ensureFirstPartyClients } from './web-client.ts';
 import { loadKeys } from './keys.ts';
@@ -32,6 +32,8 @@ export interface Auth {
   mail: MailSender;
   /** The trail as the AuditEvent view reads it. */
   reader: AuditReader;
+  /** A patient withdrew a proxy's access: every node forgets the principals of that patient's proxies. */
+  forgetProxiesOf: (tenant: string, patient: string) => void;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,16 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
   const unlisten = db.dialect === 'postgres' ? await db.listen(REVOKE_CHANNEL, (payload) => bearer.forget(payload.split(' ').filter(Boolean)), () => bearer.clear()) : undefined;
   // `continuum users` (another process) changed an account: its cached principals go at once.
   const unlistenAccounts = db.dialect === 'postgres' ? await db.listen(ACCOUNT_CHANNEL, (payload) => bearer.forgetUser(payload.trim()), () => bearer.clear()) : undefined;
+  const unlistenProxies = db.dialect === 'postgres'
+    ? await db.listen(PROXY_REVOKE_CHANNEL, (payload) => {
+        const [tenant, patient] = payload.split(' ');
+        if (tenant && patient) bearer.forgetProxiesOf(tenant, patient);
+      }, () => bearer.clear())
+    : undefined;
+  const forgetProxiesOf = (tenant: string, patient: string): void => {
+    bearer.forgetProxiesOf(tenant, patient);
+    if (db.dialect === 'postgres') void db.query(`SELECT pg_notify($1, $2)`, [PROXY_REVOKE_CHANNEL, `${tenant} ${patient}`]).catch(() => undefined);
+  };
   const sweeper = setInterval(() => void sweepExpired(db).catch(() => undefined), SWEEP_MS);
   sweeper.unref();
   return {
@@ -110,11 +122,13 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     secrets,
     mail,
     reader: deps.audit,
+    forgetProxiesOf,
     async close() {
       clearInterval(sweeper);
       await server.resets.settled();
       await unlisten?.();
       await unlistenAccounts?.();
+      await unlistenProxies?.();
     },
   };
 }

@@ -210,7 +210,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       ...(deps.reindex ? { reindex: deps.reindex } : {}),
       ...(principal ? { principal } : {}),
       ...(auth?.reader ? { audit: auth.reader } : {}),
-      ...(auth ? { mail: auth.mail } : {}),
+      ...(auth ? { mail: auth.mail, forgetProxiesOf: auth.forgetProxiesOf } : {}),
       ...(oauth ? { oauth } : {}),
     };
     if (!auth || !principal) return send(reply, await route(ctx, fr), pretty);

@@ -7,7 +7,8 @@
  * `issue` makes a random 256-bit token, stores only its SHA-256 for seven days, and voids the
  * person's earlier invitations; it refuses (`already-active`) when an enabled account is already
  * linked to that person. Its `deliver` step (the mail) runs inside the transaction: if the mail
- * is not accepted nothing is stored and the earlier link still works. `check` tells the
+ * is not accepted nothing is stored and the earlier link still works. `voidOpen` voids a person's open links (a proxy's access withdrawn); `everInvited` tells
+ * which RelatedPersons are portal proxies rather than mere contacts. `check` tells the
  * activation page whether a token is open, spent or unknown. `accept` spends an open token and
  * creates the account through the account service, so a refused username or password (a throw,
  * rolling the transaction back) leaves the token unspent. The table is `portal_invitation`
@@ -102,6 +103,25 @@ export class InvitationService {
     );
     await deliver(token, expiresAt);
     return { expiresAt };
+  }
+
+  /** Voids the open invitations of `fhirUser` (its access was withdrawn); how many there were. */
+  async voidOpen(tenantId: string, fhirUser: string): Promise<number> {
+    const { rows } = await this.q.query<{ token_hash: string }>(
+      `UPDATE portal_invitation SET voided_at = $3 WHERE tenant_id = $1 AND fhir_user = $2 AND used_at IS NULL AND voided_at IS NULL RETURNING token_hash`,
+      [tenantId, fhirUser, this.clock()],
+    );
+    return rows.length;
+  }
+
+  /** Which of `fhirUsers` have ever been invited (open, spent, voided or expired). */
+  async everInvited(tenantId: string, fhirUsers: readonly string[]): Promise<Set<string>> {
+    if (fhirUsers.length === 0) return new Set();
+    const { rows } = await this.q.query<{ fhir_user: string }>(
+      `SELECT DISTINCT fhir_user FROM portal_invitation WHERE tenant_id = $1 AND fhir_user = ANY($2::text[])`,
+      [tenantId, [...fhirUsers]],
+    );
+    return new Set(rows.map((r) => r.fhir_user));
   }
 
   async check(tenantId: string, token: string): Promise<InvitationState> {

@@ -19,6 +19,7 @@ import { startTestServer, type TestServer } from '../fixtures/server.ts';
 import { buildClinic, create, PASSWORD, userToken, type Clinic } from '../auth/fixtures.ts';
 import { emlFiles, readEml } from '../auth/mail-peer.ts';
 import { authorizeUrl, CookieJar, pkce, step } from '../auth/oauth-client.ts';
+import { activate, linkIn } from './activation.ts';
 import { PORTAL_CLIENT, PORTAL_SCOPE, portalFrontChannel, portalRedirect, portalSignIn } from './portal-login.ts';
 
 async function freePort(): Promise<number> {
@@ -49,25 +50,6 @@ describe('portal accounts: invitation, activation, portal sign-in, connected app
     seen = files.length;
     return fresh.map(readEml);
   };
-  const linkIn = (text: string): string => {
-    const m = /^(http\S+\/portal\/activate\?token=[A-Za-z0-9_-]{43})$/m.exec(text);
-    assert.ok(m, `an activation link in: ${text}`);
-    return m[1]!;
-  };
-
-  /** Opens the activation page in a fresh browser and sends the form. */
-  async function activate(link: string, form: { username?: string; password: string; confirm?: string }): Promise<{ page: Response; html: string; res?: Response; text?: string }> {
-    const jar = new CookieJar();
-    const page = await step(jar, link);
-    const html = await page.text();
-    if (page.status !== 200) return { page, html };
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
-    const token = new URL(link).searchParams.get('token')!;
-    const defaultName = /id="username" name="username"[^>]* value="([^"]*)"/.exec(html)![1]!;
-    const res = await step(jar, link.replace(/\?.*$/, ''), { csrf, token, username: form.username ?? defaultName, password: form.password, confirm: form.confirm ?? form.password });
-    return { page, html, res, text: await res.text() };
-  }
-
   before(async () => {
     const port = await freePort();
     server = await startTestServer({ PORT: String(port), CONTINUUM_BASE_URL: `http://127.0.0.1:${port}`, CONTINUUM_MAIL: `file:${mailDir}` });

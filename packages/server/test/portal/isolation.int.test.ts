@@ -28,6 +28,8 @@ interface Victim {
   patient: string;
   practitioner: string;
   slot: string;
+  /** A caregiver B granted access (a RelatedPerson of B). */
+  relatedPerson: string;
 }
 
 /** How to make a resource of each type in patient B's compartment. */
@@ -59,6 +61,8 @@ const INSTANCE_BODIES: Record<string, (v: Victim) => unknown> = {
   $reschedule: (v) => ({ resourceType: 'Parameters', parameter: [{ name: 'slot', valueReference: ref('Slot', v.slot) }] }),
   $share: () => ({ resourceType: 'Parameters', parameter: [{ name: 'format', valueCode: 'fhir' }] }),
   '$portal-invite': () => ({ resourceType: 'Parameters', parameter: [{ name: 'email', valueString: 'someone@example.org' }] }),
+  '$grant-proxy': () => ({ resourceType: 'Parameters', parameter: [{ name: 'name', valueString: 'Synthetic Caregiver' }, { name: 'email', valueString: 'someone@example.org' }, { name: 'relationship', valueCode: 'FRND' }] }),
+  '$revoke-proxy': (v) => ({ resourceType: 'Parameters', parameter: [{ name: 'relatedPerson', valueReference: ref('RelatedPerson', v.relatedPerson) }] }),
 };
 
 /** Tables an A→B request must leave alone: all but the audit trail and the OAuth state (sign-ins, tokens). */
@@ -89,7 +93,8 @@ describe('portal isolation sweep: every portal route, patient A naming patient B
     clinic = await buildClinic(server);
     const schedule = await create(server, { resourceType: 'Schedule', active: true, actor: [ref('Practitioner', clinic.practitioner)] });
     const slot = await create(server, { resourceType: 'Slot', schedule: ref('Schedule', schedule), status: 'free', start: soon(48), end: soon(48.34) });
-    victim = { patient: clinic.patientB, practitioner: clinic.practitioner, slot };
+    const relatedPerson = await create(server, { resourceType: 'RelatedPerson', active: true, patient: ref('Patient', clinic.patientB), name: [{ text: 'Synthetic Caregiver' }] });
+    victim = { patient: clinic.patientB, practitioner: clinic.practitioner, slot, relatedPerson };
     tokenA = (await portalSignIn(server, { username: 'alice', password: PASSWORD })).access_token;
   });
   after(async () => {

@@ -12,9 +12,11 @@
 import type { Parameters, ParametersParameter, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { badRequest, conflict, forbidden, notFound, transient } from '@continuum/fhir';
 import { InvitationMailError, inviteByMail, maskEmail } from '../../identity/invitation-mail.ts';
-import { invitee } from '../../identity/invitations.ts';
+import { invitee, type NewInvitation } from '../../identity/invitations.ts';
 import { AccountError } from '../../identity/types.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
+import type { MailSender } from '../../mail/mail-sender.ts';
+import type { Repository } from '../../store/repository.ts';
 
 const OP = '$portal-invite';
 export const INVITING_ROLES = ['admin', 'physician', 'nurse', 'front-desk'];
@@ -52,23 +54,35 @@ export async function portalInviteOperation(ctx: ApiContext, req: FhirRequest, p
     if (!proxy) throw notFound(`RelatedPerson/${given.relatedPerson} is not known`);
   }
   const mail = ctx.mail;
-  const origin = ctx.baseUrl.replace(/\/fhir$/, '');
   try {
     const invitation = invitee(ctx.repo.tenantId, patient, proxy, given.email);
     if (p?.userId) invitation.invitedBy = p.userId;
-    const { expiresAt } = await ctx.repo.inTransaction((repo) => inviteByMail(repo.queryable, mail, origin, invitation));
-    const body: Parameters = {
-      resourceType: 'Parameters',
-      parameter: [
-        { name: 'expires', valueInstant: expiresAt.toISOString() },
-        { name: 'sentTo', valueString: maskEmail(invitation.email) },
-      ],
-    };
-    return { status: 200, headers: {}, body };
+    const parameter = await ctx.repo.inTransaction((repo) => mailInvitation(repo, mail, portalOrigin(ctx), invitation));
+    return { status: 200, headers: {}, body: { resourceType: 'Parameters', parameter } };
   } catch (err) {
-    if (err instanceof InvitationMailError) throw transient('The invitation could not be mailed; nothing was stored. Try again later.');
-    if (err instanceof AccountError && err.code === 'already-active') throw conflict(`${err.message}`);
-    if (err instanceof AccountError && err.code === 'invalid') throw badRequest(`${OP}: ${err.message}`);
-    throw err;
+    throw invitationFailure(OP, err);
   }
+}
+
+/** The origin the activation link points at: the FHIR base's. */
+export const portalOrigin = (ctx: ApiContext): string => ctx.baseUrl.replace(/\/fhir$/, '');
+
+/**
+ * Issues `invitation` and mails its link inside `repo`'s open transaction (see
+ * identity/invitations.ts); answers the operation's `expires` and `sentTo` parameters.
+ */
+export async function mailInvitation(repo: Repository, mail: MailSender, origin: string, invitation: NewInvitation): Promise<ParametersParameter[]> {
+  const { expiresAt } = await inviteByMail(repo.queryable, mail, origin, invitation);
+  return [
+    { name: 'expires', valueInstant: expiresAt.toISOString() },
+    { name: 'sentTo', valueString: maskEmail(invitation.email) },
+  ];
+}
+
+/** The OperationOutcome error for a failed invitation (503 mail refused, 409 active account, 400 bad address). */
+export function invitationFailure(operation: string, err: unknown): unknown {
+  if (err instanceof InvitationMailError) return transient('The invitation could not be mailed; nothing was stored. Try again later.');
+  if (err instanceof AccountError && err.code === 'already-active') return conflict(err.message);
+  if (err instanceof AccountError && err.code === 'invalid') return badRequest(`${operation}: ${err.message}`);
+  return err;
 }

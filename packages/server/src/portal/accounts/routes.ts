@@ -6,11 +6,27 @@
  */
 import type { Route } from '../../api/router.ts';
 import { portalInviteOperation } from './portal-invite.ts';
+import { grantProxyOperation, proxiesOperation, revokeProxyOperation } from './proxy-access.ts';
 
 export const ACCOUNTS_ROUTES: Route[] = [
   {
     pattern: ['Patient', ':id', '$portal-invite'],
     methods: { POST: (ctx, req, id) => portalInviteOperation(ctx, req, id) },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
+  },
+  {
+    pattern: ['Patient', ':id', '$grant-proxy'],
+    methods: { POST: (ctx, req, id) => grantProxyOperation(ctx, req, id) },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
+  },
+  {
+    pattern: ['Patient', ':id', '$proxies'],
+    methods: { GET: (ctx, req, id) => proxiesOperation(ctx, req, id) },
+    access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
+  },
+  {
+    pattern: ['Patient', ':id', '$revoke-proxy'],
+    methods: { POST: (ctx, req, id) => revokeProxyOperation(ctx, req, id) },
     access: (_m, [id]) => ({ interaction: 'operation', type: 'Patient', target: { type: 'Patient', id: id! } }),
   },
 ];

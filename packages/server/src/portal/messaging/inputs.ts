@@ -1,6 +1,6 @@
 /**
  * Reads the inputs of a portal operation from its Parameters body (POST) or query (GET): each
- * named input once at most, typed (string, code, Reference, Attachment, Money), with a clear 400
+ * named input once at most, typed (string, code, date, Reference, Attachment, Money), with a clear 400
  * naming the operation and the input when one is missing, repeated where it may not be, or of
  * the wrong type. Inputs the operation does not know are refused too, so a typo is not ignored.
  */
@@ -59,6 +59,17 @@ export class OperationInputs {
   /** A code input (valueCode, valueString or a query value). */
   code(name: string): string | undefined {
     return this.string(name);
+  }
+
+  /** A calendar date input (valueDate, or a YYYY-MM-DD string or query value). */
+  date(name: string): string | undefined {
+    const p = this.one(name);
+    if (p === undefined) return undefined;
+    const v = (p.valueDate ?? p.valueString)?.trim();
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)) || new Date(v).toISOString().slice(0, 10) !== v) {
+      throw badRequest(`${this.operation}: '${name}' must be a date (YYYY-MM-DD)`);
+    }
+    return v;
   }
 
   /** A Reference input of the form `Type/id` (valueReference, or the plain `Type/id` text). */
