@@ -5,7 +5,8 @@
  * PDF) and finds those reads in the activity log. The demo parent, given a second child for the
  * test, switches between the two and sees each one's own record and nothing of anyone else's.
  * Screens at phone (390×844) and desktop (1280×800) sizes go to artifacts/screens/portal-*.png,
- * and the main pages pass the axe WCAG A/AA audit. Steps that need an operation another part of
+ * and the main pages pass the axe WCAG A/AA audit. On the account page, the patient invites a
+ * caregiver and removes that access again after confirming. Steps that need an operation another part of
  * issue 8 adds are skipped, with the reason, while the server answers 404 for it.
  */
 import assert from 'node:assert/strict';
@@ -223,6 +224,44 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
     assert.ok(read.status === 404 || read.status === 403, `another patient's record is refused (${read.status})`);
     const search = (await (await asProxy(`Condition?patient=Patient/${stranger.id}`)).json()) as { entry?: unknown[]; resourceType: string };
     assert.ok(search.resourceType === 'OperationOutcome' || (search.entry ?? []).length === 0, 'and so are their problems');
+    await context.close();
+  });
+
+  it('a patient invites a caregiver from the account page and removes the access after confirming', async () => {
+    const { context, page } = await portalPage(ws, PHONE);
+    const selfRead = page.waitForRequest((r) => /\/fhir\/Patient\/[^/?$]+$/.test(new URL(r.url()).pathname));
+    await signInPortal(page, ws.origin, 'demo.patient1');
+    const patientId = new URL((await selfRead).url()).pathname.split('/').pop()!;
+    await open(page, 'Account');
+    const section = page.locator('[data-section="account-caregivers"]');
+    const form = section.getByRole('form', { name: 'Invite someone to see your record' });
+    const until = `${new Date().getUTCFullYear() + 1}-06-30`;
+    await form.getByLabel('Their name').fill('Gale Testcaregiver');
+    await form.getByLabel('Their email').fill('gale.caregiver@example.org');
+    await form.getByLabel('They are your').selectOption({ label: 'Friend' });
+    await form.getByLabel('Access ends on (optional)').fill(until);
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await section.getByRole('status').filter({ hasText: 'g***@example.org' }).waitFor();
+    const row = section.locator('li[data-caregiver]', { hasText: 'Gale Testcaregiver' });
+    await row.getByText('Invited', { exact: true }).waitFor();
+    assert.match(await row.innerText(), /Friend/);
+    const stored = (await ws.api<RelatedPerson>(`RelatedPerson?patient=Patient/${patientId}&_count=50`)).find((rp) => rp.name?.[0]?.text === 'Gale Testcaregiver');
+    assert.equal(stored?.active, true, 'the RelatedPerson is stored');
+    assert.equal(stored?.period?.end, until);
+    assert.equal(stored?.relationship?.[0]?.coding?.[0]?.code, 'FRND');
+    await page.screenshot({ path: `${SCREENS}portal-caregivers-phone.png` });
+
+    // Removing asks first; "Keep access" changes nothing.
+    const dialog = page.getByRole('dialog', { name: "Remove Gale Testcaregiver's access?" });
+    await row.getByRole('button', { name: 'Remove access for Gale Testcaregiver' }).click();
+    await dialog.getByRole('button', { name: 'Keep access' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await ws.api<RelatedPerson>(`RelatedPerson?_id=${stored.id}`))[0]?.active, true);
+    await row.getByRole('button', { name: 'Remove access for Gale Testcaregiver' }).click();
+    await dialog.getByRole('button', { name: 'Remove access' }).click();
+    await row.getByText('Access ended', { exact: true }).waitFor();
+    assert.equal((await ws.api<RelatedPerson>(`RelatedPerson?_id=${stored.id}`))[0]?.active, false, 'the access is withdrawn on the server');
+    assert.equal(await row.getByRole('button', { name: /Remove access/ }).count(), 0);
     await context.close();
   });
 

@@ -7,6 +7,7 @@ import { Link } from 'react-router-dom';
 import { usePortal } from '../portal-context.ts';
 import { patientDescription } from '../portal-patients.ts';
 import { PageTitle, Section } from '../page-parts.tsx';
+import { CaregiverAccess } from '../CaregiverAccess.tsx';
 
 export function Account() {
   const { patients, fhirUser } = usePortal();
@@ -39,6 +40,7 @@ export function Account() {
             </List.Item>
           </List>
         </Section>
+        <CaregiverAccess />
       </div>
     </>
   );
