@@ -22,23 +22,25 @@ function CaregiverRow({ caregiver, onRevoke }: { caregiver: Caregiver; onRevoke:
   const live = caregiver.status !== 'revoked';
   return (
     <li className="list-row" data-caregiver={caregiver.relatedPerson}>
-      <div>
-        <Text fw={600}>{caregiver.name}</Text>
+      <Stack gap={4}>
+        <Group gap={8}>
+          <Text fw={600}>{caregiver.name}</Text>
+          <Badge variant="light" color={caregiver.status === 'active' ? 'teal' : caregiver.status === 'invited' ? 'blue' : 'gray'} c={live ? '#0b4f5f' : '#3d4650'} tt="none">
+            {STATUS_TEXT[caregiver.status]}
+          </Badge>
+        </Group>
         <Text size="sm" className="muted">
           {[caregiver.relationship, caregiver.since && `since ${formatDate(caregiver.since)}`, caregiver.until && `${live ? 'until' : 'ended'} ${formatDate(caregiver.until)}`].filter(Boolean).join(' · ')}
         </Text>
         {caregiver.status === 'invited' && <Text size="sm">Has not set up their account yet.</Text>}
-      </div>
-      <Group gap={6} wrap="nowrap">
-        <Badge variant="light" color={caregiver.status === 'active' ? 'teal' : caregiver.status === 'invited' ? 'blue' : 'gray'} c={live ? '#0b4f5f' : '#3d4650'} tt="none">
-          {STATUS_TEXT[caregiver.status]}
-        </Badge>
         {live && (
-          <Button size="sm" variant="default" onClick={() => onRevoke(caregiver)} aria-label={`Remove access for ${caregiver.name}`}>
-            Remove access
-          </Button>
+          <Group>
+            <Button size="sm" variant="default" onClick={() => onRevoke(caregiver)} aria-label={`Remove access for ${caregiver.name}`}>
+              Remove access
+            </Button>
+          </Group>
         )}
-      </Group>
+      </Stack>
     </li>
   );
 }
@@ -63,7 +65,7 @@ function ConfirmRevoke({ caregiver, onClose, onDone }: { caregiver: Caregiver; o
       <Stack>
         <Text>{caregiver.name} will no longer be able to see your record or act for you in MyHealth. You can invite them again later.</Text>
         {error && (
-          <Alert color="red" title="Access was not removed" role="alert">
+          <Alert color="red" title="Access was not removed">
             {error}
           </Alert>
         )}
@@ -126,12 +128,12 @@ function GrantForm({ onGranted }: { onGranted: () => void }) {
           </Button>
         </Group>
         {sentTo && (
-          <Alert color="teal" title="Invitation sent" role="status">
+          <Alert color="teal" title="Invitation sent">
             We emailed an invitation to {sentTo}. The link works for 7 days.
           </Alert>
         )}
         {problem && (
-          <Alert color="red" title="No invitation was sent" role="alert">
+          <Alert color="red" title="No invitation was sent">
             {problem}
           </Alert>
         )}

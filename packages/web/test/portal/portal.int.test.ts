@@ -241,7 +241,7 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
     await form.getByLabel('They are your').selectOption({ label: 'Friend' });
     await form.getByLabel('Access ends on (optional)').fill(until);
     await form.getByRole('button', { name: 'Send invitation' }).click();
-    await section.getByRole('status').filter({ hasText: 'g***@example.org' }).waitFor();
+    await section.getByRole('alert', { name: 'Invitation sent' }).filter({ hasText: 'g***@example.org' }).waitFor();
     const row = section.locator('li[data-caregiver]', { hasText: 'Gale Testcaregiver' });
     await row.getByText('Invited', { exact: true }).waitFor();
     assert.match(await row.innerText(), /Friend/);
