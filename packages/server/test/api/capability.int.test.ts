@@ -56,7 +56,7 @@ describe('CapabilityStatement', () => {
     // The contract of docs/portal-*.md: booking on Appointment, the record's summary and its
     // share links on Patient, payment on Invoice, the read receipt on Communication.
     for (const name of ['book', 'cancel', 'reschedule', 'booking-policy']) assert.ok(ops('Appointment').includes(name), `Appointment $${name}`);
-    for (const name of ['summary', 'summary-pdf', 'share', 'shares', 'share-revoke', 'message', 'statement', 'request-amendment', 'portal-invite', 'everything']) assert.ok(ops('Patient').includes(name), `Patient $${name}`);
+    for (const name of ['summary', 'summary-pdf', 'share', 'shares', 'share-revoke', 'message', 'statement', 'request-amendment', 'portal-invite', 'grant-proxy', 'proxies', 'revoke-proxy', 'everything']) assert.ok(ops('Patient').includes(name), `Patient $${name}`);
     assert.ok(ops('Invoice').includes('pay'));
     assert.ok(ops('Communication').includes('mark-read'));
     assert.ok(ops('MedicationRequest').includes('request-refill'));
