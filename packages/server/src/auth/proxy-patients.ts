@@ -10,7 +10,8 @@
  * begun or has ended, gives nothing (its own included); an inactive Person links nothing. Only
  * staff write RelatedPerson and Person (access/policy.ts), so a proxy cannot link itself to
  * someone else's child; an adult patient grants and revokes their own proxies through the portal's
- * operations (portal/accounts/proxy-access.ts), whose revocation reaches signed-in proxies at once.
+ * operations (portal/accounts/grant-proxy.ts, revoke-proxy.ts), whose revocation reaches signed-in
+ * proxies at once.
  * Other changes reach a signed-in proxy within the bearer cache's lifetime.
  */
 import type { Person, RelatedPerson } from '@medplum/fhirtypes';

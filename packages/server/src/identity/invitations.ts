@@ -34,7 +34,7 @@ export interface NewInvitation {
   /** The patient whose record the invitation was made from. */
   patient: string;
   email: string;
-  /** The staff account that sent it. */
+  /** The account that sent it: staff, or the patient granting a proxy access. */
   invitedBy?: string;
 }
 

@@ -6,7 +6,9 @@
  */
 import type { Route } from '../../api/router.ts';
 import { portalInviteOperation } from './portal-invite.ts';
-import { grantProxyOperation, proxiesOperation, revokeProxyOperation } from './proxy-access.ts';
+import { grantProxyOperation } from './grant-proxy.ts';
+import { proxiesOperation } from './proxies.ts';
+import { revokeProxyOperation } from './revoke-proxy.ts';
 
 export const ACCOUNTS_ROUTES: Route[] = [
   {
