@@ -94,8 +94,14 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
       await page.getByRole('heading', { name: 'Book an appointment', level: 1 }).waitFor();
       await page.getByRole('radiogroup', { name: '1. Provider' }).getByRole('radio').first().check();
       const shown = ((await (await slotSearch).json()) as Bundle<Slot>).entry?.map((e) => e.resource!) ?? [];
-      const [first, second] = shown;
-      assert.ok(first && second, 'the schedule has free times');
+      // A day two days ahead or later, so that the visit can still be changed online (24 hours' notice).
+      const localDay = (iso: string) => new Date(iso).toLocaleDateString('en-CA');
+      const days = [...new Set(shown.map((s) => localDay(s.start)))];
+      const soonest = localDay(new Date(Date.now() + 2 * 24 * HOUR).toISOString());
+      const day = days.findIndex((d) => d >= soonest);
+      const [first, second] = shown.filter((s) => localDay(s.start) === days[day]);
+      assert.ok(first && second, 'the schedule has free times that day');
+      await page.getByRole('group', { name: 'Day' }).getByRole('button').nth(day).click();
       const times = page.getByRole('group', { name: /^Times on/ });
       await times.getByRole('button').first().click();
       await page.getByLabel('Reason for the visit (optional)').fill('Knee still hurts');
@@ -211,8 +217,7 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
     await t.test('reschedules the booked visit to another day', async () => {
       await page.locator(`[data-appointment="${booked!.id}"]`).getByRole('link', { name: 'Reschedule' }).click();
       await page.getByRole('heading', { name: 'Reschedule a visit', level: 1 }).waitFor();
-      const days = page.getByRole('group', { name: 'Day' });
-      await days.getByRole('button').nth(1).click();
+      await page.getByRole('group', { name: 'Day' }).getByRole('button').last().click();
       await page.getByRole('group', { name: /^Times on/ }).getByRole('button').first().click();
       await page.getByRole('button', { name: 'Move my visit' }).click();
       await page.getByRole('heading', { name: 'Your visit was moved' }).waitFor();
@@ -222,8 +227,8 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
       const now = await ws.api<Appointment>(`Appointment?patient=${patient}&status=booked&_count=50`);
       const moved = now.find((a) => a.reasonCode?.[0]?.text === 'Knee still hurts');
       assert.ok(moved && moved.id !== old.id, 'a new appointment, with the old one\'s reason');
-      assert.ok(moved.start!.slice(0, 10) > old.start!.slice(0, 10), 'on a later day');
-      assert.equal((await ws.read<Slot>(old.slot![0]!.reference!.slice('Slot/'.length))).status, 'free', 'the old time is free again');
+      assert.ok(moved.start!.slice(0, 10) > old.start!.slice(0, 10), 'on the later day chosen');
+      assert.equal((await ws.read<Slot>(old.slot![0]!.reference!)).status, 'free', 'the old time is free again');
     });
 
     const threads = () => ws.api<Communication>(`Communication?subject=${patient}&category=${encodeURIComponent(MESSAGES)}&_count=200`);
@@ -291,7 +296,7 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
       assert.ok(owing, 'the demo patient owes on an invoice');
       const invoiceId = part(owing, 'invoice')!.valueReference!.reference!;
       const due = part(owing, 'due')!.valueMoney!.value!;
-      const paymentsOf = async () => (await ws.api<PaymentReconciliation>('PaymentReconciliation?_count=200')).filter((r) => r.request?.reference === invoiceId);
+      const paymentsOf = async () => (await ws.api<PaymentReconciliation>('PaymentReconciliation?_count=200')).filter((r) => r.detail?.some((d) => d.request?.reference === invoiceId));
       const paidBefore = (await paymentsOf()).length;
       await open(page, 'Billing');
       await page.getByRole('button', { name: new RegExp(`, ${usd(due).replace('$', '\\$')} due$`) }).first().click();
