@@ -34,7 +34,7 @@ async function accessible(page: Page, screen: string): Promise<void> {
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], describeViolations(screen, violations));
   const size = (page.viewportSize()?.width ?? 0) >= 768 ? 'desktop' : 'phone';
-  await page.screenshot({ path: `${SCREENS}portal-b-${screen}-${size}.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENS}portal-b-${screen}-${size}.png` });
 }
 
 describe('portal-b against the real server', { skip: noChromium }, () => {
@@ -166,7 +166,7 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
       await page.getByRole('heading', { name: 'Thank you, your form was sent' }).waitFor();
       const [sent] = await ws.api<QuestionnaireResponse>(`QuestionnaireResponse?subject=${patient}`);
       assert.ok(sent, 'the form is stored');
-      assert.equal(sent.extension?.[0]?.valueReference?.reference, `Appointment/${booked!.id}`);
+      assert.equal(sent.extension?.[0]?.valueReference?.reference, `Appointment/${booked.id}`);
       assert.deepEqual(
         sent.item?.map((i) => [i.linkId, i.answer?.[0]?.valueString ?? i.answer?.[0]?.valueBoolean ?? i.answer?.[0]?.valueInteger]),
         [['reason', 'Knee pain on stairs'], ['medication-changes', true], ['medication-changes-detail', 'Started ibuprofen'], ['pain', 4], ['pharmacy', 'Main Street Pharmacy']],
@@ -175,7 +175,7 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
       assert.equal(review.length, 1, 'the care team has it to review');
       assert.equal(review[0]!.focus?.reference, `QuestionnaireResponse/${sent.id}`);
       await page.getByRole('link', { name: 'Back to appointments' }).click();
-      await page.locator(`[data-appointment="${booked!.id}"]`).filter({ hasText: 'Pre-visit form sent' }).waitFor();
+      await page.locator(`[data-appointment="${booked.id}"]`).filter({ hasText: 'Pre-visit form sent' }).waitFor();
     });
 
     await t.test('cancels a visit: refused inside the policy window, then accepted outside it', async () => {
@@ -363,6 +363,10 @@ describe('portal-b against the real server', { skip: noChromium }, () => {
     await page.getByRole('radiogroup', { name: '1. Provider' }).getByRole('radio').first().check();
     await page.getByRole('group', { name: /^Times on/ }).getByRole('button').first().waitFor();
     await accessible(page, 'book');
+    await open(page, 'Appointments');
+    await page.getByRole('link', { name: 'Fill in your pre-visit form' }).first().click();
+    await page.getByLabel('What is the main reason for your visit?').waitFor();
+    await accessible(page, 'intake');
     await context.close();
   });
 

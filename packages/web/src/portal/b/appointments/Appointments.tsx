@@ -44,7 +44,7 @@ function VisitCard({ appointment, names, upcoming, intakeDone, policy, onCancel 
               {appointment.reasonCode?.[0]?.text && ` · ${appointment.reasonCode[0].text}`}
             </Text>
           </div>
-          <Badge color={appointment.status === 'cancelled' ? 'gray.8' : undefined}>
+          <Badge color={appointment.status === 'cancelled' ? 'gray.8' : undefined} className="pb-status">
             {STATUS_LABEL[appointment.status] ?? appointment.status}
           </Badge>
         </Group>

@@ -61,7 +61,7 @@ export function Messages() {
                             {t.topic}
                           </Text>
                           {t.unread > 0 && (
-                            <Badge>
+                            <Badge className="pb-status">
                               {t.unread} new
                             </Badge>
                           )}
