@@ -59,7 +59,7 @@ function InvoiceItem({ row, invoice, onPay }: { row: StatementInvoice; invoice: 
         <Stack gap="xs">
           <LineItems invoice={invoice} />
           <Text size="sm">
-            Total {formatMoney(row.total)} · Paid {formatMoney(row.paid)} · Due {formatMoney(row.due)}
+            Your share after insurance {formatMoney(row.total)} · Paid {formatMoney(row.paid)} · Due {formatMoney(row.due)}
           </Text>
           {due > 0 && row.invoiceId && (
             <Group>
