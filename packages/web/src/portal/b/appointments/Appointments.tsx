@@ -109,7 +109,7 @@ function CancelDialog({ appointment, policy, names, onClose, onDone }: { appoint
         <Text>
           {visitTime(appointment.start)} with {refName(practitionerOf(appointment), names, 'your clinician')}
         </Text>
-        <Alert color="blue" title="Cancellation policy">
+        <Alert title="Cancellation policy">
           {cancelPolicyText(policy)}
         </Alert>
         <Textarea label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />

@@ -186,7 +186,7 @@ function BookingSteps({ setup }: { setup: Setup }) {
   return (
     <Stack gap="lg">
       {moving && (
-        <Alert color="blue" title="Rescheduling">
+        <Alert title="Rescheduling">
           Your visit on {visitTime(moving.start)} stays booked until you confirm a new time.
         </Alert>
       )}
