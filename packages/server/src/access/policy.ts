@@ -76,6 +76,18 @@ const BOOKING_TYPES = new Set(['Appointment', 'Slot', 'Schedule']);
  * payments reach them through the portal's statement (`Patient/{id}/$statement`).
  */
 const UNCOMPARTMENTED_PAYMENTS = new Set(['PaymentReconciliation', 'PaymentNotice']);
+/**
+ * The clinic's bookable calendars. R4 lists Schedule in the patient compartment (through
+ * `actor`), yet a clinician's Schedule is in nobody's, and patients must find it to book
+ * (portal/scheduling). One in no patient's compartment is open to whoever may read the type; one
+ * naming a patient stays in that patient's compartment.
+ */
+export const OPEN_WHEN_UNASSIGNED: ReadonlySet<string> = new Set(['Schedule']);
+
+/** Whether the compartment limits bind this resource: a compartment type, and not an unassigned calendar. */
+function compartmentBound(type: string, info: ResourceAccessInfo): boolean {
+  return info.inCompartmentType && !(OPEN_WHEN_UNASSIGNED.has(type) && info.compartments.length === 0);
+}
 
 /**
  * Map an interaction to the SMART permission letter (read/vread/history=r, search=s, create=c,
@@ -211,13 +223,14 @@ export function visible(
   const type = resource.resourceType;
   if (!permits(p, interaction, type, permission)) return false;
   const limit = compartmentLimit(p);
-  if (limit !== undefined && info.inCompartmentType && !inAny(info.compartments, limit)) return false;
+  const bound = compartmentBound(type, info);
+  if (limit !== undefined && bound && !inAny(info.compartments, limit)) return false;
   if (isPatientUser(p) && WRITES.has(permission) && !info.inCompartmentType) return false;
   if (!sensitivityAllows(p, restrictedCodes(resource), info.compartments, now)) return false;
   return usableRules(p).some(
     (rule) =>
       covers(rule, type, permission) &&
-      (rule.context !== 'patient' || !info.inCompartmentType || inAny(info.compartments, patientContext(p))) &&
+      (rule.context !== 'patient' || !bound || inAny(info.compartments, patientContext(p))) &&
       filterHolds(rule, info),
   );
 }

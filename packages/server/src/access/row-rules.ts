@@ -8,7 +8,7 @@
  * A resource passes these conditions exactly when `visible` lets the caller search or read it
  * (test/access/row-rules.test.ts holds the two in step). Pure: no I/O, time is a parameter.
  */
-import { compartmentLimit, covers, patientContext, permissionFor, permits, usableRules, type Principal } from './policy.ts';
+import { compartmentLimit, covers, OPEN_WHEN_UNASSIGNED, patientContext, permissionFor, permits, usableRules, type Principal } from './policy.ts';
 import { PSYCHOTHERAPY_NOTE, restrictedLabels, rightsCover } from './sensitivity.ts';
 
 export interface RowRules {
@@ -22,6 +22,8 @@ export interface RowRules {
    * granting rule sets no condition.
    */
   alternatives?: ReadonlyArray<{ compartments?: readonly string[]; filter: ReadonlyArray<readonly [string, string]> }>;
+  /** Rows in no patient's compartment pass the compartment conditions too (policy.ts `OPEN_WHEN_UNASSIGNED`). */
+  unassignedOpen?: boolean;
 }
 
 export interface LabelRules {
@@ -36,7 +38,7 @@ export function rowRules(p: Principal, type: string, inCompartmentType: boolean)
   const permissions = (['search', 'read'] as const).filter((i) => permits(p, i, type)).map(permissionFor);
   if (permissions.length === 0) return { readable: false };
   const limit = inCompartmentType ? compartmentLimit(p) : undefined;
-  const base: RowRules = { readable: true, ...(limit ? { compartments: limit } : {}) };
+  const base: RowRules = { readable: true, ...(limit ? { compartments: limit } : {}), ...(inCompartmentType && OPEN_WHEN_UNASSIGNED.has(type) ? { unassignedOpen: true } : {}) };
   const alternatives: NonNullable<RowRules['alternatives']>[number][] = [];
   for (const rule of usableRules(p)) {
     if (!permissions.some((permission) => covers(rule, type, permission))) continue;

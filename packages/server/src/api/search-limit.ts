@@ -27,7 +27,7 @@ export function searchLimit(p: Principal, registry: SearchParamRegistry, now: Da
 
 function typeLimit(p: Principal, type: string, registry: SearchParamRegistry): TypeRowLimit {
   const rules = rowRules(p, type, inPatientCompartment(type));
-  const limit: TypeRowLimit = { readable: rules.readable, ...(rules.compartments ? { compartments: rules.compartments } : {}) };
+  const limit: TypeRowLimit = { readable: rules.readable, ...(rules.compartments ? { compartments: rules.compartments } : {}), ...(rules.unassignedOpen ? { unassignedOpen: true } : {}) };
   if (rules.alternatives === undefined) return limit;
   const alternatives: NonNullable<TypeRowLimit['alternatives']>[number][] = [];
   for (const alt of rules.alternatives) {

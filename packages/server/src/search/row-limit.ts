@@ -30,6 +30,8 @@ export interface TypeRowLimit {
    * of the patient in context, and matching the rule's filter. Undefined: no condition.
    */
   alternatives?: ReadonlyArray<{ compartments?: readonly string[]; criteria: readonly Criterion[] }>;
+  /** Rows in no patient's compartment pass the compartment conditions too (the clinic's Schedules). */
+  unassignedOpen?: boolean;
 }
 
 export interface RowLimit {
@@ -74,11 +76,12 @@ export function rowLimitSql(limit: RowLimit, a: string, type: string, tenant: st
   const rules = limit.forType(type);
   if (!rules.readable) return 'false';
   const parts: string[] = [];
-  if (rules.compartments) parts.push(inCompartments(a, rules.compartments, p));
+  const within = (ids: readonly string[]) => (rules.unassignedOpen ? `(${inCompartments(a, ids, p)} OR coalesce(cardinality(${a}.compartments), 0) = 0)` : inCompartments(a, ids, p));
+  if (rules.compartments) parts.push(within(rules.compartments));
   if (rules.alternatives) {
     const ors = rules.alternatives.map((alt) => {
       const conds = alt.criteria.map((c) => compile(c, a, type));
-      if (alt.compartments) conds.push(inCompartments(a, alt.compartments, p));
+      if (alt.compartments) conds.push(within(alt.compartments));
       return conds.length === 0 ? 'true' : `(${conds.join(' AND ')})`;
     });
     parts.push(ors.length === 0 ? 'false' : `(${ors.join(' OR ')})`);

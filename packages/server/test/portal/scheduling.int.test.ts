@@ -34,6 +34,26 @@ describe('$booking-policy', () => {
   });
 });
 
+describe('finding bookable time', () => {
+  it("shows patients and proxies the clinic's schedules and their slots, but not a schedule naming another patient", async () => {
+    const slot = await makeSlot(server, c, 3 * DAY);
+    const theirs = (await server.request('POST', '/Schedule', { body: { resourceType: 'Schedule', active: true, actor: [{ reference: `Patient/${c.patientB}` }] } })).json as { id: string };
+    for (const token of [c.tokens.readOnlyApp, c.tokens.patient, c.tokens.proxy]) {
+      const found = (await server.request('GET', '/Schedule?active=true&_include=Schedule:actor', { token })).json as Bundle;
+      const ids = (found.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`);
+      assert.ok(ids.includes(`Schedule/${c.schedule}`), `the clinic's schedule: ${ids.join()}`);
+      assert.ok(ids.includes(`Practitioner/${c.practitioner}`), 'with its practitioner');
+      if (token !== c.tokens.proxy) assert.ok(!ids.includes(`Schedule/${theirs.id}`), "not another patient's");
+      assert.equal((await server.request('GET', `/Schedule/${c.schedule}`, { token })).status, 200);
+      const slots = (await server.request('GET', `/Slot?schedule=Schedule/${c.schedule}&status=free`, { token })).json as Bundle;
+      assert.ok((slots.entry ?? []).some((e) => e.resource?.id === slot), 'and its free slots');
+    }
+    assert.equal((await server.request('GET', `/Schedule/${theirs.id}`, { token: c.tokens.patient })).status, 404);
+    const own = (await server.request('GET', '/Schedule?active=true', { token: c.tokens.proxy })).json as Bundle;
+    assert.ok((own.entry ?? []).some((e) => e.resource?.id === theirs.id), 'the proxy acts for that patient, and sees it');
+  });
+});
+
 describe('who may call the operations', () => {
   it('refuses every operation without a token (401)', async () => {
     const slot = await makeSlot(server, c, 3 * DAY);

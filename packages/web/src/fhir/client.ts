@@ -135,11 +135,6 @@ export class FhirClient {
     return this.send<Bundle>('', { method: 'POST', body: JSON.stringify(bundle), headers: { 'content-type': 'application/fhir+json' } });
   }
 
-  /** POSTs a `Parameters` body to a FHIR operation, e.g. `Appointment/$book` or `Invoice/i1/$pay`. */
-  async invoke<T>(path: string, params: Parameters): Promise<T> {
-    return this.send<T>(path, { method: 'POST', body: JSON.stringify(params), headers: { 'content-type': 'application/fhir+json' } });
-  }
-
   /**
    * POSTs JSON to a non-FHIR route of the same server (an absolute path such as `/cds-client/x`,
    * taken on the FHIR base's host), with the same token and error handling as the FHIR calls.

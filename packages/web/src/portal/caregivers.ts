@@ -6,7 +6,7 @@
  */
 import type { Parameters } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir/client.ts';
-import { parameters, partNamed, partsNamed, partText } from './b/parameters.ts';
+import { givenParts, partNamed, partsNamed, partText } from './b/parameters.ts';
 
 export type CaregiverStatus = 'invited' | 'active' | 'revoked';
 
@@ -78,9 +78,9 @@ export interface NewCaregiver {
 
 /** Grants access and mails the invitation; answers the masked address it went to. */
 export async function grantCaregiver(client: FhirClient, patientId: string, who: NewCaregiver): Promise<string | undefined> {
-  const answer = await client.invoke<Parameters>(
+  const answer = await client.operation<Parameters>(
     path(patientId, '$grant-proxy'),
-    parameters(
+    givenParts(
       { name: 'name', valueString: who.name.trim() },
       { name: 'email', valueString: who.email.trim() },
       { name: 'relationship', valueCode: who.relationship },
@@ -91,5 +91,5 @@ export async function grantCaregiver(client: FhirClient, patientId: string, who:
 }
 
 export async function revokeCaregiver(client: FhirClient, patientId: string, relatedPerson: string): Promise<void> {
-  await client.invoke<Parameters>(path(patientId, '$revoke-proxy'), parameters({ name: 'relatedPerson', valueReference: { reference: relatedPerson } }));
+  await client.operation<Parameters>(path(patientId, '$revoke-proxy'), givenParts({ name: 'relatedPerson', valueReference: { reference: relatedPerson } }));
 }

@@ -32,11 +32,10 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-/** `root`: the folder of the harness page to build (this one's by default; the portal pages have their own). */
-export async function startHarness(root: string = HERE): Promise<Harness> {
+export async function startHarness(): Promise<Harness> {
   const outDir = mkdtempSync(join(tmpdir(), 'continuum-widgets-'));
   const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
-  await build({ configFile: false, root, base: '/', plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+  await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 
   const serveFile = async (route: Route, path: string) => {

@@ -1,44 +1,25 @@
 /**
  * What the portal's Chromium tests share: the web app's workspace (a real server with a small
- * demo clinic, its database, Chromium; e2e/workspace-fixture.ts) with the portal's OAuth client,
- * pages at phone and desktop sizes, signing in as a demo patient or proxy, and writes as the
- * system client for set-up (a second child for the demo parent).
- *
- * The `continuum-portal` client is registered by the server at every start (P-acct's part of
- * issue 8); until that is merged, the fixture registers it here, the way `ensureWebClient`
- * does, and then the sign-in shows the consent screen a third-party app gets, which the
- * sign-in step accepts.
+ * demo clinic, its database, Chromium; e2e/workspace-fixture.ts), pages at phone and desktop
+ * sizes, signing in as a demo patient or proxy on the portal's login page, going to a page
+ * through the menu, the token a page sends, and writes as the system client for set-up.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Resource } from '@medplum/fhirtypes';
-import { ClientRegistry } from '../../../server/src/auth/clients.ts';
-import { configFromEnv } from '../../../server/src/config.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { signIn, startWorkspace, type Workspace } from '../e2e/workspace-fixture.ts';
-
-export const PORTAL_CLIENT_ID = 'continuum-portal';
 
 export interface PortalWorkspace extends Workspace {
   /** Creates a resource as the system client; the stored copy comes back. */
   create: <T extends Resource>(resource: T) => Promise<T>;
-  /** The HTTP status of a GET as the system client: whether a server operation is there (404 until merged). */
-  status: (path: string) => Promise<number>;
+  /** The system client's bearer token, for writes the fixture has no helper for. */
+  token: string;
 }
 
-export async function startPortal(demoPatients = 4): Promise<PortalWorkspace> {
-  const workspace = await startWorkspace(demoPatients);
+/** `env`: server settings for the test (e.g. `CONTINUUM_MAIL=file:<dir>` to read the mail it sends). */
+export async function startPortal(demoPatients = 4, env: Record<string, string> = {}): Promise<PortalWorkspace> {
+  const workspace = await startWorkspace(demoPatients, env);
   try {
-    const clients = new ClientRegistry(workspace.db);
-    if (!(await clients.get(PORTAL_CLIENT_ID))) {
-      await clients.add({
-        clientId: PORTAL_CLIENT_ID,
-        tenantId: configFromEnv({}).defaultTenant,
-        name: 'Continuum MyHealth',
-        auth: 'none',
-        redirectUris: [`${workspace.origin}/portal/callback`],
-        scope: 'openid fhirUser profile patient/*.rs patient/*.cu',
-      });
-    }
     const token = await clientCredentialsToken(workspace.origin, TEST_CLIENT);
     const create = async <T extends Resource>(resource: T): Promise<T> => {
       const res = await fetch(`${workspace.origin}/fhir/${resource.resourceType}`, {
@@ -49,12 +30,7 @@ export async function startPortal(demoPatients = 4): Promise<PortalWorkspace> {
       if (res.status !== 201) throw new Error(`creating a ${resource.resourceType}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
-    const status = async (path: string): Promise<number> => {
-      const res = await fetch(`${workspace.origin}/fhir/${path}`, { headers: { authorization: `Bearer ${token}` } });
-      await res.arrayBuffer();
-      return res.status;
-    };
-    return { ...workspace, create, status };
+    return { ...workspace, create, token };
   } catch (err) {
     await workspace.close();
     throw err;
@@ -75,13 +51,30 @@ export async function portalPage(workspace: Workspace, viewport: { width: number
   return { context, page: await context.newPage() };
 }
 
-/** Opens the portal and signs in as `username` on the server's login page (accepting the consent screen if one shows). */
+/** Opens the portal and signs in as `username` on the portal's login page (a first-party client: no consent screen). */
 export async function signInPortal(page: Page, origin: string, username: string): Promise<void> {
   await page.goto(`${origin}/portal/`);
   await signIn(page, username);
-  const allow = page.getByRole('button', { name: 'Allow', exact: true });
-  const home = page.locator('.portal-page');
-  await Promise.race([allow.waitFor(), home.waitFor()]);
-  if (await allow.isVisible()) await allow.click();
-  await home.waitFor();
+  await page.locator('.portal-page').waitFor();
+}
+
+/** Goes to a portal page through the menu: the side menu on desktop, the tab bar or "More" on a phone. */
+export async function open(page: Page, label: string): Promise<void> {
+  if ((page.viewportSize()?.width ?? 0) >= 768) {
+    await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: label, exact: true }).click();
+    return;
+  }
+  const tab = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
+  if (await tab.count()) {
+    await tab.click();
+    return;
+  }
+  await page.getByRole('button', { name: 'More' }).click();
+  await page.getByRole('dialog', { name: 'All pages' }).getByRole('link', { name: label, exact: true }).click();
+  await page.getByRole('dialog', { name: 'All pages' }).waitFor({ state: 'detached' });
+}
+
+/** The bearer token the page sends (it lives in the page's memory only). */
+export function tokenOf(page: Page): Promise<string> {
+  return page.waitForRequest((r) => r.url().includes('/fhir/') && Boolean(r.headers().authorization)).then((r) => r.headers().authorization!.replace(/^Bearer /, ''));
 }

@@ -1,12 +1,14 @@
 /**
  * What every page of this part shares: the portal's FHIR client offered as the app's
  * FhirContext (so the app's `useLoad` works unchanged with the patient's token), a page with one
- * h1, and the loading and error states in the portal's words. PortalApp's frame (menu, patient
+ * h1 (page-parts' PageTitle, as on every portal page), and the loading and error states in the
+ * portal's words. PortalApp's frame (menu, patient
  * switcher, sign-out) is around it.
  */
 import type { ReactNode } from 'react';
-import { Alert, Center, Loader, Stack, Title } from '@mantine/core';
+import { Alert, Center, Loader, Stack } from '@mantine/core';
 import { FhirContext, type Loaded } from '../../fhir/use-fhir.ts';
+import { PageTitle } from '../page-parts.tsx';
 import { usePortal } from '../portal-context.ts';
 import './portal-b.css';
 
@@ -19,9 +21,7 @@ export function WithPortalClient({ children }: { children: ReactNode }) {
 export function PortalPage({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Stack gap="md" className="pb-page">
-      <Title order={1} className="pb-title">
-        {title}
-      </Title>
+      <PageTitle title={title} />
       {children}
     </Stack>
   );

@@ -5,8 +5,9 @@
  */
 import type { Parameters, ParametersParameter } from '@medplum/fhirtypes';
 
-export function parameters(...parts: ReadonlyArray<ParametersParameter | undefined | false>): Parameters {
-  return { resourceType: 'Parameters', parameter: parts.filter((p): p is ParametersParameter => Boolean(p)) };
+/** An operation's parts, leaving out the optional ones not given (`false` or undefined): for `FhirClient.operation`. */
+export function givenParts(...parts: ReadonlyArray<ParametersParameter | undefined | false>): ParametersParameter[] {
+  return parts.filter((p): p is ParametersParameter => Boolean(p));
 }
 
 /** The parts named `name` (a Parameters resource or a part's sub-parts). */

@@ -15,7 +15,7 @@ import { usePortal } from '../../portal-context.ts';
 import { appointmentsWithIntake, INTAKE_URL } from '../intake/questionnaire.ts';
 import { portalLink } from '../links.ts';
 import { namesIn, refName, type Names } from '../names.ts';
-import { parameters } from '../parameters.ts';
+import { givenParts } from '../parameters.ts';
 import { LoadedView, PortalPage } from '../PortalPage.tsx';
 import { canChangeOnline, cancelPolicyText, readPolicy, splitAppointments, visitTime, type BookingPolicy } from './schedule.ts';
 
@@ -44,7 +44,7 @@ function VisitCard({ appointment, names, upcoming, intakeDone, policy, onCancel 
               {appointment.reasonCode?.[0]?.text && ` · ${appointment.reasonCode[0].text}`}
             </Text>
           </div>
-          <Badge color={appointment.status === 'cancelled' ? 'gray.8' : 'continuum.8'}>
+          <Badge color={appointment.status === 'cancelled' ? 'gray.8' : undefined} className="pb-status">
             {STATUS_LABEL[appointment.status] ?? appointment.status}
           </Badge>
         </Group>
@@ -95,7 +95,7 @@ function CancelDialog({ appointment, policy, names, onClose, onDone }: { appoint
     setBusy(true);
     setError(undefined);
     try {
-      await client.invoke<Appointment>(`Appointment/${appointment.id}/$cancel`, parameters(reason.trim() !== '' && { name: 'reason', valueString: reason.trim() }));
+      await client.operation<Appointment>(`Appointment/${appointment.id}/$cancel`, givenParts(reason.trim() !== '' && { name: 'reason', valueString: reason.trim() }));
       onDone();
     } catch (err) {
       setError(errorMessage(err));
@@ -109,7 +109,7 @@ function CancelDialog({ appointment, policy, names, onClose, onDone }: { appoint
         <Text>
           {visitTime(appointment.start)} with {refName(practitionerOf(appointment), names, 'your clinician')}
         </Text>
-        <Alert color="blue" title="Cancellation policy">
+        <Alert title="Cancellation policy">
           {cancelPolicyText(policy)}
         </Alert>
         <Textarea label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />

@@ -15,7 +15,7 @@ import { useFhir, useLoad } from '../../../fhir/use-fhir.ts';
 import { usePortal } from '../../portal-context.ts';
 import { portalLink } from '../links.ts';
 import { namesIn, refName, type Names } from '../names.ts';
-import { parameters } from '../parameters.ts';
+import { givenParts } from '../parameters.ts';
 import { LoadedView, PortalPage } from '../PortalPage.tsx';
 import { bookableSlots, bookingWindow, dayLabel, groupSlotsByDay, readPolicy, slotTime, visitTime, type BookingPolicy } from './schedule.ts';
 
@@ -164,10 +164,10 @@ function BookingSteps({ setup }: { setup: Setup }) {
     try {
       const slotRef = { name: 'slot', valueReference: { reference: `Slot/${slot.id}` } };
       const result = moving
-        ? await client.invoke<Appointment>(`Appointment/${moving.id}/$reschedule`, parameters(slotRef))
-        : await client.invoke<Appointment>(
+        ? await client.operation<Appointment>(`Appointment/${moving.id}/$reschedule`, givenParts(slotRef))
+        : await client.operation<Appointment>(
             'Appointment/$book',
-            parameters(slotRef, { name: 'patient', valueReference: { reference: `Patient/${patientId}` } }, type && { name: 'appointmentType', valueCoding: type }, reason.trim() !== '' && { name: 'reason', valueString: reason.trim() }),
+            givenParts(slotRef, { name: 'patient', valueReference: { reference: `Patient/${patientId}` } }, type && { name: 'appointmentType', valueCoding: type }, reason.trim() !== '' && { name: 'reason', valueString: reason.trim() }),
           );
       setBooked(result);
     } catch (err) {
@@ -186,7 +186,7 @@ function BookingSteps({ setup }: { setup: Setup }) {
   return (
     <Stack gap="lg">
       {moving && (
-        <Alert color="blue" title="Rescheduling">
+        <Alert title="Rescheduling">
           Your visit on {visitTime(moving.start)} stays booked until you confirm a new time.
         </Alert>
       )}

@@ -31,8 +31,8 @@ function LineItems({ invoice }: { invoice: Invoice | undefined }) {
         {lines.map((line, i) => (
           <Table.Tr key={i}>
             <Table.Td>{line.chargeItemCodeableConcept ? conceptText(line.chargeItemCodeableConcept) : 'Service'}</Table.Td>
-            <Table.Td>{line.chargeItemCodeableConcept?.coding?.[0]?.code ?? ''}</Table.Td>
-            <Table.Td ta="right">{formatMoney({ value: lineAmount(line) ?? 0, currency: 'USD' })}</Table.Td>
+            <Table.Td className="pb-nowrap">{line.chargeItemCodeableConcept?.coding?.[0]?.code ?? ''}</Table.Td>
+            <Table.Td ta="right" className="pb-nowrap">{formatMoney({ value: lineAmount(line) ?? 0, currency: 'USD' })}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -52,14 +52,14 @@ function InvoiceItem({ row, invoice, onPay }: { row: StatementInvoice; invoice: 
               {formatDate(row.date)}
             </Text>
           </div>
-          {due > 0 ? <Text fw={700}>{formatMoney(row.due)} due</Text> : <Badge color="green.9">Paid</Badge>}
+          {due > 0 ? <Text fw={700} className="pb-nowrap">{formatMoney(row.due)} due</Text> : <Badge color="green.9">Paid</Badge>}
         </Group>
       </Accordion.Control>
       <Accordion.Panel>
         <Stack gap="xs">
           <LineItems invoice={invoice} />
           <Text size="sm">
-            Total {formatMoney(row.total)} · Paid {formatMoney(row.paid)} · Due {formatMoney(row.due)}
+            Your share after insurance {formatMoney(row.total)} · Paid {formatMoney(row.paid)} · Due {formatMoney(row.due)}
           </Text>
           {due > 0 && row.invoiceId && (
             <Group>

@@ -9,7 +9,7 @@ import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/co
 import type { Parameters } from '@medplum/fhirtypes';
 import { errorMessage, FhirError } from '../../../fhir/client.ts';
 import { useFhir } from '../../../fhir/use-fhir.ts';
-import { parameters, partNamed } from '../parameters.ts';
+import { givenParts, partNamed } from '../parameters.ts';
 import { cardFormErrors, formatMoney, newIdempotencyKey, parseAmount, type CardForm, type StatementInvoice } from './money.ts';
 
 export function PayDialog({ invoice, onClose, onPaid }: { invoice: StatementInvoice; onClose: () => void; onPaid: (message: string) => void }) {
@@ -39,9 +39,9 @@ export function PayDialog({ invoice, onClose, onPaid }: { invoice: StatementInvo
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const result = await client.invoke<Parameters>(
+      const result = await client.operation<Parameters>(
         `Invoice/${invoice.invoiceId}/$pay`,
-        parameters(
+        givenParts(
           { name: 'amount', valueMoney: { value: parseAmount(form.amount)!, currency: 'USD' } },
           { name: 'cardNumber', valueString: form.cardNumber.replace(/[\s-]/g, '') },
           { name: 'expiry', valueString: form.expiry.replace(/\s/g, '') },

@@ -10,7 +10,7 @@ import { errorMessage } from '../../../fhir/client.ts';
 import { conceptText, formatDate } from '../../../fhir/format.ts';
 import { useFhir, useLoad } from '../../../fhir/use-fhir.ts';
 import { usePortal } from '../../portal-context.ts';
-import { parameters } from '../parameters.ts';
+import { givenParts } from '../parameters.ts';
 import { LoadedView, PortalPage } from '../PortalPage.tsx';
 import { AMENDMENT_CODE, amendmentRows, type AmendmentRow } from './amendments.ts';
 
@@ -56,7 +56,7 @@ function RequestForm({ onSent }: { onSent: () => void }) {
     setError(undefined);
     setBusy(true);
     try {
-      await client.invoke<Task>(`Patient/${patientId}/$request-amendment`, parameters({ name: 'text', valueString: text.trim() }, focus !== null && { name: 'focus', valueReference: { reference: focus, display: labelOf(focus) } }));
+      await client.operation<Task>(`Patient/${patientId}/$request-amendment`, givenParts({ name: 'text', valueString: text.trim() }, focus !== null && { name: 'focus', valueReference: { reference: focus, display: labelOf(focus) } }));
       setText('');
       setFocus(null);
       onSent();

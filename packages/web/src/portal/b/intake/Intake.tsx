@@ -18,6 +18,8 @@ import { LoadedView, PortalPage } from '../PortalPage.tsx';
 import { QuestionField } from './QuestionField.tsx';
 import { buildResponse, flatItems, INTAKE_URL, isEnabled, issuesByItem, validate, type Answers, type AnswerValue } from './questionnaire.ts';
 
+const CHECK_ANSWERS = 'Please check the answers marked below.';
+
 function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnaire; appointment: Appointment }) {
   const client = useFhir();
   const { patientId, fhirUser } = usePortal();
@@ -38,7 +40,7 @@ function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnai
     setErrors(found);
     setGeneral(undefined);
     if (Object.keys(found).length > 0) {
-      setGeneral('Please check the answers marked below.');
+      setGeneral(CHECK_ANSWERS);
       focusFirst(found);
       return;
     }
@@ -51,7 +53,7 @@ function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnai
         const byItem = issuesByItem(err.outcome, items.map((i) => i.linkId));
         const { '': unplaced, ...placed } = byItem;
         setErrors(placed);
-        setGeneral(unplaced ?? 'Please check the answers marked below.');
+        setGeneral(unplaced ?? CHECK_ANSWERS);
         focusFirst(placed);
       } else {
         setGeneral(errorMessage(err));
@@ -83,6 +85,8 @@ function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnai
     setAnswers((a) => ({ ...a, [linkId]: value }));
     setErrors(({ [linkId]: _dropped, ...rest }) => rest);
   };
+  // "Check the answers marked below" goes once no answer is marked any more.
+  const shown = general === CHECK_ANSWERS && Object.keys(errors).length === 0 ? undefined : general;
 
   return (
     <form
@@ -100,9 +104,9 @@ function IntakeForm({ questionnaire, appointment }: { questionnaire: Questionnai
           .map((item) => (
             <QuestionField key={item.linkId} item={item} value={answers[item.linkId]} error={errors[item.linkId]} onChange={(v) => set(item.linkId, v)} />
           ))}
-        {general && (
+        {shown && (
           <Alert color="red" title="The form was not sent">
-            {general}
+            {shown}
           </Alert>
         )}
         <Group>

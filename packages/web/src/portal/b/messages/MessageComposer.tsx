@@ -10,7 +10,7 @@ import type { Communication, ParametersParameter } from '@medplum/fhirtypes';
 import { errorMessage } from '../../../fhir/client.ts';
 import { useFhir } from '../../../fhir/use-fhir.ts';
 import { usePortal } from '../../portal-context.ts';
-import { parameters } from '../parameters.ts';
+import { givenParts } from '../parameters.ts';
 import { fileToAttachment } from './attachment-file.ts';
 import { ATTACHMENT_TYPES, attachmentProblem } from './threads.ts';
 
@@ -56,7 +56,7 @@ export function MessageComposer({ threadId, recipients, onSent }: MessageCompose
         ...(threadId === undefined && recipient ? [{ name: 'recipient', valueReference: { reference: recipient } }] : []),
         ...attachments.map((a) => ({ name: 'attachment', valueAttachment: a })),
       ];
-      const sent = await client.invoke<Communication>(`Patient/${patientId}/$message`, parameters(...parts));
+      const sent = await client.operation<Communication>(`Patient/${patientId}/$message`, givenParts(...parts));
       setText('');
       setTopic('');
       setFiles([]);

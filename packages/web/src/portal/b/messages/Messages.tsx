@@ -61,7 +61,7 @@ export function Messages() {
                             {t.topic}
                           </Text>
                           {t.unread > 0 && (
-                            <Badge color="continuum.8" c="white">
+                            <Badge className="pb-status">
                               {t.unread} new
                             </Badge>
                           )}

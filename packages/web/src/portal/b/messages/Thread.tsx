@@ -52,7 +52,7 @@ function Conversation({ initial, names, threadId }: { initial: Communication[]; 
   useEffect(() => {
     const unread = initial.filter((m) => isUnread(m, me));
     let active = true;
-    void Promise.all(unread.map((m) => client.invoke<Communication>(`Communication/${m.id}/$mark-read`, { resourceType: 'Parameters' }).catch(() => m))).then((read) => {
+    void Promise.all(unread.map((m) => client.operation<Communication>(`Communication/${m.id}/$mark-read`).catch(() => m))).then((read) => {
       if (active && read.length > 0) setMessages((list) => list.map((m) => read.find((r) => r.id === m.id) ?? m));
     });
     return () => {
