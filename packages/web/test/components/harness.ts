@@ -4,8 +4,11 @@
  * Playwright answers: the built files from that folder, `/fhir/...` from the test's fixture
  * handler (see fixture-fhir.ts). No server, no database: pure UI with real React, Mantine and
  * browser layout. The test then drives the page with role- and label-based locators.
+ * The build is kept between test files, in a folder named after a hash of what it is built from
+ * (the app's src/, this folder, the package files): the widget test files share one build.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +19,7 @@ import { CHROMIUM } from '../e2e/workspace-fixture.ts';
 export const HARNESS_ORIGIN = 'http://widgets.test';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const WEB = fileURLToPath(new URL('../../', import.meta.url));
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 
 /** What the fixture FHIR handler answers: a status and a JSON body. */
@@ -32,10 +36,37 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const outDir = mkdtempSync(join(tmpdir(), 'continuum-widgets-'));
+/** The path, size and modification time of `path` (a file, or every file under a folder), into `hash`. */
+function hashTree(hash: ReturnType<typeof createHash>, path: string): void {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) hash.update(`${path} ${stat.size} ${stat.mtimeMs}\n`);
+  else for (const name of readdirSync(path).sort()) hashTree(hash, join(path, name));
+}
+
+/**
+ * The folder holding the harness build for the current sources, built now if there is none. A
+ * build goes to a folder of its own and is renamed into place, so a test file running beside this
+ * one sees a whole build or none; when both build, the first rename wins.
+ */
+async function harnessBuild(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const part of ['src', 'test/components', 'package.json', '../../package-lock.json']) hashTree(hash, join(WEB, part));
+  const outDir = join(tmpdir(), `continuum-widgets-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(outDir, 'index.html'))) return outDir;
+  const work = mkdtempSync(`${outDir}-building-`);
   const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
-  await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+  try {
+    await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir: work, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+    renameSync(work, outDir);
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    if (!existsSync(join(outDir, 'index.html'))) throw err;
+  }
+  return outDir;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const outDir = await harnessBuild();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 
   const serveFile = async (route: Route, path: string) => {
@@ -67,10 +98,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     browser,
     open,
-    close: async () => {
-      await browser.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 
