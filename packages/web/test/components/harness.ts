@@ -8,7 +8,7 @@
  * (the app's src/, this folder, the package files): the widget test files share one build.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,25 +44,42 @@ function hashTree(hash: ReturnType<typeof createHash>, path: string): void {
 }
 
 /**
- * The folder holding the harness build for the current sources, built now if there is none. A
- * build goes to a folder of its own and is renamed into place, so a test file running beside this
- * one sees a whole build or none; when both build, the first rename wins.
+ * The folder holding the harness build for the current sources, built now if there is none. One
+ * test file builds at a time (a lock folder); another that needs the build meanwhile waits for
+ * it. The build goes to a folder of its own and is renamed into place when whole.
  */
 async function harnessBuild(): Promise<string> {
   const hash = createHash('sha256');
   for (const part of ['src', 'test/components', 'package.json', '../../package-lock.json']) hashTree(hash, join(WEB, part));
   const outDir = join(tmpdir(), `continuum-widgets-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(join(outDir, 'index.html'))) return outDir;
-  const work = mkdtempSync(`${outDir}-building-`);
-  const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
-  try {
-    await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir: work, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
-    renameSync(work, outDir);
-  } catch (err) {
-    rmSync(work, { recursive: true, force: true });
-    if (!existsSync(join(outDir, 'index.html'))) throw err;
+  const built = () => existsSync(join(outDir, 'index.html'));
+  const lock = `${outDir}.lock`;
+  for (;;) {
+    if (built()) return outDir;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a lock older than five minutes was left by a build that died.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
-  return outDir;
+  try {
+    if (built()) return outDir;
+    const work = mkdtempSync(`${outDir}-building-`);
+    const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
+    try {
+      await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir: work, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+      renameSync(work, outDir);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return outDir;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function startHarness(): Promise<Harness> {
