@@ -1,20 +1,26 @@
 #!/usr/bin/env node
 // Runs the test suite with Node's built-in runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs [--suite storage,api,...] [files...]
+// Usage: node scripts/test.mjs [--suite storage,api,...] [--times] [files...]
 // Suites map to folders: a file `packages/server/test/api/x.int.test.ts` belongs to suite `api`.
 // CONTINUUM_TEST_BACKEND=pglite|postgres picks the database for storage and API suites.
-// Files run two at a time, except `*.solo.test.ts` files: they time what a user sees on an idle
-// machine, so they run afterwards, one at a time, with nothing beside them.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// Files run two at a time, longest first (by scripts/test-durations.json), except
+// `*.solo.test.ts` files: they time what a user sees on an idle machine, so they run afterwards,
+// one at a time, with nothing beside them.
+// --times runs each file in a process of its own, still two at a time, and writes how long each
+// took into scripts/test-durations.json (merged with the durations of the files not run).
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const DURATIONS = join(root, 'scripts', 'test-durations.json');
 const args = process.argv.slice(2);
 let suites = null;
+let times = false;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--suite') suites = new Set(args[++i].split(','));
+  else if (args[i] === '--times') times = true;
   else files.push(args[i]);
 }
 
@@ -40,17 +46,60 @@ if (targets.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+/** A file's path from the repository root, with forward slashes: its key in the durations table. */
+const key = (file) => relative(root, resolve(file)).split(sep).join('/');
 const backend = process.env.CONTINUUM_TEST_BACKEND ?? 'pglite';
+const env = { ...process.env, CONTINUUM_TEST_BACKEND: backend };
 console.log(`# backend: ${backend}; ${targets.length} test files`);
+
+// The web app's browser tests serve packages/web/dist: build it here, once, rather than in each
+// file (two files starting together would both build into the same folder). The fixture builds
+// only when run without this script.
+if (targets.some((f) => key(f).startsWith('packages/web/'))) {
+  const { ensureBuild } = await import('../packages/web/scripts/ensure-build.mjs');
+  await ensureBuild();
+  env.CONTINUUM_TEST_WEB_BUILT = '1';
+}
+
+const durations = JSON.parse(readFileSync(DURATIONS, 'utf8'));
+// Two lanes each take the next file when they free up. Starting the long files first keeps one
+// lane from running a long file alone at the end. A file not in the table goes first of all: it
+// may be long, and a short one costs nothing there.
+const longestFirst = (list) =>
+  [...list].sort((a, b) => (durations[key(b)] ?? Infinity) - (durations[key(a)] ?? Infinity) || a.localeCompare(b));
+
+// Through test-lanes.mjs, which keeps the order given: `node --test` would sort the files by name.
 const run = (files, concurrency) =>
   files.length === 0
     ? 0
-    : (spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-        { stdio: 'inherit', env: { ...process.env, CONTINUUM_TEST_BACKEND: backend } },
-      ).status ?? 1);
+    : (spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env }).status ?? 1);
+
+/** Runs each file in a `node --test` process of its own, `lanes` at a time, and records its time. */
+async function timeEach(files, lanes) {
+  const queue = [...files];
+  let failed = 0;
+  const lane = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const start = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: 'inherit', env });
+      const code = await new Promise((done) => child.once('close', done));
+      if (code !== 0) failed = 1;
+      durations[key(file)] = Math.round((Date.now() - start) / 100) / 10;
+      console.log(`# ${durations[key(file)]} s ${key(file)}${code === 0 ? '' : ' (failed)'}`);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return failed;
+}
+
 const solo = targets.filter((f) => f.endsWith('.solo.test.ts'));
-const shared = run(targets.filter((f) => !solo.includes(f)), 2);
+const shared = longestFirst(targets.filter((f) => !solo.includes(f)));
+if (times) {
+  const failed = (await timeEach(shared, 2)) || (await timeEach(solo, 1));
+  const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 2)}\n`);
+  process.exit(failed);
+}
+const sharedStatus = run(shared, 2);
 const alone = run(solo, 1);
-process.exit(shared || alone);
+process.exit(sharedStatus || alone);

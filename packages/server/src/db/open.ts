@@ -15,6 +15,8 @@ export interface DatabaseConfig {
   poolSize?: number;
   /** Code-generated routines to (re)install after migrations. */
   routines?: readonly string[];
+  /** Tests only: the in-memory PGlite starts from this data-folder dump (see openPglite). */
+  snapshot?: Blob;
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
@@ -22,7 +24,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl) {
     db = openPostgres(config.databaseUrl, config.poolSize ?? 20);
   } else if (config.dataDir === ':memory:') {
-    db = await openPglite(undefined);
+    db = await openPglite(undefined, config.snapshot);
   } else {
     const dir = join(config.dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });

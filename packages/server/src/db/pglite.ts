@@ -10,10 +10,15 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { Mutex } from './mutex.ts';
 
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * `snapshot` (tests only) starts an in-memory database from a data-folder dump (PGlite's
+ * `dumpDataDir`) instead of a new cluster: the tests open many databases, and a migrated dump
+ * skips initdb and the migrations in each.
+ */
+export async function openPglite(dataDir: string | undefined, snapshot?: Blob): Promise<Database> {
   // Same value shapes as the pg adapter: timestamps and numerics as text, bigint as number.
   const parsers = { 1184: (v: string) => v, 1114: (v: string) => v, 1700: (v: string) => v, 20: (v: string) => Number(v) };
-  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, extensions: { pg_trgm } });
+  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: snapshot } : {}), parsers, extensions: { pg_trgm } });
   await pg.exec("SET TIME ZONE 'UTC'");
   const mutex = new Mutex();
 

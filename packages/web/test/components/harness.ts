@@ -4,8 +4,11 @@
  * Playwright answers: the built files from that folder, `/fhir/...` from the test's fixture
  * handler (see fixture-fhir.ts). No server, no database: pure UI with real React, Mantine and
  * browser layout. The test then drives the page with role- and label-based locators.
+ * The build is kept between test files, in a folder named after a hash of what it is built from
+ * (the app's src/, this folder, the package files): the widget test files share one build.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +19,7 @@ import { CHROMIUM } from '../e2e/workspace-fixture.ts';
 export const HARNESS_ORIGIN = 'http://widgets.test';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const WEB = fileURLToPath(new URL('../../', import.meta.url));
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 
 /** What the fixture FHIR handler answers: a status and a JSON body. */
@@ -32,10 +36,54 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
+/** The path, size and modification time of `path` (a file, or every file under a folder), into `hash`. */
+function hashTree(hash: ReturnType<typeof createHash>, path: string): void {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) hash.update(`${path} ${stat.size} ${stat.mtimeMs}\n`);
+  else for (const name of readdirSync(path).sort()) hashTree(hash, join(path, name));
+}
+
+/**
+ * The folder holding the harness build for the current sources, built now if there is none. One
+ * test file builds at a time (a lock folder); another that needs the build meanwhile waits for
+ * it. The build goes to a folder of its own and is renamed into place when whole.
+ */
+async function harnessBuild(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const part of ['src', 'test/components', 'package.json', '../../package-lock.json']) hashTree(hash, join(WEB, part));
+  const outDir = join(tmpdir(), `continuum-widgets-${hash.digest('hex').slice(0, 16)}`);
+  const built = () => existsSync(join(outDir, 'index.html'));
+  const lock = `${outDir}.lock`;
+  for (;;) {
+    if (built()) return outDir;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a lock older than five minutes was left by a build that died.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (built()) return outDir;
+    const work = mkdtempSync(`${outDir}-building-`);
+    const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
+    try {
+      await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir: work, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+      renameSync(work, outDir);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return outDir;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export async function startHarness(): Promise<Harness> {
-  const outDir = mkdtempSync(join(tmpdir(), 'continuum-widgets-'));
-  const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
-  await build({ configFile: false, root: HERE, base: '/', plugins: [react()], logLevel: 'error', build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 4000 } });
+  const outDir = await harnessBuild();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 
   const serveFile = async (route: Route, path: string) => {
@@ -67,10 +115,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     browser,
     open,
-    close: async () => {
-      await browser.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 
