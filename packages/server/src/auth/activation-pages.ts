@@ -14,7 +14,7 @@ import { InvitationService, type OpenInvitation } from '../identity/invitations.
 import { AccountError } from '../identity/types.ts';
 import type { AuditSink } from './audit-sink.ts';
 import { cookieValue, sendPage, type FormSigner } from './forms.ts';
-import { escapeHtml, page } from './provider.ts';
+import { escapeHtml, page } from './html.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 const COOKIE = 'continuum_activate';

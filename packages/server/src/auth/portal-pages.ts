@@ -3,7 +3,7 @@
  * in patient wording, with "Forgot password?" and how to activate an account; and the page a
  * staff account meets there, which sends it to the staff app instead of signing it in.
  */
-import { escapeHtml, page } from './provider.ts';
+import { escapeHtml, page } from './html.ts';
 
 export interface PortalLoginForm {
   /** Where the form posts, and where Cancel posts. */

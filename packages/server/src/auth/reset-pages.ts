@@ -24,7 +24,7 @@ import { AccountError } from '../identity/types.ts';
 import type { MailSender } from '../mail/mail-sender.ts';
 import type { AuditRecord, AuditSink } from './audit-sink.ts';
 import { cookieValue, sendPage, type FormSigner } from './forms.ts';
-import { escapeHtml, page } from './provider.ts';
+import { escapeHtml, page } from './html.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 export const FORGOT_PATH = '/auth/forgot';

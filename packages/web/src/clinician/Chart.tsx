@@ -36,7 +36,7 @@ export function Chart() {
   if (!data || data.patient.id !== id) {
     return (
       <Center h={240}>
-        <Loader aria-label="Loading the chart" />
+        <Loader role="progressbar" aria-label="Loading the chart" />
       </Center>
     );
   }

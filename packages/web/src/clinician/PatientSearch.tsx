@@ -38,7 +38,7 @@ export function PatientSearch() {
           placeholder="e.g. Peterson, 1984-03-02, S785-0000001"
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}
-          rightSection={loading && query ? <Loader size="xs" aria-label="Searching" /> : null}
+          rightSection={loading && query ? <Loader role="progressbar" size="xs" aria-label="Searching" /> : null}
           size="md"
           autoFocus
           autoComplete="off"

@@ -175,7 +175,7 @@ function ResultsInbox() {
         </Alert>
       ) : inbox.loading ? (
         <Center h={200}>
-          <Loader aria-label="Loading the inbox" />
+          <Loader role="progressbar" aria-label="Loading the inbox" />
         </Center>
       ) : items.length === 0 ? (
         <Text className="muted">{view === 'new' ? 'No new results. Results of your orders appear here as the lab sends them.' : 'You have not acknowledged any results yet.'}</Text>

@@ -106,7 +106,7 @@ export function MessageThread({ rootId, me, onChanged }: Props) {
   if (!root) {
     return (
       <Center h={120}>
-        <Loader aria-label="Loading the conversation" />
+        <Loader role="progressbar" aria-label="Loading the conversation" />
       </Center>
     );
   }

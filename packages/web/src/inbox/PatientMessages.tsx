@@ -28,7 +28,7 @@ export function PatientMessages({ me }: { me: string }) {
   if (!threads.data) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading your messages" />
+        <Loader role="progressbar" aria-label="Loading your messages" />
       </Center>
     );
   }

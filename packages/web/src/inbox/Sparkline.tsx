@@ -13,7 +13,7 @@ import { loadTrend } from './inbox-data.ts';
 export function Sparkline({ observation }: { observation: Observation }) {
   const { data, error } = useLoad((client, signal) => loadTrend(client, observation, signal), [observation.id]);
   if (error) return <Text size="xs" className="muted">Trend unavailable</Text>;
-  if (!data) return <Loader size="xs" aria-label="Loading the trend" />;
+  if (!data) return <Loader role="progressbar" size="xs" aria-label="Loading the trend" />;
   const points = data.map((o) => ({ t: o.effectiveDateTime ?? o.issued ?? '', v: o.valueQuantity?.value ?? 0 }));
   if (points.length < 2) return <Text size="xs" className="muted" data-trend-count={points.length}>First result</Text>;
   const range = observation.referenceRange?.[0];

@@ -37,7 +37,7 @@ export function IntakeReview() {
   if (!d) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading the intake" />
+        <Loader role="progressbar" aria-label="Loading the intake" />
       </Center>
     );
   }

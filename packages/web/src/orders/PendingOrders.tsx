@@ -121,7 +121,7 @@ export function PendingOrders() {
         </Alert>
       ) : pending.loading && !pending.data ? (
         <Center h={200}>
-          <Loader aria-label="Loading the pending orders" />
+          <Loader role="progressbar" aria-label="Loading the pending orders" />
         </Center>
       ) : (
         <Card withBorder padding={0}>

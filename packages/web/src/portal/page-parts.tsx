@@ -39,7 +39,7 @@ export function Section({ title, id, action, children }: { title: string; id: st
 export function Loading({ what }: { what: string }) {
   return (
     <Center py="lg">
-      <Loader size="sm" aria-label={`Loading ${what}`} />
+      <Loader role="progressbar" size="sm" aria-label={`Loading ${what}`} />
     </Center>
   );
 }

@@ -228,7 +228,7 @@ export function Tasks() {
         </Alert>
       ) : !work.data ? (
         <Center h={200}>
-          <Loader aria-label="Loading your tasks" />
+          <Loader role="progressbar" aria-label="Loading your tasks" />
         </Center>
       ) : items.length === 0 ? (
         <Text className="muted">Nothing assigned to you.</Text>

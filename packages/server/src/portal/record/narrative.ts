@@ -5,7 +5,7 @@
  * accept: only `div`, `table`, `p` and friends, no attributes beyond the XHTML namespace.
  */
 import type { Narrative } from '@medplum/fhirtypes';
-import { escapeHtml } from '../../auth/provider.ts';
+import { escapeHtml } from '../../auth/html.ts';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 

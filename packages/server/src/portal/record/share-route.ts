@@ -17,7 +17,7 @@ import { isOutcomeError } from '@continuum/fhir';
 import { restrictedCodes } from '../../access/policy.ts';
 import type { AuditSink } from '../../auth/audit-sink.ts';
 import { sendPage } from '../../auth/forms.ts';
-import { page } from '../../auth/provider.ts';
+import { page } from '../../auth/html.ts';
 import { RateLimiter } from '../../auth/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';

@@ -35,7 +35,7 @@ export function HistoryDrawer<R extends ListResource>({ entry, name, fields, onC
         </Alert>
       ) : loading || !data ? (
         <Center h={120}>
-          <Loader aria-label="Loading the history" />
+          <Loader role="progressbar" aria-label="Loading the history" />
         </Center>
       ) : (
         <Stack gap="lg" component="ol" aria-label="Versions" p={0} m={0} className="history-list">

@@ -29,7 +29,7 @@ export function ListFrame({ title, addLabel, onAdd, error, loading, children }: 
         </Alert>
       ) : loading ? (
         <Center h={120}>
-          <Loader aria-label={`Loading ${title.toLowerCase()}`} />
+          <Loader role="progressbar" aria-label={`Loading ${title.toLowerCase()}`} />
         </Center>
       ) : (
         children

@@ -34,7 +34,7 @@ export function DocumentView({ documentId }: { documentId: string }) {
   if (!data) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading the document" />
+        <Loader role="progressbar" aria-label="Loading the document" />
       </Center>
     );
   }

@@ -99,7 +99,7 @@ export function NoteList({ patientId }: { patientId: string }) {
           </Alert>
         ) : loading && !data ? (
           <Center h={120}>
-            <Loader aria-label="Loading notes" />
+            <Loader role="progressbar" aria-label="Loading notes" />
           </Center>
         ) : shown.length === 0 ? (
           <Text size="sm" className="muted">

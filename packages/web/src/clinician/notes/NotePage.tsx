@@ -73,7 +73,7 @@ function CompositionPage({ patientId, noteId }: { patientId: string; noteId: str
   if (!data || (loading && data.note.id !== noteId)) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading the note" />
+        <Loader role="progressbar" aria-label="Loading the note" />
       </Center>
     );
   }

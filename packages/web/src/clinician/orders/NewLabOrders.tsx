@@ -168,7 +168,7 @@ export function NewLabOrders({ kind, patient, me, problems, encounter, onDone, o
           </Alert>
         ) : !catalogue.data ? (
           <Center h={120}>
-            <Loader aria-label="Loading the order catalogue" />
+            <Loader role="progressbar" aria-label="Loading the order catalogue" />
           </Center>
         ) : review ? (
           <>

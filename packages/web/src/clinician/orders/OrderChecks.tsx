@@ -64,7 +64,7 @@ function Actions({ card, decide, onOverride }: { card: Card; decide: Decide; onO
 export function OrderChecks({ state, decide }: { state: HookState; decide?: Decide }) {
   const [overriding, setOverriding] = useState<Card>();
   const quiet = unanswered(state.services);
-  if (state.key === undefined) return <Loader size="sm" aria-label="Checking the order" />;
+  if (state.key === undefined) return <Loader role="progressbar" size="sm" aria-label="Checking the order" />;
   const cards = bySeverity(state.cards);
   return (
     <Stack gap="xs" data-order-checks={state.loading ? 'loading' : cards.length} aria-busy={state.loading}>

@@ -60,7 +60,7 @@ export function Orders({ patientId }: { patientId: string }) {
   if (!data) {
     return (
       <Center h={200}>
-        <Loader aria-label={loading ? 'Loading the orders' : 'Orders'} />
+        <Loader role="progressbar" aria-label={loading ? 'Loading the orders' : 'Orders'} />
       </Center>
     );
   }

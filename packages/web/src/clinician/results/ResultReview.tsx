@@ -48,7 +48,7 @@ export function ResultReview() {
   if (!d || !directory.data) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading the result" />
+        <Loader role="progressbar" aria-label="Loading the result" />
       </Center>
     );
   }

@@ -135,7 +135,7 @@ export function Timeline({ patientId }: { patientId: string }) {
       <div ref={sentinel} className="timeline-end" />
       {loading && (
         <Center py="sm">
-          <Loader size="sm" aria-label="Loading more entries" />
+          <Loader role="progressbar" size="sm" aria-label="Loading more entries" />
         </Center>
       )}
       {!loading && hasMore && !error && (

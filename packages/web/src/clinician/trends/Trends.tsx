@@ -119,7 +119,7 @@ export function Trends({ patientId }: { patientId: string }) {
   if (loading || !view || !data) {
     return (
       <Center h={200}>
-        <Loader aria-label="Loading the trends" />
+        <Loader role="progressbar" aria-label="Loading the trends" />
       </Center>
     );
   }

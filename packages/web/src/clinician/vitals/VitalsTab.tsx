@@ -46,7 +46,7 @@ export function VitalsTab({ patientId }: { patientId: string }) {
           </Alert>
         ) : loading || !data ? (
           <Center h={120}>
-            <Loader aria-label="Loading vitals" />
+            <Loader role="progressbar" aria-label="Loading vitals" />
           </Center>
         ) : data.length === 0 ? (
           <Text size="sm" className="muted">

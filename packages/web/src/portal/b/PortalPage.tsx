@@ -39,7 +39,7 @@ export function LoadedView<T>({ state, what, children }: { state: Loaded<T>; wha
   if (state.data === undefined) {
     return (
       <Center py="lg">
-        <Loader aria-label={`Loading ${what}`} />
+        <Loader role="progressbar" aria-label={`Loading ${what}`} />
       </Center>
     );
   }
