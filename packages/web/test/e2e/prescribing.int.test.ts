@@ -112,6 +112,8 @@ describe('prescribing and e-prescriptions in Chromium', { skip: noChromium }, ()
     const actions = async (order: string, action: string) => {
       await table.locator(`tr[data-entry="MedicationRequest/${order}"]`).getByRole('button', { name: /^Actions for prescription of/ }).click();
       await page.getByRole('menuitem', { name: action }).click();
+      // The menu closes with a transition: audits and the next steps see the settled screen.
+      await page.getByRole('menu').waitFor({ state: 'detached' });
     };
 
     // The detail: the transmission and the NewRx message as stored.
