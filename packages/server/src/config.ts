@@ -3,6 +3,7 @@
  * reads process.env.
  */
 import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
+import { parseBookingPolicy } from './portal/scheduling/codes.ts';
 
 export interface Config {
   port: number;
@@ -83,6 +84,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     erxSender: env.CONTINUUM_ERX_SENDER === 'none' ? 'none' : 'outbox',
   };
   if (env.CONTINUUM_ERX_SENDER && !['outbox', 'none'].includes(env.CONTINUUM_ERX_SENDER)) throw new Error(`CONTINUUM_ERX_SENDER must be outbox or none, got '${env.CONTINUUM_ERX_SENDER}'`);
+  // Checked here so that a bad value stops the start; the booking operations read it when they run.
+  parseBookingPolicy(env);
   if (config.auditLanes > 16) throw new Error(`CONTINUUM_AUDIT_LANES must be 1 to 16, got '${env.CONTINUUM_AUDIT_LANES}'`);
   if (env.CONTINUUM_BOOTSTRAP_CLIENT_ID || env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {
     if (!env.CONTINUUM_BOOTSTRAP_CLIENT_ID || !env.CONTINUUM_BOOTSTRAP_CLIENT_SECRET) {

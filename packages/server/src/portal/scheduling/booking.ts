@@ -13,15 +13,15 @@ import type { Permission } from '../../access/scopes.ts';
 import { accessInfo } from '../../api/guard.ts';
 import type { ApiContext } from '../../api/types.ts';
 import type { Repository } from '../../store/repository.ts';
-import { DEFAULT_BOOKING_POLICY, type BookingPolicy } from './codes.ts';
+import { parseBookingPolicy, type BookingPolicy } from './codes.ts';
 
 const HOUR = 3_600_000;
 
 const isPatientUser = (p: Principal | undefined): boolean => p?.kind === 'patient' || p?.kind === 'proxy';
 
-/** The booking policy in force (the defaults: they are not configurable yet). */
-export function bookingPolicy(): BookingPolicy {
-  return DEFAULT_BOOKING_POLICY;
+/** The booking policy in force: the clinic's settings (`CONTINUUM_BOOKING_*`), else the defaults. */
+export function bookingPolicy(env: NodeJS.ProcessEnv = process.env): BookingPolicy {
+  return parseBookingPolicy(env);
 }
 
 /**

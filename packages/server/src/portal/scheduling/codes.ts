@@ -34,3 +34,24 @@ export interface BookingPolicy {
 }
 
 export const DEFAULT_BOOKING_POLICY: BookingPolicy = { cancelHours: 24, bookAheadDays: 60, minNoticeHours: 2 };
+
+/**
+ * The clinic's booking policy from `CONTINUUM_BOOKING_CANCEL_HOURS`, `CONTINUUM_BOOKING_AHEAD_DAYS`
+ * and `CONTINUUM_BOOKING_NOTICE_HOURS` (whole numbers; the hours may be 0, the days at least 1),
+ * each defaulting to DEFAULT_BOOKING_POLICY. A bad value throws, naming the variable: the server's
+ * start-up checks it (config.ts), so a typo stops the start instead of failing every booking.
+ */
+export function parseBookingPolicy(env: NodeJS.ProcessEnv): BookingPolicy {
+  const read = (name: string, fallback: number, min: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}, got '${raw}'`);
+    return n;
+  };
+  return {
+    cancelHours: read('CONTINUUM_BOOKING_CANCEL_HOURS', DEFAULT_BOOKING_POLICY.cancelHours, 0),
+    bookAheadDays: read('CONTINUUM_BOOKING_AHEAD_DAYS', DEFAULT_BOOKING_POLICY.bookAheadDays, 1),
+    minNoticeHours: read('CONTINUUM_BOOKING_NOTICE_HOURS', DEFAULT_BOOKING_POLICY.minNoticeHours, 0),
+  };
+}
