@@ -10,7 +10,7 @@ import type { Coding, RelatedPerson } from '@medplum/fhirtypes';
 import { badRequest, transient } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { invitee } from '../../identity/invitations.ts';
-import { OperationInputs } from '../messaging/inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { invitationFailure, mailInvitation, portalOrigin } from './portal-invite.ts';
 import { ownRecord } from './proxy-access.ts';
 

@@ -11,7 +11,7 @@ import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { inForce } from '../../auth/proxy-patients.ts';
 import { InvitationService } from '../../identity/invitations.ts';
 import { UsersRepository } from '../../identity/users-repository.ts';
-import { OperationInputs } from '../messaging/inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { displayName, ownRecord } from './proxy-access.ts';
 
 const OP = '$proxies';

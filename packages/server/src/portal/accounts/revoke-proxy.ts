@@ -10,7 +10,7 @@ import { badRequest, notFound } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { inForce } from '../../auth/proxy-patients.ts';
 import { InvitationService } from '../../identity/invitations.ts';
-import { OperationInputs } from '../messaging/inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { displayName, ownRecord } from './proxy-access.ts';
 
 const OP = '$revoke-proxy';

@@ -18,7 +18,7 @@ import type { Invoice, Parameters, PaymentReconciliation } from '@medplum/fhirty
 import { badRequest, conflict, issue, outcome, OutcomeError, unprocessable } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { callerOf, checkActsFor, checkPermits, idOf } from '../messaging/caller.ts';
-import { OperationInputs } from '../messaging/inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { centsOf, usd } from './money.ts';
 import { PaymentLedger, type LedgerPayment } from './payment-ledger.ts';
 import { cardLabel, processorNamed, type Card, type PaymentProcessor } from './processor.ts';

@@ -9,7 +9,7 @@
 import type { Invoice, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { callerOf, checkActsFor, checkPermits } from '../messaging/caller.ts';
-import { OperationInputs } from '../messaging/inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { centsOf, usd } from './money.ts';
 import { PaymentLedger, type LedgerPayment } from './payment-ledger.ts';
 

@@ -12,7 +12,7 @@ import type { Patient, Resource, Task } from '@medplum/fhirtypes';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { callerOf, checkActsFor, checkPermits } from './caller.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { primaryCare } from './recipients.ts';
 import { AMENDMENT_REQUEST, hasCode, OPEN_TASK_STATUSES } from './tasks.ts';
 import { nameText, ref } from './thread.ts';

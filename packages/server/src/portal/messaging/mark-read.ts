@@ -9,7 +9,7 @@ import { forbidden } from '@continuum/fhir';
 import { compartmentLimit } from '../../access/policy.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { callerOf, checkPermits, referenceKey, type Caller } from './caller.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 
 const OP = '$mark-read';
 

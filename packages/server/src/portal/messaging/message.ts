@@ -12,7 +12,7 @@ import { badRequest, unprocessable } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { checkAttachments } from './attachments.ts';
 import { callerOf, checkActsFor, checkPermits, referenceKey, type Caller } from './caller.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { checkRecipient, primaryCare } from './recipients.ts';
 import { nameText, PORTAL_MESSAGE, readPatientMessage, ref, threadRoot } from './thread.ts';
 

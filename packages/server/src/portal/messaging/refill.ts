@@ -9,7 +9,7 @@ import type { MedicationRequest, Task } from '@medplum/fhirtypes';
 import { badRequest, conflict, isOutcomeError, unprocessable } from '@continuum/fhir';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { callerOf, checkActsFor, checkPermits, idOf, referenceKey } from './caller.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 import { OPEN_TASK_STATUSES, REFILL_REQUEST, TASK_CODE_SYSTEM } from './tasks.ts';
 import { ref } from './thread.ts';
 

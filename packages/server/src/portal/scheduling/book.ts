@@ -14,7 +14,7 @@ import { writeResponse } from '../../api/respond.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import type { Repository } from '../../store/repository.ts';
 import { bookingPolicy, checkBookable, checkMayBookFor, claimSlot, readSlot } from './booking.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 
 const OP = '$book';
 
@@ -84,8 +84,8 @@ export async function bookInTransaction(repo: Repository, p: Principal | undefin
 export async function bookOperation(ctx: ApiContext, req: FhirRequest): Promise<FhirResponse> {
   const inputs = OperationInputs.read(req, OP, ['slot', 'patient', 'appointmentType', 'reason']);
   const request: BookingRequest = {
-    slotId: inputs.reference('slot', 'Slot'),
-    patientId: inputs.reference('patient', 'Patient'),
+    slotId: inputs.requiredReference('slot', 'Slot'),
+    patientId: inputs.requiredReference('patient', 'Patient'),
     appointmentType: inputs.coding('appointmentType'),
     reason: inputs.string('reason'),
   };

@@ -11,7 +11,7 @@ import type { Principal } from '../../access/policy.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import type { Repository } from '../../store/repository.ts';
 import { appointmentPatient, bookingPolicy, checkCancellable, checkMayBookFor, releaseSlots } from './booking.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 
 const OP = '$cancel';
 

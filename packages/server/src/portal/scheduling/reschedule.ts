@@ -10,13 +10,13 @@ import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { appointmentPatient } from './booking.ts';
 import { bookInTransaction } from './book.ts';
 import { cancelInTransaction, changeableAppointment } from './cancel.ts';
-import { OperationInputs } from './inputs.ts';
+import { OperationInputs } from '../operation-inputs.ts';
 
 const OP = '$reschedule';
 
 export async function rescheduleOperation(ctx: ApiContext, req: FhirRequest, id: string): Promise<FhirResponse> {
   const inputs = OperationInputs.read(req, OP, ['slot', 'appointmentType', 'reason']);
-  const slotId = inputs.reference('slot', 'Slot');
+  const slotId = inputs.requiredReference('slot', 'Slot');
   const old = await changeableAppointment(ctx, id);
   const now = new Date();
   const booked = await ctx.repo.inTransaction(async (repo) => {

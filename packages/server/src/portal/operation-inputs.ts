@@ -1,12 +1,12 @@
 /**
  * Reads the inputs of a portal operation from its Parameters body (POST) or query (GET): each
- * named input once at most, typed (string, code, date, Reference, Attachment, Money), with a clear 400
+ * named input once at most, typed (string, code, Coding, date, Reference, Attachment, Money), with a clear 400
  * naming the operation and the input when one is missing, repeated where it may not be, or of
  * the wrong type. Inputs the operation does not know are refused too, so a typo is not ignored.
  */
-import type { Attachment, Money, Parameters, ParametersParameter, Reference } from '@medplum/fhirtypes';
+import type { Attachment, Coding, Money, Parameters, ParametersParameter, Reference } from '@medplum/fhirtypes';
 import { badRequest } from '@continuum/fhir';
-import type { FhirRequest } from '../../api/types.ts';
+import type { FhirRequest } from '../api/types.ts';
 
 export class OperationInputs {
   private constructor(
@@ -81,6 +81,19 @@ export class OperationInputs {
     if (!m) throw badRequest(`${this.operation}: '${name}' must be a reference like ${types[0] ?? 'Type'}/id`);
     if (types.length > 0 && !types.includes(m[1]!)) throw badRequest(`${this.operation}: '${name}' must refer to ${types.join(' or ')}`);
     return { type: m[1]!, id: m[2]! };
+  }
+
+  /** A required Reference input of one type: its id. */
+  requiredReference(name: string, type: string): string {
+    return (this.reference(name, [type]) ?? this.missing(name)).id;
+  }
+
+  /** A Coding input (valueCoding) with a code. */
+  coding(name: string): Coding | undefined {
+    const p = this.one(name);
+    if (p === undefined) return undefined;
+    if (!p.valueCoding?.code) throw badRequest(`${this.operation}: '${name}' must be a valueCoding with a code`);
+    return p.valueCoding;
   }
 
   /** Every Attachment given under `name` (valueAttachment). */
