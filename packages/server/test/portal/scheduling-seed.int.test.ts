@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Schedule, Slot } from '@medplum/fhirtypes';
 import { loadDefinitions, SearchParamRegistry } from '@continuum/fhir';
+import { seedPortal } from '../../src/portal/seed.ts';
 import { seedScheduling, SLOT_DAYS } from '../../src/portal/scheduling/seed.ts';
 import { DEMO_SEED } from '../../src/seed/demo.ts';
 import { advanceSeedRun, claimSeedRun } from '../../src/seed/seed-runs.ts';
@@ -59,9 +60,16 @@ describe('scheduling seed', () => {
     assert.equal(await count('Schedule', 'active=true'), 0);
   });
 
-  it('invents no schedules for a store whose demo clinic was never seeded', async () => {
-    await seedScheduling(repo, { demo: true, now: MONDAY });
+  it('invents no schedules, statements or messages for a store whose demo clinic was never seeded', async () => {
+    // A real patient of the clinic's physician, with a visit: what the demo seeders would bill and greet.
+    await repo.update('Patient', 'p1', { resourceType: 'Patient', id: 'p1', name: [{ family: 'Real' }], generalPractitioner: [{ reference: 'Practitioner/gp' }] });
+    await repo.update('Encounter', 'e1', { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: 'Patient/p1' }, period: { start: '2026-05-01T10:00:00Z', end: '2026-05-01T10:20:00Z' }, location: [{ location: { reference: 'Location/clinic' } }] });
+    await seedPortal(repo, { demo: true, now: MONDAY });
     assert.equal(await count('Schedule', 'active=true'), 0);
+    assert.equal(await count('Account', 'subject=Patient/p1'), 0);
+    assert.equal(await count('Invoice', 'subject=Patient/p1'), 0);
+    assert.equal(await count('Communication', 'subject=Patient/p1'), 0);
+    assert.equal(await count('Questionnaire', 'url=https://continuum.dev/fhir/Questionnaire/pre-visit-intake'), 1, 'the intake form is stored all the same');
   });
 
   it('gives each clinic physician a schedule and four weeks of weekday slots in opening hours', async () => {

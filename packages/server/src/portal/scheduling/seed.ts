@@ -6,8 +6,6 @@
  * stored, free or busy, are left as they are.
  */
 import type { Location, PractitionerRole, Resource } from '@medplum/fhirtypes';
-import { DEMO_SEED } from '../../seed/demo.ts';
-import { findSeedRun } from '../../seed/seed-runs.ts';
 import { VersionConflict } from '../../store/store.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { PortalSeedOptions } from '../seed.ts';
@@ -51,18 +49,9 @@ async function clinicPhysicians(repo: Repository): Promise<PractitionerRole[]> {
   return parsed.filter((r) => isClinic(r.location?.[0]?.reference));
 }
 
-/**
- * Whether this tenant holds the demo clinic (its seeding run finished): an install whose store
- * held real data when it first started never seeded the demo, and its physicians get no invented
- * schedules, even with CONTINUUM_DEMO left on.
- */
-async function holdsDemoClinic(repo: Repository): Promise<boolean> {
-  return (await findSeedRun(repo.queryable, repo.tenantId, DEMO_SEED))?.finished === true;
-}
-
 export async function seedScheduling(repo: Repository, opts: PortalSeedOptions): Promise<void> {
   await createMissing(repo, [INTAKE_QUESTIONNAIRE]);
-  if (!opts.demo || !(await holdsDemoClinic(repo))) return;
+  if (!opts.demo) return;
   const schedules = (await clinicPhysicians(repo)).flatMap((role) => demoSchedule(role) ?? []);
   await createMissing(repo, schedules);
   const starts = slotStarts(opts.now ?? new Date(), SLOT_DAYS);
