@@ -33,6 +33,8 @@ import type { Principal } from './access/policy.ts';
 import { parseScopes } from './access/scopes.ts';
 import { searchLimit } from './api/search-limit.ts';
 import { startErxSending } from './erx/start.ts';
+import { buildExchangeServices } from './exchange/services.ts';
+import { startExchange } from './exchange/start.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -118,9 +120,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ordersSeeded: Promise<void> | undefined = config.demo ? undefined : seedOrders();
   await ordersSeeded;
   if (!config.demo) await seedPortalData();
-  const app = buildApp({ db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  const exchange = auth ? await buildExchangeServices(config, db, audit) : undefined;
+  const app = buildApp({ ...(exchange ? { exchange } : {}), db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const address = await app.listen({ port: config.port, host: config.host });
   const erx = startErxSending(config, { db, repoFor, ...(opts.log ? { log: opts.log } : {}) });
+  const exchangeLoops = exchange && config.jobs ? startExchange(config, { db, repoFor, exchange, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -169,6 +173,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopDemo.abort();
       await demo;
       await erx?.close();
+      await exchangeLoops?.close();
       await app.close();
       await auth?.close();
       await audit.flush();

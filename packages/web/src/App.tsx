@@ -20,6 +20,9 @@ import { Tasks } from './tasks/Tasks.tsx';
 import { PendingOrders } from './orders/PendingOrders.tsx';
 import { ResultReview } from './clinician/results/ResultReview.tsx';
 import { IntakeReview } from './intake/IntakeReview.tsx';
+import { ReferralsPage } from './exchange/referrals/ReferralsPage.tsx';
+import { PartnersPage } from './exchange/admin/PartnersPage.tsx';
+import { DuplicatesPage } from './exchange/admin/DuplicatesPage.tsx';
 
 /** The home page of a role that has no screen here yet (the auditor's reports are in the CLI). */
 function NoPages() {
@@ -54,6 +57,9 @@ export function App() {
           <Route path="/orders" element={<PendingOrders />} />
           <Route path="/results/:id" element={<ResultReview />} />
           <Route path="/intake/:id" element={<IntakeReview />} />
+          <Route path="/referrals" element={<ReferralsPage />} />
+          <Route path="/admin/partners" element={<PartnersPage />} />
+          <Route path="/admin/duplicates" element={<DuplicatesPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>

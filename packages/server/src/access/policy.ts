@@ -47,6 +47,11 @@ export interface Principal {
   securityRights: readonly string[];
   /** Active break-the-glass grants. */
   breakGlass: ReadonlyArray<{ patient: string; until: Date }>;
+  /**
+   * A partner deployment calling through SMART Backend Services (exchange/partners): it may call
+   * only routes marked `partner` (api/guard.ts), whose handlers enforce the patient's consent.
+   */
+  partner?: { organizationId: string; name: string };
 }
 
 export interface ResourceAccessInfo {

@@ -12,18 +12,20 @@ import type { CapabilityStatement, CapabilityStatementRest, CapabilityStatementR
 import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
 import type { ApiContext, OAuthUris } from './types.ts';
 import { portalRoutes } from '../portal/routes.ts';
+import { exchangeRoutes } from '../exchange/routes.ts';
 
 const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
 const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
 /** Where an operation is defined elsewhere than Continuum's own namespace. */
 const STANDARD_OPERATIONS: Readonly<Record<string, string>> = {
   'Patient-summary': 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
+  'Patient-match': 'http://hl7.org/fhir/OperationDefinition/Patient-match',
 };
 
 /** The patient portal's operations (portal/routes.ts), by the resource type they are invoked on. */
 function portalOperations(): Map<string, Array<{ name: string; definition: string }>> {
   const byType = new Map<string, Array<{ name: string; definition: string }>>();
-  for (const { pattern } of portalRoutes()) {
+  for (const { pattern } of [...portalRoutes(), ...exchangeRoutes()]) {
     const [type] = pattern;
     const op = pattern[pattern.length - 1];
     if (!type || type.startsWith(':') || !op?.startsWith('$')) continue;

@@ -45,6 +45,11 @@ export interface RouteAccess {
   writesBody?: boolean;
   /** Conditional update or delete: criteria pick the target. */
   conditional?: boolean;
+  /**
+   * A partner deployment may call this route (exchange): its handler checks the patient's consent
+   * and audits the disclosure. Partner principals may call nothing else.
+   */
+  partner?: boolean;
 }
 
 /** Could the policy refuse this caller anything? */
@@ -90,6 +95,12 @@ function parseBody(body: FhirResponse['body']): Resource | undefined {
 /** Runs `handler` under the caller's rights. */
 export async function guarded(ctx: ApiContext, req: FhirRequest, access: RouteAccess, handler: Handler, segments: string[]): Promise<FhirResponse> {
   const p = ctx.principal!;
+  // A partner deployment reaches only the exchange routes made for it; their handlers check the
+  // patient's consent and audit the disclosure (exchange/). Everything else is refused.
+  if (p.partner) {
+    if (!access.partner) throw forbidden('A partner organization may use only the exchange operations');
+    return handler(ctx, req, ...segments);
+  }
   if (access.interaction === 'public') return handler(ctx, req, ...segments);
   const free = unrestricted(p);
   if (access.interaction === 'admin') {

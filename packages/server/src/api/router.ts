@@ -21,6 +21,7 @@ import { catalogueOperation } from './operations/medication-catalogue.ts';
 import { guarded, type Handler, type RouteAccess } from './guard.ts';
 import type { ApiContext, FhirRequest, FhirResponse } from './types.ts';
 import { portalRoutes } from '../portal/routes.ts';
+import { exchangeRoutes } from '../exchange/routes.ts';
 
 export interface Route {
   /** Segment patterns: a literal, or `:type` / `:id` / `:vid` placeholders. */
@@ -37,6 +38,8 @@ const ROUTES: Route[] = [
   { pattern: ['metadata'], methods: { GET: async (ctx) => ({ status: 200, headers: {}, body: capabilityStatement(ctx) }) }, access: () => ({ interaction: 'public', type: 'CapabilityStatement' }) },
   // The patient portal's operations (portal/routes.ts): literal paths, before the generic routes.
   ...portalRoutes(),
+  // Cross-organization exchange (exchange/routes.ts): matching, merge, partners, retrieve, referrals, subscriptions.
+  ...exchangeRoutes(),
   { pattern: ['$reindex'], methods: { POST: (ctx, req) => reindexOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   { pattern: ['$reindex-status'], methods: { GET: (ctx, req) => reindexStatusOperation(ctx, req) }, access: () => ({ interaction: 'admin', type: 'SearchParameter' }) },
   // Terminology over the shipped code lists: the handlers decide who may use them (access/terminology.ts).

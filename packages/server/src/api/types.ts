@@ -8,6 +8,7 @@ import type { Principal } from '../access/policy.ts';
 import type { AuditReader } from './interactions/audit.ts';
 import type { Repository } from '../store/repository.ts';
 import type { MailSender } from '../mail/mail-sender.ts';
+import type { ExchangeServices } from '../exchange/types.ts';
 
 export interface FhirRequest {
   method: string;
@@ -48,6 +49,8 @@ export interface ApiContext {
   forgetProxiesOf?: (tenant: string, patient: string) => void;
   /** The OAuth endpoints apps use (SMART), for the CapabilityStatement; absent when auth is off. */
   oauth?: OAuthUris;
+  /** Cross-organization exchange (partners, outbound calls, signing); absent when auth is off. */
+  exchange?: ExchangeServices;
 }
 
 /** SMART's `oauth-uris`: where an app authorizes, gets, checks and revokes tokens, and manages its access. */

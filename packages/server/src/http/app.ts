@@ -22,6 +22,8 @@ import type { Companions } from '../store/companions.ts';
 import { registerCds } from '../cds/register.ts';
 import { registerShareRoute } from '../portal/record/share-route.ts';
 import { parseJsonBody } from './json-body.ts';
+import { registerExchange } from '../exchange/register.ts';
+import type { ExchangeServices } from '../exchange/types.ts';
 import { DEFAULT_WEB_ROOT, registerWebApp } from './web-app.ts';
 
 export interface AppDeps {
@@ -39,6 +41,8 @@ export interface AppDeps {
   webRoot?: string;
   /** Server-derived writes committed with the API writes that cause them. */
   companions?: Companions;
+  /** Cross-organization exchange services; given when auth is on. */
+  exchange?: ExchangeServices;
 }
 
 /** The CapabilityStatement's `oauth-uris`, from the same SMART configuration discovery publishes. */
@@ -212,6 +216,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       ...(auth?.reader ? { audit: auth.reader } : {}),
       ...(auth ? { mail: auth.mail, forgetProxiesOf: auth.forgetProxiesOf } : {}),
       ...(oauth ? { oauth } : {}),
+      ...(deps.exchange ? { exchange: deps.exchange } : {}),
     };
     if (!auth || !principal) return send(reply, await route(ctx, fr), pretty);
     let res: FhirResponse;
@@ -244,6 +249,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (auth) registerCds(app, { ...deps, auth, authenticate });
   // The patient portal's share links: public, and audited, so only when the audit trail is on.
   if (auth) registerShareRoute(app, { db: deps.db, indexers: deps.indexers, config, audit: auth.audit });
+  if (auth && deps.exchange) registerExchange(app, { db: deps.db, indexers: deps.indexers, config, audit: auth.audit, exchange: deps.exchange });
   app.all('/fhir', fhir);
   app.all('/fhir/*', fhir);
   return app;

@@ -31,6 +31,9 @@ const ITEMS: readonly (NavItem & { roles: readonly StaffRole[] })[] = [
   { to: '/inbox', label: 'Inbox', roles: CLINICAL, active: (p) => p.startsWith('/inbox') },
   { to: '/tasks', label: 'Tasks', roles: CLINICAL, active: (p) => p.startsWith('/tasks') },
   { to: '/orders', label: 'Pending orders', roles: CLINICAL, active: (p) => p.startsWith('/orders') },
+  { to: '/referrals', label: 'Referrals', roles: CLINICAL, active: (p) => p.startsWith('/referrals') },
+  { to: '/admin/partners', label: 'Partners', roles: ['admin'], active: (p) => p.startsWith('/admin/partners') },
+  { to: '/admin/duplicates', label: 'Duplicates', roles: ['admin', 'front-desk'], active: (p) => p.startsWith('/admin/duplicates') },
   { to: '/patients/new', label: 'Register patient', roles: ['front-desk', 'nurse', 'admin'], active: (p) => p === '/patients/new' },
 ];
 

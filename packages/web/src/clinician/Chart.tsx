@@ -14,6 +14,8 @@ import { VitalsEntry } from './vitals/VitalsEntry.tsx';
 import { VitalsTab } from './vitals/VitalsTab.tsx';
 import { Orders } from './orders/Orders.tsx';
 import { ClinicalListPanels, ClinicalListTabs } from './lists/ListTabs.tsx';
+import { ExternalRecords } from '../exchange/external/ExternalRecords.tsx';
+import { ChartReferrals } from '../exchange/referrals/ChartReferrals.tsx';
 import { useCallback, useEffect, useState } from 'react';
 
 export function Chart() {
@@ -52,6 +54,8 @@ export function Chart() {
           <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
           <Tabs.Tab value="orders">Orders</Tabs.Tab>
           <ClinicalListTabs />
+          <Tabs.Tab value="external">Other organizations</Tabs.Tab>
+          <Tabs.Tab value="referrals">Referrals</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
           <Summary data={data} />
@@ -71,6 +75,12 @@ export function Chart() {
         </Tabs.Panel>
         <Tabs.Panel value="orders" pt="md">
           <Orders patientId={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="external" pt="md">
+          <ExternalRecords patientId={id} onChanged={reload} />
+        </Tabs.Panel>
+        <Tabs.Panel value="referrals" pt="md">
+          <ChartReferrals patientId={id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

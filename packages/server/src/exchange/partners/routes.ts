@@ -1,0 +1,4 @@
+/** The partners part of cross-organization exchange: its FHIR routes (see exchange/routes.ts). */
+import type { Route } from '../../api/router.ts';
+
+export const PARTNERS_ROUTES: Route[] = [];

@@ -1,0 +1,23 @@
+/**
+ * Cross-organization exchange's background work (Subscription deliveries and their retries),
+ * started on nodes that run jobs. Each part adds its loop here.
+ */
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Repository } from '../store/repository.ts';
+import type { ExchangeServices } from './types.ts';
+
+export interface ExchangeLoopDeps {
+  db: Database;
+  repoFor(tenant: string): Promise<Repository>;
+  exchange: ExchangeServices;
+  log?: (line: string) => void;
+}
+
+export interface ExchangeLoops {
+  close(): Promise<void>;
+}
+
+export function startExchange(_config: Config, _deps: ExchangeLoopDeps): ExchangeLoops {
+  return { close: async () => {} };
+}
