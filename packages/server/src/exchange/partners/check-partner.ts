@@ -2,8 +2,8 @@
  * `POST /fhir/Organization/{id}/$check-partner` (administrators and system clients): can this
  * deployment reach the partner, and does the partner give it a token? Answers Parameters
  * {reachable, tokenOk, detail}. `reachable`: the partner's CapabilityStatement answers;
- * `tokenOk`: a client_credentials token was issued for our client (outbound client), which proves
- * the partner registered us with our published keys. Nothing about patients is asked.
+ * `tokenOk`: the partner issued a token for our client (outbound client) and accepts it, which
+ * proves it registered us with our published keys. Nothing about patients is asked.
  */
 import type { Parameters } from '@medplum/fhirtypes';
 import { notFound } from '@continuum/fhir';
@@ -34,10 +34,12 @@ export async function checkPartnerOperation(ctx: ApiContext, req: FhirRequest, o
   else if (!ctx.exchange) tokenDetail = 'exchange is not available on this server';
   else {
     try {
-      // Any request gets a token first; the CapabilityStatement needs no more than that.
-      await ctx.exchange.client.call(partner, { method: 'GET', path: '/metadata' });
-      tokenOk = true;
-      tokenDetail = 'the partner issued a token for our client';
+      // A request that needs a token: the partner refuses it to us (403: we may call only its
+      // exchange operations), or answers 401 when it no longer knows our token, in which case
+      // the client asks a new one, and a refusal of that throws.
+      const res = await ctx.exchange.client.call(partner, { method: 'GET', path: '/Organization?_count=0' });
+      tokenOk = res.status !== 401;
+      tokenDetail = tokenOk ? 'the partner accepts our token' : 'the partner does not accept our token';
     } catch (err) {
       tokenDetail = (err as Error).message;
     }
