@@ -76,6 +76,7 @@ export class BearerVerifier {
       this.cache.delete(token);
       entry = undefined;
     }
+    const cached = entry !== undefined;
     if (!entry) {
       const found = await this.lookup(token, origin);
       if (!found) return undefined;
@@ -83,7 +84,7 @@ export class BearerVerifier {
       entry = { principal: found.principal, until: Math.min(now + this.cacheMs, found.exp * 1000), origin, ...(found.session ? { session: found.session } : {}) };
       this.cache.set(token, entry);
     }
-    if (entry.principal.partner && !(await this.clientEnabled(entry.principal.clientId))) {
+    if (cached && entry.principal.partner && !(await this.clientEnabled(entry.principal.clientId))) {
       this.cache.delete(token);
       return undefined;
     }
