@@ -3,7 +3,8 @@
  * server over its own database and data folder (so each has its own exchange key). Each adds the
  * other with `$add-partner` (bootstrap system client). Then A's outbound client gets a token at
  * B through SMART Backend Services (B fetches A's keys from A's `/exchange/jwks.json`), and B
- * treats that token as the partner: the guard refuses it every route not made for partners. A
+ * treats that token as the partner: the guard refuses it every route not made for partners (a
+ * third server without CONTINUUM_EXCHANGE_PRIVATE_NETWORK refuses to fetch loopback keys). A
  * JWS signed with A's key verifies against A's published keys at B; a tampered one does not.
  * `$check-partner` tells a reachable partner from an unreachable one, and once B disables A,
  * A's token stops working at once and no new one is issued.
@@ -142,6 +143,21 @@ describe('exchange partners between two deployments', () => {
     // A token of some other key for A's client id is refused: B checks A's published keys.
     const stranger = new PartnerClient({ signingKey: await signingKey(await loadExchangeKeys({ dataDir: b.dataDir })) });
     await assert.rejects(stranger.call(hospital, { method: 'GET', path: '/Patient' }), (err: unknown) => err instanceof ExchangeError && /refused a token \(invalid_client/.test(err.message));
+  });
+
+  it('leaves loopback key URLs refused by default (oidc-provider SSRF protection) without CONTINUUM_EXCHANGE_PRIVATE_NETWORK', async () => {
+    const c = await startTestServer();
+    try {
+      const added = await c.request('POST', '/Organization/$add-partner', {
+        body: { resourceType: 'Parameters', parameter: [{ name: 'name', valueString: 'Clinic A' }, { name: 'fhirBase', valueString: a.server.base }, { name: 'partnerClientId', valueString: 'clinic-a' }, { name: 'ourClientId', valueString: 'lab-c' }] },
+      });
+      assert.equal(added.status, 201, added.text);
+      const client = new PartnerClient({ signingKey: await signingKey(await loadExchangeKeys({ dataDir: a.dataDir })) });
+      const lab: Partner = { organizationId: 'x', endpointId: 'y', name: 'Lab C', fhirBase: c.base, outboundClientId: 'clinic-a', inboundClientId: 'lab-c', jwksUri: `${c.origin}/exchange/jwks.json`, active: true };
+      await assert.rejects(client.token(lab), (err: unknown) => err instanceof ExchangeError && /invalid_client/.test(err.message));
+    } finally {
+      await c.close();
+    }
   });
 
   it('verifies a JWS signed with A\'s key against A\'s published keys, and refuses a tampered one', async () => {
