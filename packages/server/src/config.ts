@@ -4,6 +4,7 @@
  */
 import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
 import { parseBookingPolicy } from './portal/scheduling/codes.ts';
+import { parseConsentDefault, type ConsentDefault } from './exchange/consent/default-policy.ts';
 
 export interface Config {
   port: number;
@@ -51,6 +52,8 @@ export interface Config {
   mailFrom: string;
   /** How e-prescriptions leave (CONTINUUM_ERX_SENDER): `outbox` (default: files in <dataDir>/erx-outbox) or `none` (left ready). */
   erxSender: 'outbox' | 'none';
+  /** Exchange with partners for a patient without a Consent (CONTINUUM_EXCHANGE_CONSENT): `opt-in` (default: nothing) or `opt-out`. */
+  exchangeConsent: ConsentDefault;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mail: parseMailSetting(env.CONTINUUM_MAIL),
     mailFrom: '',
     erxSender: env.CONTINUUM_ERX_SENDER === 'none' ? 'none' : 'outbox',
+    exchangeConsent: parseConsentDefault(env),
   };
   if (env.CONTINUUM_ERX_SENDER && !['outbox', 'none'].includes(env.CONTINUUM_ERX_SENDER)) throw new Error(`CONTINUUM_ERX_SENDER must be outbox or none, got '${env.CONTINUUM_ERX_SENDER}'`);
   // Checked here so that a bad value stops the start; the booking operations read it when they run.
