@@ -18,7 +18,7 @@
  * side has no date, is a `duplicate`; further apart it is `possible`. Nothing in common: `new`.
  * Entered-in-error local items are never matched.
  */
-import type { AllergyIntolerance, CodeableConcept, Condition, MedicationRequest, MedicationStatement, Resource } from '@medplum/fhirtypes';
+import type { CodeableConcept, MedicationRequest, MedicationStatement, Resource } from '@medplum/fhirtypes';
 import { allergenOf } from '../../medications/allergy.ts';
 import type { Knowledge } from '../../medications/knowledge.ts';
 import { resolveMedication, RXNORM } from '../../medications/resolve.ts';
@@ -42,17 +42,10 @@ const DAY = 86_400_000;
 const WINDOW_DAYS: Record<ReconcileList, number | undefined> = { medications: 180, allergies: undefined, problems: 365 };
 
 export function listOf(r: Resource): ReconcileList | undefined {
-  switch (r.resourceType) {
-    case 'MedicationRequest':
-    case 'MedicationStatement':
-      return 'medications';
-    case 'AllergyIntolerance':
-      return 'allergies';
-    case 'Condition':
-      return 'problems';
-    default:
-      return undefined;
-  }
+  if (r.resourceType === 'MedicationRequest' || r.resourceType === 'MedicationStatement') return 'medications';
+  if (r.resourceType === 'AllergyIntolerance') return 'allergies';
+  if (r.resourceType === 'Condition') return 'problems';
+  return undefined;
 }
 
 const normalise = (t: string | undefined): string => (t ?? '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
@@ -62,28 +55,14 @@ function dateOf(r: Resource): number | undefined {
     for (const s of v) if (s && !Number.isNaN(Date.parse(s))) return Date.parse(s);
     return undefined;
   };
-  switch (r.resourceType) {
-    case 'MedicationRequest':
-      return pick((r as MedicationRequest).authoredOn);
-    case 'MedicationStatement': {
-      const m = r as MedicationStatement;
-      return pick(m.effectiveDateTime, m.effectivePeriod?.start, m.dateAsserted);
-    }
-    case 'AllergyIntolerance': {
-      const a = r as AllergyIntolerance;
-      return pick(a.onsetDateTime, a.onsetPeriod?.start, a.recordedDate);
-    }
-    case 'Condition': {
-      const c = r as Condition;
-      return pick(c.onsetDateTime, c.onsetPeriod?.start, c.recordedDate);
-    }
-    default:
-      return undefined;
-  }
+  if (r.resourceType === 'MedicationRequest') return pick(r.authoredOn);
+  if (r.resourceType === 'MedicationStatement') return pick(r.effectiveDateTime, r.effectivePeriod?.start, r.dateAsserted);
+  if (r.resourceType === 'AllergyIntolerance' || r.resourceType === 'Condition') return pick(r.onsetDateTime, r.onsetPeriod?.start, r.recordedDate);
+  return undefined;
 }
 
 function conceptOf(r: Resource): CodeableConcept | undefined {
-  if (r.resourceType === 'AllergyIntolerance' || r.resourceType === 'Condition') return (r as AllergyIntolerance | Condition).code;
+  if (r.resourceType === 'AllergyIntolerance' || r.resourceType === 'Condition') return r.code;
   const m = r as MedicationRequest | MedicationStatement;
   return m.medicationCodeableConcept ?? (m.medicationReference?.display ? { text: m.medicationReference.display } : undefined);
 }
