@@ -8,7 +8,8 @@
  *   in the text are found too, so "metformin 500 mg tablet" and RxNorm 861004 are both metformin);
  *   sharing some ingredients but not all is only possible (a combination product);
  * - allergies (AllergyIntolerance): the same SNOMED/RxNorm coding, else the same allergen
- *   ingredients (medications/allergy.ts); the same drug class alone is possible;
+ *   ingredients (medications/allergy.ts); the same drug class (an allergy to penicillins and one
+ *   to amoxicillin) is possible;
  * - problems (Condition): the same SNOMED CT or ICD-10-CM code; the same ICD-10-CM category (the
  *   three characters before the dot) is possible;
  * - for all: the same normalised text (case, punctuation and spacing ignored) when no code decided.
@@ -97,7 +98,9 @@ function compare(list: ReconcileList, a: Resource, b: Resource, k: Knowledge): {
     const xa = allergenOf(ca, k);
     const xb = allergenOf(cb, k);
     if (sameSet(xa.ingredients, xb.ingredients)) return { strength: 'strong', why: `same allergen (${xa.ingredients.join(', ')})` };
-    const classes = overlap(xa.classes, xb.classes);
+    // An allergy to a class (penicillins) relates to one to a member (amoxicillin) and back.
+    const classesOf = (x: { ingredients: string[]; classes: string[] }): string[] => [...new Set([...x.classes, ...x.ingredients.flatMap((i) => k.classes.classesOf(i).map((c) => c.id))])];
+    const classes = overlap(classesOf(xa), classesOf(xb));
     const shared = overlap(xa.ingredients, xb.ingredients);
     if (shared.length > 0 || classes.length > 0) return { strength: 'weak', why: `related allergen (${[...shared, ...classes].join(', ')})` };
   } else {
