@@ -121,7 +121,7 @@ describe('retrieving from a partner', () => {
     const metformin = items.find((p) => p.part?.find((x) => x.name === 'incoming')?.resource?.meta?.source === `${a.base}/MedicationRequest/${metforminA}`);
     assert.ok(metformin, 'the partner’s medication is offered');
     assert.equal(metformin.part?.find((x) => x.name === 'match')?.valueCode, 'new');
-    const incoming = metformin.part!.find((x) => x.name === 'incoming')!.resource as Resource;
+    const incoming = metformin.part.find((x) => x.name === 'incoming')!.resource as Resource;
     const imported = await run(asPhysicianAtB, 'POST', `/Patient/${patientB}/$import-external`, params({ name: 'partner', valueReference: { reference: `Organization/${aAtB}` } }, { name: 'item', part: [{ name: 'resource', resource: incoming }, { name: 'action', valueCode: 'accept' }] }));
     assert.equal(imported.status, 200, JSON.stringify(imported.body).slice(0, 300));
     const ref = (imported.body as Parameters).parameter?.find((p) => p.name === 'created')?.valueReference?.reference;
