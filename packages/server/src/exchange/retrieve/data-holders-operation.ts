@@ -18,11 +18,11 @@ export async function dataHoldersOperation(ctx: ApiContext, _req: FhirRequest, p
   await ctx.repo.readStored('Patient', patientId);
   const disclosed = await disclosuresOf(ctx.repo, patientId);
   const received = await new ReceivedStore(ctx.repo.queryable, ctx.repo.tenantId).sources(patientId);
-  const names = new Map(disclosed.map((d) => [d.organizationId, d.organizationName]));
-  for (const id of received) {
-    if (names.has(id)) continue;
+  // The Organization's name here, as this tenant's directory has it; else the name recorded with the disclosure.
+  const names = new Map<string, string>();
+  for (const id of new Set([...disclosed.map((d) => d.organizationId), ...received])) {
     const org = (await ctx.repo.read('Organization', id).catch(() => undefined)) as Organization | undefined;
-    names.set(id, org?.name ?? `Organization/${id}`);
+    names.set(id, org?.name ?? disclosed.find((d) => d.organizationId === id)?.organizationName ?? `Organization/${id}`);
   }
   const parameter: ParametersParameter[] = [...names].map(([id, name]) => {
     const d = disclosed.find((x) => x.organizationId === id);
