@@ -58,7 +58,9 @@ async function readItems(ctx: ApiContext, parts: ParametersParameter[], patientI
   for (const [n, p] of parts.entries()) {
     const at = `${OP}: item ${n + 1}`;
     const part = (name: string) => (p.part ?? []).filter((x) => x.name === name);
-    const resource = part('resource')[0]?.resource;
+    const given = part('resource')[0];
+    // R4 carries a resource in `resource`; `valueResource` (R5's name) is read too.
+    const resource = given?.resource ?? (given as { valueResource?: Resource } | undefined)?.valueResource;
     if (!resource || !IMPORTABLE.has(resource.resourceType)) throw badRequest(`${at}: 'resource' must be a ${[...IMPORTABLE].join(', ')}`);
     const remoteUrl = remoteUrlOf(resource);
     if (!remoteUrl) throw badRequest(`${at}: the resource needs meta.source, its URL at the partner`);

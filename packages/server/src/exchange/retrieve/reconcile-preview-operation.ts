@@ -41,7 +41,8 @@ function bundleInput(req: FhirRequest): Bundle | undefined {
   const p = ((req.body as { parameter?: ParametersParameter[] } | undefined)?.parameter ?? []).filter((x) => x.name === 'bundle');
   if (p.length === 0) return undefined;
   if (p.length > 1) throw badRequest(`${OP}: 'bundle' is given more than once`);
-  const b = p[0]!.resource as Bundle | undefined;
+  // R4 carries a resource in `resource`; `valueResource` (R5's name) is read too.
+  const b = (p[0]!.resource ?? (p[0] as { valueResource?: Resource }).valueResource) as Bundle | undefined;
   if (b?.resourceType !== 'Bundle') throw badRequest(`${OP}: 'bundle' must be a Bundle (valueResource)`);
   return b;
 }

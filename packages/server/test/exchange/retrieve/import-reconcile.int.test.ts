@@ -167,6 +167,11 @@ describe('reconciliation and import', () => {
     assert.equal(decided(incoming[3]!), 'merged');
     assert.equal(decided(incoming[2]!), undefined);
     assert.equal(part(items.get(remote(incoming[1]!))!, 'match')?.valueCode, 'duplicate');
+    // The contract's `valueResource` (R5's name) is read as well as R4's `resource`.
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: incoming.map((r) => ({ fullUrl: remote(r), resource: r })) };
+    const r5 = await s.request('POST', `/Patient/${clinic.patientA}/$reconcile-preview`, { token: tokens['nurse.lee']!, body: { resourceType: 'Parameters', parameter: [{ name: 'bundle', valueResource: bundle }] } });
+    assert.equal(r5.status, 200, r5.text.slice(0, 300));
+    assert.equal((r5.json as Parameters).parameter?.length, 5);
   });
 
   it('$data-holders shows the partner the record received items from', async () => {
