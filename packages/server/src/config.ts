@@ -4,6 +4,7 @@
  */
 import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
 import { parseBookingPolicy } from './portal/scheduling/codes.ts';
+import { parseConsentDefault, type ConsentDefault } from './exchange/consent/default-policy.ts';
 
 export interface Config {
   port: number;
@@ -58,6 +59,8 @@ export interface Config {
    * addresses (CONTINUUM_EXCHANGE_PRIVATE_NETWORK=1): partners on one hospital network, or tests.
    */
   exchangePrivateNetwork?: boolean;
+  /** Exchange with partners for a patient without a Consent (CONTINUUM_EXCHANGE_CONSENT): `opt-in` (default: nothing) or `opt-out`. */
+  exchangeConsent: ConsentDefault;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,6 +92,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mail: parseMailSetting(env.CONTINUUM_MAIL),
     mailFrom: '',
     erxSender: env.CONTINUUM_ERX_SENDER === 'none' ? 'none' : 'outbox',
+    exchangeConsent: parseConsentDefault(env),
   };
   if (env.CONTINUUM_ERX_SENDER && !['outbox', 'none'].includes(env.CONTINUUM_ERX_SENDER)) throw new Error(`CONTINUUM_ERX_SENDER must be outbox or none, got '${env.CONTINUUM_ERX_SENDER}'`);
   // Checked here so that a bad value stops the start; the booking operations read it when they run.
