@@ -17,7 +17,7 @@ import { recordDisclosure } from '../consent/disclosures.ts';
 import type { ExchangeServices } from '../types.ts';
 import { readSubscription, FHIR_JSON } from './backport.ts';
 import { notificationBundle } from './notification.ts';
-import { claimDue, deliveryCounts, DELIVERY_CHANNEL, markAttemptFailed, markDelivered, markSkipped, readTarget, setVerified, type Delivery } from './outbox.ts';
+import { claimDue, deliveryCounts, DELIVERY_CHANNEL, markAttemptFailed, markDelivered, markSkipped, readTarget, setErrored, setVerified, type Delivery } from './outbox.ts';
 
 export const SIGNATURE_HEADER = 'x-continuum-signature';
 
@@ -180,6 +180,7 @@ export class DeliveryLoop {
   }
 
   async #activate(repo: Repository, id: string): Promise<void> {
+    // The mirror is set here, not left to the companion: the loop's repositories may run without companions.
     await repo.inTransaction(async (tx) => {
       const sub = (await tx.read('Subscription', id)) as Subscription;
       if (sub.status !== 'requested') return;
@@ -190,9 +191,12 @@ export class DeliveryLoop {
   }
 
   async #setError(repo: Repository, id: string, error: string): Promise<void> {
-    const sub = (await repo.read('Subscription', id)) as Subscription;
-    if (sub.status === 'off') return;
-    await repo.update('Subscription', id, { ...sub, status: 'error', error });
+    await repo.inTransaction(async (tx) => {
+      const sub = (await tx.read('Subscription', id)) as Subscription;
+      if (sub.status === 'off' || sub.status === 'error') return;
+      await setErrored(tx.queryable, tx.tenantId, id, error);
+      await tx.update('Subscription', id, { ...sub, status: 'error', error }, { ifMatch: Number(sub.meta?.versionId) });
+    });
   }
 
   /** A partner's event: the patient's consent, checked now (audited and recorded when it refuses). */

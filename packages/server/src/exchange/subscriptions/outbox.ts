@@ -101,8 +101,14 @@ export async function queueHandshake(q: Queryable, tenant: string, id: string, t
   await wake(q);
 }
 
+/** The handshake succeeded: the Subscription is active (the loop writes the resource in the same transaction). */
 export async function setVerified(q: Queryable, tenant: string, id: string): Promise<void> {
-  await q.query('UPDATE subscription_target SET verified = true, failures = 0, last_error = NULL WHERE tenant_id = $1 AND subscription_id = $2', [tenant, id]);
+  await q.query(`UPDATE subscription_target SET verified = true, status = 'active', failures = 0, last_error = NULL WHERE tenant_id = $1 AND subscription_id = $2`, [tenant, id]);
+}
+
+/** The loop put the Subscription in error (the resource is written in the same transaction). */
+export async function setErrored(q: Queryable, tenant: string, id: string, error: string): Promise<void> {
+  await q.query(`UPDATE subscription_target SET status = 'error', last_error = $3 WHERE tenant_id = $1 AND subscription_id = $2`, [tenant, id, error.slice(0, 500)]);
 }
 
 /**
