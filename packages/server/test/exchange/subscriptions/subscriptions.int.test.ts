@@ -13,7 +13,9 @@ import { SearchParamRegistry } from '@continuum/fhir';
 import type { Queryable } from '../../../src/db/database.ts';
 import { TOPICS } from '../../../src/exchange/codes.ts';
 import { FILTER_CRITERIA_EXT, NOTIFICATION_PROFILE, PAYLOAD_CONTENT_EXT, STATUS_PROFILE } from '../../../src/exchange/subscriptions/backport.ts';
-import { subscriptionCompanions } from '../../../src/exchange/subscriptions/companion.ts';
+import { PARTNER_SUBSCRIBER_EXT, subscriptionCompanions } from '../../../src/exchange/subscriptions/companion.ts';
+import type { Partner } from '../../../src/exchange/types.ts';
+import type { AuditRecord } from '../../../src/auth/audit-sink.ts';
 import type { DeliveryLoop } from '../../../src/exchange/subscriptions/delivery-loop.ts';
 import { Companions } from '../../../src/store/companions.ts';
 import { createIndexer } from '../../../src/store/indexer.ts';
@@ -27,6 +29,8 @@ let clinic: Clinic;
 let keys: TestKeys;
 let loop: DeliveryLoop;
 const receivers: Receiver[] = [];
+const audit: AuditRecord[] = [];
+let partner: Partner;
 
 async function receiver(status = 200): Promise<Receiver> {
   const r = await startReceiver(status);
@@ -99,7 +103,9 @@ before(async () => {
   server = await startTestServer({ CONTINUUM_JOBS: '0' });
   clinic = await buildClinic(server);
   keys = await testKeys(server.base);
-  loop = deliveryLoop(server, keys);
+  const org = await server.request('POST', '/Organization', { body: { resourceType: 'Organization', name: 'Hillside Hospital' } });
+  partner = { organizationId: String(org.json.id), name: 'Hillside Hospital', endpointId: 'e1', fhirBase: 'http://127.0.0.1:9/fhir', outboundClientId: 'us', inboundClientId: 'them', jwksUri: 'http://127.0.0.1:9/exchange/jwks.json', active: true };
+  loop = deliveryLoop(server, keys, {}, [partner], audit);
   loop.start();
 });
 
@@ -317,5 +323,42 @@ describe('Subscriptions (R4 backport, rest-hook)', () => {
     assert.equal(await count(), 0);
     await repo.create(dr);
     assert.equal(await count(), 1, 'the same write committed records its event');
+  });
+
+  it("check a partner's consent again before each event: withheld, skipped and audited", async () => {
+    const r = await receiver();
+    const body = { ...subscription(r.url, { patient: clinic.patientA }), extension: [{ url: PARTNER_SUBSCRIBER_EXT, valueReference: { reference: `Organization/${partner.organizationId}` } }] };
+    const res = await server.request('POST', '/Subscription', { body });
+    assert.equal(res.status, 201, res.text);
+    const id = String(res.json.id);
+    await until('active', async () => (await server.request('GET', `/Subscription/${id}`)).json.status === 'active');
+    const dr = await report(clinic.patientA);
+    // Without a Consent of the patient nothing goes to a partner (the default is opt-in).
+    const denied = await until('the denial in the audit', () => audit.find((a) => a.resource === `Subscription/${id}` && a.outcome === 'denied'));
+    assert.equal(denied.action, 'export');
+    assert.deepEqual(denied.patients, [clinic.patientA]);
+    assert.match(denied.detail ?? '', new RegExp(`Organization/${partner.organizationId}`));
+    const p = ((await server.request('GET', `/Subscription/${id}/$status`)).json as Bundle).entry![0]!.resource as Parameters;
+    assert.equal(p.parameter!.find((x) => x.name === 'skipped')?.valueInteger, 1);
+    assert.ok(!notifications(r).some((x) => focusOf(x.bundle)?.endsWith(`/${dr}`)), 'nothing was sent');
+  });
+
+  it('deliver each event once with two loops (two nodes) claiming at the same time', async () => {
+    const second = deliveryLoop(server, keys);
+    second.start();
+    try {
+      const r = await receiver();
+      await activeSubscription(r, { patient: clinic.patientB });
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await report(clinic.patientB));
+      await until('six notifications', () => ids.every((id) => notifications(r).some((x) => focusOf(x.bundle)?.endsWith(`/${id}`))), 15_000);
+      await new Promise((res) => setTimeout(res, 500));
+      const foci = notifications(r).map((x) => focusOf(x.bundle));
+      assert.equal(foci.length, 6, `each once: ${foci.join(', ')}`);
+      const numbers = notifications(r).map((x) => statusOf(x.bundle).parameter!.find((p) => p.name === 'notification-event')!.part!.find((p) => p.name === 'event-number')!.valueString);
+      assert.deepEqual([...numbers].sort((a, b) => Number(a) - Number(b)), ['1', '2', '3', '4', '5', '6'], 'event numbers are unique');
+    } finally {
+      await second.close();
+    }
   });
 });
