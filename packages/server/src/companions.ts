@@ -7,12 +7,14 @@ import { routeResult } from './orders/result-routing.ts';
 import { Companions, type Companion } from './store/companions.ts';
 import { erxCompanion } from './erx/companion.ts';
 import { intakeCompanion } from './portal/scheduling/intake-companion.ts';
+import { subscriptionCompanions } from './exchange/subscriptions/companion.ts';
 
 export function buildCompanions(_config: Config): Companions {
   const entries: [string, Companion][] = [
     ['DiagnosticReport', routeResult],
     ['MedicationRequest', erxCompanion],
     ['QuestionnaireResponse', intakeCompanion],
+    ...subscriptionCompanions(),
   ];
   return new Companions(entries);
 }

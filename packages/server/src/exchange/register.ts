@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import type { IndexerSource } from '../search-params/provider.ts';
 import type { ExchangeServices } from './types.ts';
 import { registerPartners } from './partners/jwks-route.ts';
+import { registerNotifyEndpoint } from './subscriptions/notify-endpoint.ts';
 
 export interface ExchangeHttpDeps {
   db: Database;
@@ -21,4 +22,5 @@ export interface ExchangeHttpDeps {
 /** Each part adds its own registration here. */
 export function registerExchange(app: FastifyInstance, deps: ExchangeHttpDeps): void {
   registerPartners(app, deps);
+  registerNotifyEndpoint(app, deps);
 }

@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Repository } from '../store/repository.ts';
+import { DeliveryLoop } from './subscriptions/delivery-loop.ts';
 import type { ExchangeServices } from './types.ts';
 
 export interface ExchangeLoopDeps {
@@ -18,6 +19,13 @@ export interface ExchangeLoops {
   close(): Promise<void>;
 }
 
-export function startExchange(_config: Config, _deps: ExchangeLoopDeps): ExchangeLoops {
-  return { close: async () => {} };
+export function startExchange(_config: Config, deps: ExchangeLoopDeps): ExchangeLoops {
+  // Subscription notifications: several nodes may run this loop (claims skip each other's rows).
+  const deliveries = new DeliveryLoop({ db: deps.db, repoFor: (tenant) => deps.repoFor(tenant), exchange: deps.exchange, ...(deps.log ? { log: deps.log } : {}) });
+  deliveries.start();
+  return {
+    close: async () => {
+      await deliveries.close();
+    },
+  };
 }

@@ -31,8 +31,12 @@ export interface CompanionTrigger {
   batch?: ReadonlyMap<string, Resource>;
 }
 
-/** Derives companion writes for one write; `repo` runs in the write's transaction. */
-export type Companion = (trigger: CompanionTrigger, repo: Repository) => Promise<CompanionWrite[]>;
+/**
+ * Derives companion writes for one write; `repo` runs in the write's transaction. `wants`, when
+ * given, tells from the stored resource alone whether there may be anything to do: a write that
+ * no companion wants commits as it would without companions (no transaction of its own).
+ */
+export type Companion = ((trigger: CompanionTrigger, repo: Repository) => Promise<CompanionWrite[]>) & { wants?: (resource: Resource | null) => boolean };
 
 /** The companions of each resource type. */
 export class Companions {
@@ -49,8 +53,13 @@ export class Companions {
     return new Companions([...entries, [resourceType, companion]]);
   }
 
-  has(resourceType: string): boolean {
-    return this.byType.has(resourceType);
+  /** Whether a companion of the type may act on this write (`content`: the stored JSON, null for a deletion). */
+  has(resourceType: string, content?: string | null): boolean {
+    const list = this.byType.get(resourceType);
+    if (!list) return false;
+    if (content === undefined || list.some((c) => !c.wants)) return true;
+    const resource = content === null ? null : (JSON.parse(content) as Resource);
+    return list.some((c) => c.wants!(resource));
   }
 
   for(resourceType: string): readonly Companion[] {

@@ -171,7 +171,7 @@ export class Repository {
    */
   async commit(writes: readonly PreparedWrite[]): Promise<void> {
     const companions = this.deps.companions;
-    if (companions && writes.some((w) => companions.has(w.resourceType))) {
+    if (companions && writes.some((w) => companions.has(w.resourceType, w.content))) {
       // The companions read and write in the same transaction as the writes that cause them.
       return this.inTransaction(async (repo) => repo.commitWrites([...writes, ...(await repo.companionWrites(companions, writes))]));
     }
