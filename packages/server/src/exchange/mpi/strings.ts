@@ -5,9 +5,13 @@
  * and it only has to catch spelling variants the similarity misses (Meyer / Maier).
  */
 
+const ASCII = /^[\x20-\x7e]*$/;
+
 /** Lower case, accents stripped (é → e, ß → ss), only letters kept: "O'Brien-Smith" → "obriensmith". */
 export function normalizeName(s: string | undefined): string {
   if (!s) return '';
+  // Most names are plain ASCII: skip the (slow) Unicode decomposition for them.
+  if (ASCII.test(s)) return s.toLowerCase().replace(/[^a-z]/g, '');
   return s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -106,8 +110,7 @@ export function normalizeEmail(s: string | undefined): string {
 
 /** Address line normalised: lower case, no punctuation, common abbreviations expanded. */
 export function normalizeLine(s: string): string {
-  const words = s
-    .normalize('NFD')
+  const words = (ASCII.test(s) ? s : s.normalize('NFD'))
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9 ]/g, ' ')
