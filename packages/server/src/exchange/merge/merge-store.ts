@@ -5,6 +5,7 @@
  * (migration 022) that remembers what each merge moved.
  */
 import type { Patient } from '@medplum/fhirtypes';
+import { conflict } from '@continuum/fhir';
 import type { Queryable } from '../../db/database.ts';
 import type { MovedRef } from './references.ts';
 
@@ -46,11 +47,17 @@ export async function tenantPatients(q: Queryable, tenant: string, limit: number
   return rows.map((r) => JSON.parse(r.content) as Patient);
 }
 
+/** Records a merge; a concurrent merge of the same source (the unique index) is a 409. */
 export async function insertMerge(q: Queryable, tenant: string, m: MergeRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO patient_merge (tenant_id, id, source_id, target_id, merged_at, merged_by, moved, source_active) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-    [tenant, m.id, m.sourceId, m.targetId, m.mergedAt, m.mergedBy, JSON.stringify(m.moved), m.sourceActive],
-  );
+  try {
+    await q.query(
+      `INSERT INTO patient_merge (tenant_id, id, source_id, target_id, merged_at, merged_by, moved, source_active) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      [tenant, m.id, m.sourceId, m.targetId, m.mergedAt, m.mergedBy, JSON.stringify(m.moved), m.sourceActive],
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw conflict(`Patient/${m.sourceId} was merged by another request at the same time`);
+    throw err;
+  }
 }
 
 /** The merge of `sourceId` in force, locked for the rest of the transaction. */
