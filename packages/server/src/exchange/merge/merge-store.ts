@@ -47,6 +47,17 @@ export async function tenantPatients(q: Queryable, tenant: string, limit: number
   return rows.map((r) => JSON.parse(r.content) as Patient);
 }
 
+/**
+ * Holds, to the end of the transaction, a lock on merging each of these patients, taken in a
+ * fixed order so that two merges naming the same patients queue instead of deadlocking. The
+ * second then sees the first's result (a 409) rather than losing a version race.
+ */
+export async function lockPatients(q: Queryable, tenant: string, ids: readonly string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) {
+    await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`patient-merge\u001f${tenant}\u001f${id}`]);
+  }
+}
+
 /** Records a merge; a concurrent merge of the same source (the unique index) is a 409. */
 export async function insertMerge(q: Queryable, tenant: string, m: MergeRecord): Promise<void> {
   try {
@@ -60,11 +71,14 @@ export async function insertMerge(q: Queryable, tenant: string, m: MergeRecord):
   }
 }
 
-/** The merge of `sourceId` in force, locked for the rest of the transaction. */
-export async function mergeInForce(q: Queryable, tenant: string, sourceId: string): Promise<MergeRecord | undefined> {
+/**
+ * The merge of `sourceId` in force; with `lock`, its row is locked for the rest of the
+ * transaction (take `lockPatients` first: locks are always taken in that order).
+ */
+export async function mergeInForce(q: Queryable, tenant: string, sourceId: string, lock = true): Promise<MergeRecord | undefined> {
   const { rows } = await q.query<{ id: string; source_id: string; target_id: string; merged_at: Date | string; merged_by: string; moved: MovedResource[] | string; source_active: boolean | null }>(
     `SELECT id, source_id, target_id, merged_at, merged_by, moved, source_active FROM patient_merge
-      WHERE tenant_id = $1 AND source_id = $2 AND unmerged_at IS NULL FOR UPDATE`,
+      WHERE tenant_id = $1 AND source_id = $2 AND unmerged_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
     [tenant, sourceId],
   );
   const r = rows[0];

@@ -17,7 +17,7 @@ import type { Patient, PatientLink, Resource } from '@medplum/fhirtypes';
 import { badRequest, conflict, notFound } from '@continuum/fhir';
 import type { Repository } from '../../store/repository.ts';
 import { LOCKED_TYPES } from '../../store/signed-notes.ts';
-import { insertMerge, markUnmerged, mergeInForce, referencing, type MovedResource } from './merge-store.ts';
+import { insertMerge, lockPatients, markUnmerged, mergeInForce, referencing, type MovedResource } from './merge-store.ts';
 import { restoreReferences, rewriteReferences } from './references.ts';
 
 export interface MergePlan {
@@ -47,7 +47,7 @@ export async function planMerge(repo: Repository, sourceId: string, targetId: st
   if (sourceId === targetId) throw badRequest('A patient cannot be merged into itself');
   const source = await readPatient(repo, sourceId, 'source');
   const target = await readPatient(repo, targetId, 'target');
-  if ((source.link ?? []).some((l) => l.type === 'replaced-by') || (await mergeInForce(repo.queryable, repo.tenantId, sourceId))) {
+  if ((source.link ?? []).some((l) => l.type === 'replaced-by') || (await mergeInForce(repo.queryable, repo.tenantId, sourceId, false))) {
     throw conflict(`Patient/${sourceId} is already merged into another patient; unmerge it first`);
   }
   if ((target.link ?? []).some((l) => l.type === 'replaced-by')) {
@@ -74,6 +74,7 @@ export async function planMerge(repo: Repository, sourceId: string, targetId: st
 /** Merges (see the header). `by` names who did it, for the record. */
 export async function mergePatients(repo: Repository, sourceId: string, targetId: string, by: string): Promise<MergePlan> {
   return repo.inTransaction(async (tx) => {
+    await lockPatients(tx.queryable, tx.tenantId, [sourceId, targetId]);
     const plan = await planMerge(tx, sourceId, targetId);
     for (const m of plan.moved) {
       const stored = await tx.readStored(m.type, m.id);
@@ -110,6 +111,10 @@ export interface UnmergeResult {
 export async function unmergePatient(repo: Repository, sourceId: string, by: string): Promise<UnmergeResult> {
   return repo.inTransaction(async (tx) => {
     await readPatient(tx, sourceId, 'source');
+    const found = await mergeInForce(tx.queryable, tx.tenantId, sourceId, false);
+    if (!found) throw conflict(`Patient/${sourceId} is not merged into another patient`);
+    await lockPatients(tx.queryable, tx.tenantId, [sourceId, found.targetId]);
+    // Read again under the lock: a concurrent unmerge may have finished meanwhile.
     const record = await mergeInForce(tx.queryable, tx.tenantId, sourceId);
     if (!record) throw conflict(`Patient/${sourceId} is not merged into another patient`);
     const restored: UnmergeResult['restored'] = [];

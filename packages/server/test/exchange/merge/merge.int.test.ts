@@ -181,4 +181,13 @@ describe('Patient $duplicates, $merge and $unmerge', () => {
     const again = await server.request('POST', '/Patient/$merge', { body: params(ref('source-patient', source), ref('target-patient', target), { name: 'preview', valueBoolean: true }) });
     assert.equal(again.status, 200, again.text);
   });
+
+  it('lets only one of two concurrent merges of the same patient happen', async () => {
+    const body = params(ref('source-patient', source), ref('target-patient', target));
+    const [a, b] = await Promise.all([server.request('POST', '/Patient/$merge', { body }), server.request('POST', '/Patient/$merge', { body })]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 409], `${a.text.slice(0, 200)} ${b.text.slice(0, 200)}`);
+    const history = await read<Bundle>(`/Observation/${made.obs}/_history`);
+    assert.equal(history.entry!.length, 4, 'moved once');
+    assert.equal((await server.request('POST', '/Patient/$unmerge', { body: params(ref('source-patient', source)) })).status, 200);
+  });
 });
