@@ -182,12 +182,22 @@ describe('Patient $duplicates, $merge and $unmerge', () => {
     assert.equal(again.status, 200, again.text);
   });
 
-  it('lets only one of two concurrent merges of the same patient happen', async () => {
+  it('lets only one of two concurrent merges of the same patient happen, and unmerges around later edits', async () => {
     const body = params(ref('source-patient', source), ref('target-patient', target));
     const [a, b] = await Promise.all([server.request('POST', '/Patient/$merge', { body }), server.request('POST', '/Patient/$merge', { body })]);
     assert.deepEqual([a.status, b.status].sort(), [200, 409], `${a.text.slice(0, 200)} ${b.text.slice(0, 200)}`);
     const history = await read<Bundle>(`/Observation/${made.obs}/_history`);
     assert.equal(history.entry!.length, 4, 'moved once');
-    assert.equal((await server.request('POST', '/Patient/$unmerge', { body: params(ref('source-patient', source)) })).status, 200);
+    // Edited and deleted since the merge: left as they are by the unmerge, and listed.
+    const condition = await read<Resource & { subject: { reference: string } }>(`/Condition/${made.condition}`);
+    assert.equal((await server.request('PUT', `/Condition/${made.condition}`, { body: { ...condition, subject: { reference: `Patient/${clinic.patientA}` } } })).status, 200);
+    assert.equal((await server.request('DELETE', `/DocumentReference/${made.doc}`)).status, 204);
+    const res = await server.request('POST', '/Patient/$unmerge', { body: params(ref('source-patient', source)) });
+    assert.equal(res.status, 200, res.text);
+    const p = res.json as Parameters;
+    assert.equal(values(p, 'restored')[0]!.valueInteger, 4);
+    const unchanged = values(p, 'unchanged').map((u) => `${u.part![0]!.valueReference!.reference} ${u.part![1]!.valueString}`).sort();
+    assert.deepEqual(unchanged, [`Condition/${made.condition} no longer names the surviving patient`, `DocumentReference/${made.doc} deleted since the merge`].sort());
+    assert.equal((await read<Resource & { subject: { reference: string } }>(`/Condition/${made.condition}`)).subject.reference, `Patient/${clinic.patientA}`);
   });
 });
