@@ -173,6 +173,8 @@ export class BearerVerifier {
         scopes: parseScopes(cc.scope ?? '').rules.filter((r) => r.context === 'system'),
         securityRights: [],
         breakGlass: [],
+        // A partner deployment's client (exchange/partners): it reaches only the partner routes.
+        ...(typeof client.metadata.continuum_partner === 'string' ? { partner: { organizationId: client.metadata.continuum_partner, name: client.name } } : {}),
       };
       return { principal, exp: cc.exp ?? 0 };
     }
