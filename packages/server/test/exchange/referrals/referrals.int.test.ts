@@ -72,7 +72,7 @@ describe('referrals between two organizations', () => {
     assert.ok(delivery.remoteTask);
     assert.ok(delivery.resources >= 6, 'the summary entries count as disclosed resources');
     const id = referralIdOf(task)!;
-    const bTask = (await readB(`/Task/${delivery.remoteTask!}`)) as Task;
+    const bTask = (await readB(`/Task/${delivery.remoteTask}`)) as Task;
     assert.equal(bTask.status, 'requested');
     assert.equal(referralIdOf(bTask), id, 'both copies share the referral identifier');
     assert.ok(tagged(bTask));
