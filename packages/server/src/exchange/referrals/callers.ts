@@ -9,8 +9,8 @@
 import type { Practitioner } from '@medplum/fhirtypes';
 import { badRequest, forbidden } from '@continuum/fhir';
 import type { Principal } from '../../access/policy.ts';
-import type { ApiContext } from '../../api/types.ts';
-import type { ExchangeServices, Partner } from '../types.ts';
+import type { ApiContext, FhirRequest } from '../../api/types.ts';
+import { PURPOSE_HEADER, type ExchangeServices, type Partner, type PurposeOfUse } from '../types.ts';
 
 const CLINICAL_ROLES = ['physician', 'nurse'];
 
@@ -39,10 +39,17 @@ export async function clinicianOf(ctx: ApiContext, op: string): Promise<Clinicia
   return { principal: p, fhirUser: p.fhirUser, ...(display ? { display } : {}), exchange: exchangeOf(ctx, op) };
 }
 
-/** The partner deployment calling a partner operation; every other caller gets a 403. */
-export function partnerOf(ctx: ApiContext, op: string): { organizationId: string; name: string } {
+const PURPOSES: readonly PurposeOfUse[] = ['TREAT', 'ETREAT', 'HPAYMT', 'HOPERAT', 'PUBHLTH', 'PATRQT', 'COC'];
+
+/**
+ * The partner deployment calling a partner operation; every other caller gets a 403. The request
+ * must state its purpose of use (PURPOSE_HEADER), as every partner request does: else 400.
+ */
+export function partnerOf(ctx: ApiContext, req: FhirRequest, op: string): { organizationId: string; name: string } {
   const partner = ctx.principal?.partner;
   if (!partner) throw forbidden(`${op} is called by partner organizations only`);
+  const purpose = req.headers[PURPOSE_HEADER]?.trim();
+  if (!purpose || !PURPOSES.includes(purpose as PurposeOfUse)) throw badRequest(`${op}: the request must state its purpose of use in '${PURPOSE_HEADER}' (${PURPOSES.join(', ')})`);
   return partner;
 }
 

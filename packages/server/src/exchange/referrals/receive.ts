@@ -154,7 +154,7 @@ export async function applyReceivedReferral(repo: Repository, pkg: ReceivedPacka
 }
 
 export async function referralReceiveOperation(ctx: ApiContext, req: FhirRequest): Promise<FhirResponse> {
-  const sender = partnerOf(ctx, OP);
+  const sender = partnerOf(ctx, req, OP);
   const pkg = readPackage(req.body);
   const out = await applyReceivedReferral(ctx.repo, pkg, sender, new Date());
   return {

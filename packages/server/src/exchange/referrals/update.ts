@@ -98,7 +98,7 @@ export async function applyReferralUpdate(repo: Repository, u: ReferralUpdate, s
 }
 
 export async function referralUpdateOperation(ctx: ApiContext, req: FhirRequest): Promise<FhirResponse> {
-  const sender = partnerOf(ctx, OP);
+  const sender = partnerOf(ctx, req, OP);
   const update = readUpdate(req);
   const { task } = await applyReferralUpdate(ctx.repo, update, sender, new Date());
   return { status: 200, headers: {}, body: parameters([{ name: 'task', valueString: task.id! }, { name: 'status', valueCode: task.status }]) };

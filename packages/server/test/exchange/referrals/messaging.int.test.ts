@@ -37,7 +37,7 @@ describe('messages between organizations', () => {
     await t?.close();
   });
 
-  const receive = (body: unknown, token = t.b.partnerToken) => t.b.server.request('POST', '/Communication/$partner-receive', { token, body });
+  const receive = (body: unknown, token = t.b.partnerToken, purpose = 'TREAT') => t.b.server.request('POST', '/Communication/$partner-receive', { token, body, headers: purpose ? { 'x-purpose-of-use': purpose } : {} });
   const message = (over: Partial<PartnerMessage> = {}): PartnerMessage => ({
     messageId: crypto.randomUUID(),
     senderDisplay: 'Ada Okafor',
@@ -141,6 +141,8 @@ describe('messages between organizations', () => {
     assert.equal((await receive(messageParameters(message()), t.b.server.token)).status, 403, 'the bootstrap system client is not a partner');
     assert.equal((await receive(messageParameters(message()), drB)).status, 403);
     assert.equal((await t.b.server.request('GET', '/Communication', { token: t.b.partnerToken })).status, 403);
+    assert.equal((await receive(messageParameters(message()), t.b.partnerToken, '')).status, 400, 'a partner states its purpose of use');
+    assert.equal((await receive(messageParameters(message()), t.b.partnerToken, 'MARKETING')).status, 400);
     assert.equal((await t.b.server.request('POST', '/Communication/$send-to-partner', { token: t.b.partnerToken, body: { resourceType: 'Parameters' } })).status, 403);
   });
 });

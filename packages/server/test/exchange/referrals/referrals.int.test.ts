@@ -210,7 +210,7 @@ describe('referrals between two organizations', () => {
     assert.equal((await respond(referral.bTask, action('complete', [{ name: 'report', valueString: 'again' }]))).status, 409, 'completed is final');
   });
 
-  const update = (body: unknown, token = t.a.partnerToken) => t.a.server.request('POST', '/Task/$referral-update', { token, body });
+  const update = (body: unknown, token = t.a.partnerToken) => t.a.server.request('POST', '/Task/$referral-update', { token, body, headers: { 'x-purpose-of-use': 'TREAT' } });
   const upd = (id: string, status: string, extra: Parameters['parameter'] = []): Parameters => ({
     resourceType: 'Parameters',
     parameter: [{ name: 'referral', valueIdentifier: { system: REFERRAL_ID_SYSTEM, value: id } }, { name: 'status', valueCode: status }, ...(extra ?? [])],
@@ -239,10 +239,11 @@ describe('referrals between two organizations', () => {
   });
 
   it('$referral-receive refuses a malformed package with a 400 and stores nothing of it (one transaction)', async () => {
-    const receive = (body: unknown) => t.b.server.request('POST', '/Task/$referral-receive', { token: t.b.partnerToken, body });
+    const receive = (body: unknown, purpose = 'TREAT') => t.b.server.request('POST', '/Task/$referral-receive', { token: t.b.partnerToken, body, headers: purpose ? { 'x-purpose-of-use': purpose } : {} });
     const count = async (type: string) => (await t.b.server.request('GET', `/${type}?_summary=count`)).json.total as number;
     const before = { Patient: await count('Patient'), ServiceRequest: await count('ServiceRequest'), DocumentReference: await count('DocumentReference'), Task: await count('Task') };
     assert.equal((await receive({ resourceType: 'Patient' })).status, 400);
+    assert.equal((await receive({ resourceType: 'Bundle', type: 'collection' }, '')).status, 400, 'a partner states its purpose of use');
     assert.equal((await receive({ resourceType: 'Bundle', type: 'collection', entry: [] })).status, 400);
     const pkg = (await import('../../../src/exchange/referrals/referral-package.ts')).referralPackage;
     const { task } = await createReferral(t.a.repo, { patientId: patientA, partner: t.a.partner, requester: { reference: `Practitioner/${t.a.clinic.practitioner}` }, reason: 'x', priority: 'routine', now: new Date() });
@@ -253,6 +254,7 @@ describe('referrals between two organizations', () => {
     const res = await receive(broken);
     assert.equal(res.status, 400, res.text);
     assert.equal(res.json.resourceType, 'OperationOutcome');
+    assert.match(res.text, /Task/, 'it failed on the Task, the last write');
     const afterCounts = { Patient: await count('Patient'), ServiceRequest: await count('ServiceRequest'), DocumentReference: await count('DocumentReference'), Task: await count('Task') };
     assert.deepEqual(afterCounts, before, 'nothing of the failed referral was kept');
   });

@@ -67,7 +67,7 @@ export async function applyReceivedMessage(repo: Repository, m: PartnerMessage, 
 }
 
 export async function partnerReceiveOperation(ctx: ApiContext, req: FhirRequest): Promise<FhirResponse> {
-  const sender = partnerOf(ctx, OP);
+  const sender = partnerOf(ctx, req, OP);
   const message = readMessage(req, OP);
   const out = await applyReceivedMessage(ctx.repo, message, sender, new Date());
   return {
