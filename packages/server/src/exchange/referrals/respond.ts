@@ -118,7 +118,8 @@ export async function applyResponse(repo: Repository, taskId: string, r: Respons
       ...(r.appointmentDate ? { executionPeriod: { start: r.appointmentDate } } : {}),
       ...(report ? { output: [{ type: { coding: [CONSULT_NOTE_TYPE], text: 'Consult report' }, valueReference: { reference: `DocumentReference/${report.id!}` } }] } : {}),
     };
-    const stored = (await tx.update('Task', taskId, next)).resource as Task;
+    // Pinned to the version read: of two answers at once, the second is a 412, not a move the state machine never saw.
+    const stored = (await tx.update('Task', taskId, next, { ifMatch: Number(task.meta?.versionId) })).resource as Task;
     return { task: stored, ...(report ? { report } : {}) };
   });
 }

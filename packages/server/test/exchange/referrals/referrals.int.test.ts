@@ -169,6 +169,12 @@ describe('referrals between two organizations', () => {
     assert.equal((await respond(referral.bTask, { resourceType: 'Parameters', parameter: [{ name: 'action', valueCode: 'accept' }, { name: 'colour', valueString: 'red' }] })).status, 400);
     assert.equal((await respond(referral.aTask, action('accept'), drB)).status, 404, 'no such Task at B');
     assert.equal(((await readB(`/Task/${referral.bTask}`)) as Task).status, 'accepted');
+    // Two answers at once: one wins, the other is refused (409, or 412 when they raced on the same version).
+    const { delivery } = await refer('Chest pain');
+    const both = await Promise.all([respond(delivery.remoteTask!, action('accept')), respond(delivery.remoteTask!, action('decline'))]);
+    const codes = both.map((r) => r.status).sort();
+    assert.equal(codes[0], 200, both.map((r) => r.text).join(' | '));
+    assert.ok([409, 412].includes(codes[1]!), `the second answer is refused (${codes[1]})`);
   });
 
   it('B schedules then completes with a report; A gets the Task completed, the report with Provenance and an inbox notice', async () => {
