@@ -3,7 +3,7 @@
  * Patient under a system naming that partner (`urn:continuum:partner-identifier:<org id>`), never
  * under their own system: two deployments number their patients alike (`urn:continuum:mrn`), and
  * a partner's number must not pass for one of ours. A patient is placed by those identifiers
- * first (a patient the same partner sent before), then by a certain match (mpi/matcher.ts);
+ * first (a patient the same partner sent before, or the one it was merged into since), then by a certain match (mpi/matcher.ts);
  * otherwise a referral creates a new Patient marked external, and a message is filed with no
  * patient. Also: which Organization this tenant is.
  */
@@ -36,12 +36,25 @@ export function sourceExtension(sender: Sender): { url: string; valueReference: 
   return { url: EXTERNAL_SOURCE_EXT, valueReference: { reference: `Organization/${sender.organizationId}`, display: sender.name } };
 }
 
+/** The patient a merged-away Patient was merged into (Patient.link replaced-by), else the patient itself. */
+async function survivor(repo: Repository, patient: Patient): Promise<string> {
+  let current = patient;
+  for (let hop = 0; hop < 5 && current.active === false; hop++) {
+    const next = current.link?.find((l) => l.type === 'replaced-by')?.other?.reference;
+    if (!next?.startsWith('Patient/')) break;
+    const found = (await repo.read('Patient', next.slice('Patient/'.length)).catch(() => undefined)) as Patient | undefined;
+    if (!found) break;
+    current = found;
+  }
+  return current.id!;
+}
+
 /** The local Patient the sender's patient is, when known by its identifiers or a certain match. */
 export async function findPlacedPatient(repo: Repository, incoming: Patient, sender: Sender): Promise<string | undefined> {
   for (const id of partnerIdentifiers(incoming, sender)) {
     const criteria = new URLSearchParams({ identifier: `${id.system}|${id.value}` }).toString();
     const page = await repo.search(repo.parseCriteria('Patient', criteria), { count: 2 });
-    if (page.matches.length === 1) return page.matches[0]!.id;
+    if (page.matches.length === 1) return survivor(repo, JSON.parse(page.matches[0]!.content) as Patient);
   }
   const query: Patient = { ...incoming, identifier: [] };
   delete query.id;

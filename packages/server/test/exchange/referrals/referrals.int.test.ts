@@ -124,6 +124,16 @@ describe('referrals between two organizations', () => {
     assert.equal(bTask.for?.reference, `Patient/${referral.bPatient}`);
   });
 
+  it('once B merged that patient into another, the next referral lands on the surviving patient', async () => {
+    const survivor = await create(t.b.server, { resourceType: 'Patient', name: [{ family: 'Quillfeather', given: ['Marguerite'] }], birthDate: '1961-09-14', link: [{ type: 'replaces', other: { reference: `Patient/${referral.bPatient}` } }] });
+    const merged = await readB(`/Patient/${referral.bPatient}`);
+    const put = await t.b.server.request('PUT', `/Patient/${referral.bPatient}`, { body: { ...merged, active: false, link: [{ type: 'replaced-by', other: { reference: `Patient/${survivor}` } }] } });
+    assert.equal(put.status, 200, put.text);
+    const { delivery } = await refer('Pre-operative review');
+    const bTask = (await readB(`/Task/${delivery.remoteTask!}`)) as Task;
+    assert.equal(bTask.for?.reference, `Patient/${survivor}`);
+  });
+
   it('a failed send leaves the Task not-delivered, and a later send clears it', async () => {
     const { task } = await createReferral(t.a.repo, { patientId: patientA, partner: t.a.partner, requester: { reference: `Practitioner/${t.a.clinic.practitioner}` }, reason: 'Syncope', priority: 'routine', now: new Date() });
     const down = { ...t.a.partner, fhirBase: 'http://127.0.0.1:9/fhir' };
