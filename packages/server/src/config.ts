@@ -4,6 +4,7 @@
  */
 import { parseMailSetting, type MailSettings } from './mail/mail-settings.ts';
 import { parseBookingPolicy } from './portal/scheduling/codes.ts';
+import { parseConsentDefault, type ConsentDefault } from './exchange/consent/default-policy.ts';
 
 export interface Config {
   port: number;
@@ -51,6 +52,15 @@ export interface Config {
   mailFrom: string;
   /** How e-prescriptions leave (CONTINUUM_ERX_SENDER): `outbox` (default: files in <dataDir>/erx-outbox) or `none` (left ready). */
   erxSender: 'outbox' | 'none';
+  /** The exchange signing key (a private JWKS file, CONTINUUM_EXCHANGE_JWKS_FILE) instead of `<data>/secrets/exchange-key.json`. */
+  exchangeJwksFile?: string;
+  /**
+   * Let the authorization server fetch partners' keys (jwks_uri) from loopback and private
+   * addresses (CONTINUUM_EXCHANGE_PRIVATE_NETWORK=1): partners on one hospital network, or tests.
+   */
+  exchangePrivateNetwork?: boolean;
+  /** Exchange with partners for a patient without a Consent (CONTINUUM_EXCHANGE_CONSENT): `opt-in` (default: nothing) or `opt-out`. */
+  exchangeConsent: ConsentDefault;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,6 +92,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mail: parseMailSetting(env.CONTINUUM_MAIL),
     mailFrom: '',
     erxSender: env.CONTINUUM_ERX_SENDER === 'none' ? 'none' : 'outbox',
+    exchangeConsent: parseConsentDefault(env),
   };
   if (env.CONTINUUM_ERX_SENDER && !['outbox', 'none'].includes(env.CONTINUUM_ERX_SENDER)) throw new Error(`CONTINUUM_ERX_SENDER must be outbox or none, got '${env.CONTINUUM_ERX_SENDER}'`);
   // Checked here so that a bad value stops the start; the booking operations read it when they run.
@@ -103,6 +114,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.CONTINUUM_BASE_URL) config.baseUrl = env.CONTINUUM_BASE_URL.replace(/\/$/, '');
   if (env.CONTINUUM_DATA_KEY) config.dataKeys = env.CONTINUUM_DATA_KEY;
   if (env.CONTINUUM_DATA_KEY_FILE) config.dataKeyFile = env.CONTINUUM_DATA_KEY_FILE;
+  if (env.CONTINUUM_EXCHANGE_JWKS_FILE) config.exchangeJwksFile = env.CONTINUUM_EXCHANGE_JWKS_FILE;
+  if (env.CONTINUUM_EXCHANGE_PRIVATE_NETWORK === '1' || env.CONTINUUM_EXCHANGE_PRIVATE_NETWORK === 'true') config.exchangePrivateNetwork = true;
   config.mailFrom = env.CONTINUUM_MAIL_FROM ?? `Continuum <no-reply@${hostOf(config.baseUrl)}>`;
   if (/[\r\n]/.test(config.mailFrom) || !config.mailFrom.includes('@')) throw new Error(`CONTINUUM_MAIL_FROM must be one address, as in 'Clinic <no-reply@clinic.example>'`);
   return config;

@@ -20,6 +20,8 @@ const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
 const STANDARD_OPERATIONS: Readonly<Record<string, string>> = {
   'Patient-summary': 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
   'Patient-match': 'http://hl7.org/fhir/OperationDefinition/Patient-match',
+  // Served by exchange/retrieve/routes.ts (partner-aware), which lists it here.
+  'Patient-everything': 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
 };
 
 /** The patient portal's operations (portal/routes.ts), by the resource type they are invoked on. */
@@ -64,7 +66,6 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
     ],
     operation: [
       { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
-      ...(type === 'Patient' ? [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] : []),
       ...(type === 'ValueSet' ? [{ name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' }] : []),
       ...(type === 'CodeSystem' ? [{ name: 'lookup', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup' }] : []),
       ...(type === 'MedicationKnowledge' ? [{ name: 'catalogue', definition: 'https://continuum.example/fhir/OperationDefinition/MedicationKnowledge-catalogue' }] : []),

@@ -6,6 +6,11 @@
  * token (revocation endpoint, grant revoked, logout) evicts it at once on this node and, through
  * NOTIFY, on the others, as does a patient withdrawing a proxy's access (its proxies' principals); a break-the-glass grant evicts the user's principals so the new right
  * applies to the next request.
+ *
+ * A client registered for an exchange partner (metadata `continuum_partner`: the partner's
+ * Organization id, exchange/partners) acts as that partner: its principal carries `partner`.
+ * Its client is looked up again on every request, so disabling a partner (on any node, or with
+ * the CLI) stops its tokens at once.
  */
 import type Provider from 'oidc-provider';
 import type { Database } from '../db/database.ts';
@@ -71,12 +76,17 @@ export class BearerVerifier {
       this.cache.delete(token);
       entry = undefined;
     }
+    const cached = entry !== undefined;
     if (!entry) {
       const found = await this.lookup(token, origin);
       if (!found) return undefined;
       if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value!);
       entry = { principal: found.principal, until: Math.min(now + this.cacheMs, found.exp * 1000), origin, ...(found.session ? { session: found.session } : {}) };
       this.cache.set(token, entry);
+    }
+    if (cached && entry.principal.partner && !(await this.clientEnabled(entry.principal.clientId))) {
+      this.cache.delete(token);
+      return undefined;
     }
     if (entry.session && this.opts.idleMs && !this.active(entry.session, now, this.opts.idleMs)) {
       this.cache.delete(token);
@@ -101,6 +111,11 @@ export class BearerVerifier {
       for (const [k, v] of this.lastSeen) if (now - v.last > TOKEN_LIFETIME_MS + idleMs) this.lastSeen.delete(k);
     }
     return true;
+  }
+
+  private async clientEnabled(clientId: string): Promise<boolean> {
+    const client = await this.opts.clients.get(clientId);
+    return client !== undefined && !client.disabled;
   }
 
   /** Forgets everything (notifications may have been lost). */
@@ -165,6 +180,7 @@ export class BearerVerifier {
       if (!audienceIs(cc.aud, base) || !cc.clientId) return undefined;
       const client = await this.opts.clients.get(cc.clientId);
       if (!client || client.disabled) return undefined;
+      const partner = client.metadata.continuum_partner;
       const principal: Principal = {
         kind: 'system',
         tenant: client.tenantId,
@@ -173,8 +189,7 @@ export class BearerVerifier {
         scopes: parseScopes(cc.scope ?? '').rules.filter((r) => r.context === 'system'),
         securityRights: [],
         breakGlass: [],
-        // A partner deployment's client (exchange/partners): it reaches only the partner routes.
-        ...(typeof client.metadata.continuum_partner === 'string' ? { partner: { organizationId: client.metadata.continuum_partner, name: client.name } } : {}),
+        ...(typeof partner === 'string' && partner ? { partner: { organizationId: partner, name: client.name } } : {}),
       };
       return { principal, exp: cc.exp ?? 0 };
     }

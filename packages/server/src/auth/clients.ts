@@ -39,6 +39,8 @@ export interface NewClient {
   jwksUri?: string;
   /** client_secret_basic: a given secret (else one is generated). */
   secret?: string;
+  /** Continuum's own metadata beside the OAuth fields (e.g. `continuum_partner`: an exchange partner's Organization id). */
+  extra?: Record<string, string>;
 }
 
 export class ClientError extends Error {
@@ -94,6 +96,7 @@ export function clientMetadata(c: NewClient, clientId: string, secret: string | 
       throw new ClientError(`redirect URI '${uri}' must use https (http only on loopback, or a private-use scheme)`);
     }
   }
+  for (const k of Object.keys(c.extra ?? {})) if (!k.startsWith('continuum_')) throw new ClientError(`extra client metadata must be named continuum_*, not '${k}'`);
   const backend = c.auth === 'private_key_jwt';
   if (backend && !c.jwks && !c.jwksUri) throw new ClientError('a private_key_jwt client needs its public keys: --jwks or --jwks-uri');
   if (!backend && (c.jwks || c.jwksUri)) throw new ClientError('public keys are only used by private_key_jwt clients');
@@ -111,6 +114,7 @@ export function clientMetadata(c: NewClient, clientId: string, secret: string | 
     // kept beside them and applied by the resource-server policy (provider.ts).
     scope: c.scope.split(' ').filter((s) => OIDC_SCOPE_SET.has(s)).join(' ') || undefined,
     smart_scope: c.scope,
+    ...c.extra,
   };
   if (secret !== undefined) metadata.client_secret = secret;
   if (backend) {

@@ -47,6 +47,12 @@ export interface ProviderDeps {
    * client could forge the address the trail records. A TLS socket is HTTPS either way.
    */
   trustProxy: boolean;
+  /**
+   * oidc-provider refuses to fetch a client's jwks_uri from loopback and private addresses (SSRF
+   * protection); exchange partners on one private network, or tests on loopback, need it
+   * (CONTINUUM_EXCHANGE_PRIVATE_NETWORK). Clients are registered by administrators only.
+   */
+  privateNetworkFetch?: boolean;
   /** The patients a proxy acts for: the portal's token names the first as `patient`. */
   proxyPatients?: ProxyPatients;
   /** Told (and awaited, so it is recorded before the answer) when a user signs out. */
@@ -76,6 +82,11 @@ export function allowedResourceScopes(requested: string | undefined, clientScope
     if (rule && covers(registered, rule)) out.push(s);
   }
   return out;
+}
+
+function withoutDispatcher(options: RequestInit): RequestInit {
+  const { dispatcher: _protected, ...rest } = options as RequestInit & { dispatcher?: unknown };
+  return rest;
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
@@ -187,6 +198,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       RefreshToken: 14 * 24 * 60 * 60,
     },
     rotateRefreshToken: true,
+    // Without the SSRF-protected dispatcher oidc-provider puts on its outgoing requests.
+    ...(deps.privateNetworkFetch ? { fetch: (url: string | URL | Request, options?: RequestInit) => globalThis.fetch(url, withoutDispatcher(options ?? {})) } : {}),
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     interactions: { url: (_ctx, interaction) => `${deps.interactionPath}${interaction.uid}` },
     renderError: (ctx, out) => {

@@ -61,6 +61,8 @@ export interface AuthServerDeps {
   secureCookies: boolean;
   /** Believe X-Forwarded-* from a proxy in front (CONTINUUM_TRUST_PROXY). */
   trustProxy: boolean;
+  /** Fetch clients' jwks_uri on loopback and private addresses too (CONTINUUM_EXCHANGE_PRIVATE_NETWORK). */
+  privateNetworkFetch?: boolean;
   audit: AuditSink;
   /** Opens the sealed TOTP secrets. */
   secrets: SecretBox;
@@ -173,6 +175,7 @@ export class AuthServer {
         sessionTtl: this.deps.sessionTtl,
         secureCookies: this.deps.secureCookies,
         trustProxy: this.deps.trustProxy,
+        ...(this.deps.privateNetworkFetch ? { privateNetworkFetch: true } : {}),
         onLogout: async (accountId, ip) => {
           const a = await new UsersRepository(this.deps.db).byGlobalId(accountId);
           if (a) await this.deps.audit.record({ tenant: a.tenantId, action: 'logout', outcome: 'success', userId: a.id, username: a.username, sourceIp: ip });

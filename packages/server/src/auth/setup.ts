@@ -89,6 +89,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     sessionTtl: Math.max(1, Math.ceil(config.idleMinutes * 60)),
     secureCookies: config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://'),
     trustProxy: config.trustProxy,
+    ...(config.exchangePrivateNetwork ? { privateNetworkFetch: true } : {}),
     audit: deps.audit,
     secrets,
     mail,

@@ -12,6 +12,7 @@ import { USERS_USAGE_LINES } from '../identity/users-args.ts';
 import { runUsersCommand } from '../identity/users-command.ts';
 import { CLIENTS_USAGE_LINES, runClientsCommand } from '../auth/clients-command.ts';
 import { CDS_USAGE_LINES, runCdsCommand } from '../cds/cds-command.ts';
+import { PARTNERS_USAGE_LINES, runPartnersCommand } from '../exchange/partners/partners-command.ts';
 import { REINDEX_USAGE, runReindexCommand } from '../search-params/reindex-command.ts';
 import { runSeedCommand, SEED_USAGE } from '../seed/command.ts';
 
@@ -67,6 +68,10 @@ const cds: Command = async (args) => {
   process.exitCode = await runCdsCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
+const partners: Command = async (args) => {
+  process.exitCode = await runPartnersCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
+};
+
 const keys: Command = async (args) => {
   if ((args[0] !== 'rotate' && args[0] !== 'rotate-data') || args.length > 1) {
     process.stderr.write('Usage: continuum keys rotate | rotate-data\n');
@@ -96,10 +101,10 @@ const keys: Command = async (args) => {
 };
 
 const help: Command = async () => {
-  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  ${CDS_USAGE_LINES.join('\n  ')}\n                     register outside CDS Hooks services (FHIR Endpoints) for the CDS client\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  keys rotate-data   add a new data-encryption key in the data folder (stored secrets are\n                     sealed under it at the next start), keeping the older ones\n  help               show this text\n`);
+  process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  ${CDS_USAGE_LINES.join('\n  ')}\n                     register outside CDS Hooks services (FHIR Endpoints) for the CDS client\n  ${PARTNERS_USAGE_LINES.join('\n  ')}\n                     the exchange partner directory, and this deployment's exchange keys\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  keys rotate-data   add a new data-encryption key in the data folder (stored secrets are\n                     sealed under it at the next start), keeping the older ones\n  help               show this text\n`);
 };
 
-const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, clients, cds, keys, help, '--help': help };
+const COMMANDS: Record<string, Command> = { start, seed, reindex, users, audit, clients, cds, partners, keys, help, '--help': help };
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { IndexerSource } from '../search-params/provider.ts';
 import type { ExchangeServices } from './types.ts';
+import { registerPartners } from './partners/jwks-route.ts';
 
 export interface ExchangeHttpDeps {
   db: Database;
@@ -18,4 +19,6 @@ export interface ExchangeHttpDeps {
 }
 
 /** Each part adds its own registration here. */
-export function registerExchange(_app: FastifyInstance, _deps: ExchangeHttpDeps): void {}
+export function registerExchange(app: FastifyInstance, deps: ExchangeHttpDeps): void {
+  registerPartners(app, deps);
+}
