@@ -15,14 +15,14 @@ import { referralRespondOperation } from './respond.ts';
 import { referralUpdateOperation } from './update.ts';
 
 const on = (type: string, id: string | undefined): RouteAccess => ({ interaction: 'operation', type, target: { type, id: id! } });
-const fromPartner = (interaction: 'create' | 'update', type: string): RouteAccess => ({ interaction, type, partner: true });
+const fromPartner = (type: string): RouteAccess => ({ interaction: 'operation', type, partner: true });
 
 export const REFERRALS_ROUTES: Route[] = [
   { pattern: ['Patient', ':id', '$refer'], methods: { POST: referOperation }, access: (_m, [id]) => on('Patient', id) },
-  { pattern: ['Task', '$referral-receive'], methods: { POST: referralReceiveOperation }, access: () => fromPartner('create', 'Task') },
-  { pattern: ['Task', '$referral-update'], methods: { POST: referralUpdateOperation }, access: () => fromPartner('update', 'Task') },
+  { pattern: ['Task', '$referral-receive'], methods: { POST: referralReceiveOperation }, access: () => fromPartner('Task') },
+  { pattern: ['Task', '$referral-update'], methods: { POST: referralUpdateOperation }, access: () => fromPartner('Task') },
   { pattern: ['Task', ':id', '$resend-referral'], methods: { POST: resendReferralOperation }, access: (_m, [id]) => on('Task', id) },
   { pattern: ['Task', ':id', '$referral-respond'], methods: { POST: referralRespondOperation }, access: (_m, [id]) => on('Task', id) },
-  { pattern: ['Communication', '$send-to-partner'], methods: { POST: sendToPartnerOperation }, access: () => ({ interaction: 'create', type: 'Communication' }) },
-  { pattern: ['Communication', '$partner-receive'], methods: { POST: partnerReceiveOperation }, access: () => fromPartner('create', 'Communication') },
+  { pattern: ['Communication', '$send-to-partner'], methods: { POST: sendToPartnerOperation }, access: () => ({ interaction: 'operation', type: 'Communication' }) },
+  { pattern: ['Communication', '$partner-receive'], methods: { POST: partnerReceiveOperation }, access: () => fromPartner('Communication') },
 ];
