@@ -24,7 +24,8 @@ const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const PASSWORD = 'Correct-Horse-Battery-9';
 /** The clinician web app, a first-party client every start registers (no consent screen). */
 const WEB_APP = 'continuum-web';
-const START_TIMEOUT_MS = 90_000;
+// Generous: on a loaded two-core machine a start has taken 80 s; on an idle one it takes a few.
+const START_TIMEOUT_MS = 180_000;
 
 export interface InstanceSpec {
   /** A short label for messages: `A`, `B`. */
