@@ -231,6 +231,8 @@ export class Pair {
       CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret,
       // Nothing is disclosed without the patient's consent (the default, said here for the reader).
       CONTINUUM_EXCHANGE_CONSENT: 'opt-in',
+      // The partner is on loopback: its keys may be fetched from there.
+      CONTINUUM_EXCHANGE_PRIVATE_NETWORK: '1',
       CONTINUUM_MAIL: `file:${join(dataDir, 'mail')}`,
     });
     this.instances.push(instance);

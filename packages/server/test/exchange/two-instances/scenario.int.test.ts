@@ -194,8 +194,8 @@ describe('two Continuum deployments share a patient record with her consent', { 
     status(await A.asPhysician('POST', path, { body: parameters(ref('organization', org), code('decision', 'permit')) }), 200, 'A: $exchange-consent permit');
     const current = await A.asPhysician('GET', path);
     status(current, 200, 'A: $exchange-consent (GET)');
-    const text = JSON.stringify(current.json);
-    assert.ok(text.includes(org) && text.includes('permit'), `the decision for B is permit: ${text.slice(0, 400)}`);
+    const forB = all(current.json, 'organization').find((p) => one(p, 'organization')?.valueReference?.reference === org);
+    assert.equal(one(forB, 'decision')?.valueCode, 'permit', `the decision for B: ${current.text.slice(0, 400)}`);
   });
 
   step('A refers the patient to B; B holds the referral Task, the request, the patient and the care package', async () => {
@@ -388,10 +388,14 @@ describe('two Continuum deployments share a patient record with her consent', { 
   });
 
   step('B writes A a message with an attachment; it arrives at A as an external Communication', async () => {
+    // What B sends about her is B's disclosure: at B too, she says whom B may share with.
+    const clinic = `Organization/${need(s.clinicAtHospital, 'the clinic at B')}`;
+    const consent = parameters(ref('organization', clinic), code('decision', 'permit'));
+    status(await B.asPhysician('POST', `/Patient/${need(s.patientB, "B's patient")}/$exchange-consent`, { body: consent }), 200, 'B: $exchange-consent permit for A');
     const res = await B.asPhysician('POST', '/Communication/$send-to-partner', {
       body: parameters(
-        ref('partner', `Organization/${need(s.clinicAtHospital, 'the clinic at B')}`),
-        ref('patient', `Patient/${need(s.patientB, "B's patient")}`),
+        ref('partner', clinic),
+        ref('patient', `Patient/${s.patientB!}`),
         str('topic', 'Stress echo summary'),
         str('text', 'Summary attached; no change to the plan.'),
         { name: 'attachment', valueAttachment: { contentType: 'application/pdf', title: 'stress-echo.pdf', data: PDF } },
