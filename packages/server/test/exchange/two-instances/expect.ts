@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { EXTERNAL_SOURCE_EXT, EXTERNAL_TAG } from '../../../src/exchange/codes.ts';
-import type { Response } from './harness.ts';
+import type { Answer } from './harness.ts';
 
 /** Asserts the status (one of several), showing the body when it differs. */
-export function status(res: Response, expected: number | number[], what: string): void {
+export function status(res: Answer, expected: number | number[], what: string): void {
   const allowed = Array.isArray(expected) ? expected : [expected];
   assert.ok(allowed.includes(res.status), `${what}: expected ${allowed.join(' or ')}, got ${res.status}: ${res.text.slice(0, 600)}`);
 }

@@ -39,7 +39,7 @@ export interface InstanceSpec {
   organizationId: string;
 }
 
-export interface Response {
+export interface Answer {
   status: number;
   text: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -155,7 +155,7 @@ export class Instance {
   }
 
   /** A FHIR request (path below /fhir, or an absolute URL). */
-  async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/fhir+json', ...(opts.headers ?? {}) };
     if (!opts.anonymous) headers.authorization = `Bearer ${opts.token ?? (await this.bootstrapToken())}`;
     const body = opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
@@ -172,7 +172,7 @@ export class Instance {
   }
 
   /** The same request with the physician's token. */
-  asPhysician(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<Response> {
+  asPhysician(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<Answer> {
     return this.request(method, path, { ...opts, token: this.physicianToken });
   }
 }

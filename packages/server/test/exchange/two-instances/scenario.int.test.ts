@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EXCHANGE_NOTICE_CODE, EXTERNAL_TAG, REFERRAL_ID_SYSTEM, REFERRAL_TASK_CODE, TOPICS } from '../../../src/exchange/codes.ts';
 import { assertExternal, codingCode, decode, hasTag, ofType, outcomeText, resources, status, until } from './expect.ts';
-import { EARLIER_STEP, Pair, type Instance, type InstanceSpec } from './harness.ts';
+import { EARLIER_STEP, Pair, type Instance, type InstanceSpec, type Answer } from './harness.ts';
 import { all, code, idOf, one, parameters, ref, refOf, str, type Param } from './parameters.ts';
 import { allergy, ALLERGY, codeOf, condition, lab, LABS, medication, MEDICATIONS, PANEL, patient, PROBLEMS, report } from './record.ts';
 
@@ -58,7 +58,7 @@ interface Shared {
   deliveryMs: number;
 }
 
-describe('two Continuum deployments share a patient record with her consent', { timeout: 300_000 }, () => {
+describe('two Continuum deployments share a patient record with her consent', { timeout: 420_000 }, () => {
   const pair = new Pair();
   let A: Instance;
   let B: Instance;
@@ -76,7 +76,7 @@ describe('two Continuum deployments share a patient record with her consent', { 
     status(res, 200, `${at.spec.label}: notice Tasks`);
     return resources(res.json);
   };
-  const externalRecord = (): Promise<{ status: number; text: string; json: unknown }> =>
+  const externalRecord = (): Promise<Answer> =>
     B.asPhysician('POST', `/Patient/${need(s.patientB, "B's patient")}/$external-record`, {
       body: parameters(ref('partner', `Organization/${need(s.clinicAtHospital, 'the clinic at B')}`), str('remotePatient', need(s.patientA, "A's patient")), code('purpose', 'TREAT')),
     });
