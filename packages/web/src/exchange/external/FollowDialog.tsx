@@ -64,7 +64,7 @@ export function FollowDialog({ patientId, candidate, onClose }: { patientId: str
         )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            {done ? 'Close' : 'Cancel'}
+            {done ? 'Done' : 'Cancel'}
           </Button>
           {!done && (
             <Button onClick={() => void follow()} loading={busy} disabled={topics.length === 0}>

@@ -4,7 +4,7 @@
  * "External" badge (source, date, author). From here the clinician follows the record for news
  * (FollowDialog) or reconciles it with the local lists (Reconcile).
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import type { Bundle } from '@medplum/fhirtypes';
 import { errorMessage } from '../../fhir/client.ts';
@@ -66,12 +66,18 @@ export function RemoteRecord({ patientId, candidate, onClose, onChanged }: Remot
     [patientId, candidate.partner, candidate.remoteId],
   );
   const groups = groupRecord(data);
+  // The record opens below the matches: bring it into view, and the screen reader to its heading.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, []);
   const title = `Record at ${candidate.organization}`;
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="external-record" data-remote-record={candidate.organization}>
       <Group justify="space-between" mb="sm" wrap="wrap" gap="sm">
         <div>
-          <Title order={2} size="h3" id="external-record">
+          <Title order={2} size="h3" id="external-record" ref={heading} tabIndex={-1}>
             {view === 'record' ? title : `Reconcile with ${candidate.organization}`}
           </Title>
           <Text size="sm" className="muted">

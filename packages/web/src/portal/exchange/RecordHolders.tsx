@@ -13,6 +13,7 @@ import { useLoad } from '../../fhir/use-fhir.ts';
 import { Empty, Failed, isMissing, Loading, PageTitle, Section } from '../page-parts.tsx';
 import { usePortal } from '../portal-context.ts';
 import { holderLines, readHolders } from './holders.ts';
+import './record-holders.css';
 import { changedChoices, consentParameters, readSharing, SENSITIVE, setSensitive, setShare, withdrawals, type SharingChoice } from './sharing.ts';
 
 function Holders() {
@@ -49,7 +50,7 @@ function ChoiceRow({ choice, onShare, onSensitive }: { choice: SharingChoice; on
   return (
     <li className="list-row" data-sharing={choice.name}>
       <Stack gap="xs">
-        <Radio.Group label={choice.name} description="Can this organization get your record from us when they care for you?" value={choice.share ? 'share' : 'none'} onChange={(v) => onShare(v === 'share')}>
+        <Radio.Group label={choice.name} classNames={{ label: 'sharing-org' }} description="Can this organization get your record from us when they care for you?" value={choice.share ? 'share' : 'none'} onChange={(v) => onShare(v === 'share')}>
           <Group gap="lg" mt={6}>
             <Radio value="share" label="Share" />
             <Radio value="none" label="Don't share" />
@@ -118,9 +119,9 @@ function Sharing() {
   const submit = () => (withdrawals(saved, changed).length > 0 ? setConfirming(true) : void save());
   return (
     <Section title="Your sharing choices" id="sharing">
-      <Text mb="md">These organizations work with this clinic. You decide whether each may get your record when they care for you. You can change your mind at any time.</Text>
       {isMissing(error) ? <Empty>This clinic does not share records with other organizations yet.</Empty> : loading && !data ? <Loading what="your sharing choices" /> : error ? <Failed what="your sharing choices" error={error} /> : edited.length === 0 ? <Empty>This clinic has no partner organizations yet.</Empty> : (
         <>
+          <Text mb="md">These organizations work with this clinic. You decide whether each may get your record when they care for you. You can change your mind at any time.</Text>
           <ul className="entry-list">
             {edited.map((c) => (
               <ChoiceRow key={c.organization} choice={c} onShare={(share) => setEdited((all) => setShare(all, c.organization, share))} onSensitive={(keys) => setEdited((all) => setSensitive(all, c.organization, keys))} />
