@@ -93,7 +93,7 @@ export function ExternalRecords({ patientId, onChanged }: { patientId: string; o
   };
 
   return (
-    <Stack gap="md">
+    <Stack gap="md" className="exchange">
       <Card withBorder padding="md" component="section" aria-labelledby="external-find">
         <Group justify="space-between" mb="sm" wrap="wrap">
           <div>

@@ -39,7 +39,7 @@ export function FollowDialog({ patientId, candidate, onClose }: { patientId: str
     }
   };
   return (
-    <Modal opened onClose={onClose} title={`Follow the record at ${candidate.organization}`} size="md">
+    <Modal opened className="exchange" onClose={onClose} title={`Follow the record at ${candidate.organization}`} size="md">
       <Stack gap="md">
         {done ? (
           <Alert color="green" title="Following" role="status">

@@ -153,7 +153,7 @@ export function RecordHolders() {
   return (
     <>
       <PageTitle title="Who has my record" intro="The organizations that have your health information from this clinic, and your choices about sharing it." />
-      <div className="card-stack">
+      <div className="card-stack exchange">
         <Holders />
         <Sharing />
       </div>
