@@ -30,12 +30,14 @@ describe('external match results', () => {
   it('names a partner that failed and keeps the others', () => {
     const failed: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout', diagnostics: 'Northside did not answer in time' }], extension: [{ url: EXTERNAL_SOURCE_EXT, valueReference: { reference: 'Organization/n', display: 'Northside Clinic' } }] } as OperationOutcome;
     const bare: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [candidate('c1', 0.99, 'certain'), { resource: failed, search: { mode: 'outcome' } }, { fullUrl: 'https://east.example/fhir', resource: bare, search: { mode: 'outcome' } }] };
+    const named: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'transient', details: { text: 'Westside Clinic: the partner answered 502' } }] };
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [candidate('c1', 0.99, 'certain'), { resource: failed, search: { mode: 'outcome' } }, { fullUrl: 'https://east.example/fhir', resource: bare, search: { mode: 'outcome' } }, { resource: named, search: { mode: 'outcome' } }] };
     const { candidates, failures } = readMatches(bundle);
     assert.equal(candidates.length, 1);
     assert.deepEqual(failures, [
       { organization: 'Northside Clinic', partner: 'Organization/n', message: 'Northside did not answer in time' },
       { organization: 'east.example', partner: undefined, message: 'The organization did not answer.' },
+      { organization: 'Westside Clinic', partner: undefined, message: 'the partner answered 502' },
     ]);
   });
 

@@ -23,6 +23,7 @@ const preview: Parameters = {
     item('medications', metforminThere, [{ name: 'match', valueCode: 'new' }]),
     item('allergies', peanutThere, [{ name: 'local', valueReference: { reference: 'AllergyIntolerance/L2' } }, { name: 'match', valueCode: 'possible' }, { name: 'reason', valueString: 'Same text, no code' }]),
     item('problems', asthmaThere, [{ name: 'match', valueCode: 'new' }, { name: 'decided', valueCode: 'accepted' }]),
+    { name: 'item', part: [{ name: 'list', valueCode: 'problems' }, { name: 'incoming', valueResource: asthmaThere } as ParametersParameter] },
     { name: 'item', part: [{ name: 'list', valueCode: 'vitals' }, { name: 'incoming', resource: asthmaThere }] },
     { name: 'item', part: [{ name: 'list', valueCode: 'problems' }] },
     { name: 'note', valueString: 'not an item' },
@@ -46,9 +47,10 @@ describe('reconciliation view model', () => {
       ['medications', 'Metformin 500 mg', 'new', undefined, undefined],
       ['allergies', 'Peanut', 'possible', 'AllergyIntolerance/L2', undefined],
       ['problems', 'Asthma', 'new', undefined, 'accepted'],
+      ['problems', 'Asthma', 'new', undefined, undefined],
     ]);
     assert.equal(incoming[0]!.reason, 'Same RxNorm ingredient (lisinopril), both active');
-    assert.equal(new Set(incoming.map((x) => x.key)).size, 4, 'keys are unique');
+    assert.equal(new Set(incoming.map((x) => x.key)).size, 5, 'keys are unique, the same resource twice included');
   });
 
   it('places local and incoming side by side per list, entries in error left out', () => {
@@ -56,7 +58,7 @@ describe('reconciliation view model', () => {
     assert.deepEqual(lists.map((l) => [l.key, l.local.map((x) => x.ref), l.incoming.length]), [
       ['medications', ['MedicationStatement/L1'], 2],
       ['allergies', ['AllergyIntolerance/L2'], 1],
-      ['problems', ['Condition/L4'], 1],
+      ['problems', ['Condition/L4'], 2],
     ]);
     const matched = matchedLocal(lists[1]!);
     assert.deepEqual([...matched.keys()], ['AllergyIntolerance/L2']);
@@ -96,8 +98,8 @@ describe('reconciliation view model', () => {
   });
 
   it('reads what the import created and updated', () => {
-    const result: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'created', valueReference: { reference: 'MedicationStatement/n1' } }, { name: 'updated', valueReference: { reference: 'MedicationStatement/L1' } }, { name: 'created', valueReference: {} }] };
-    assert.deepEqual(readImport(result), { created: ['MedicationStatement/n1'], updated: ['MedicationStatement/L1'] });
-    assert.deepEqual(readImport(undefined), { created: [], updated: [] });
+    const result: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'created', valueReference: { reference: 'MedicationStatement/n1' } }, { name: 'updated', valueReference: { reference: 'MedicationStatement/L1' } }, { name: 'created', valueReference: {} }, { name: 'rejected', valueString: 'https://riverside.example/fhir/AllergyIntolerance/a1' }] };
+    assert.deepEqual(readImport(result), { created: ['MedicationStatement/n1'], updated: ['MedicationStatement/L1'], rejected: 1 });
+    assert.deepEqual(readImport(undefined), { created: [], updated: [], rejected: 0 });
   });
 });

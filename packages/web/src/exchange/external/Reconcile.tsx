@@ -197,8 +197,8 @@ export function Reconcile({ patientId, candidate, onChanged }: { patientId: stri
     setOutcome(undefined);
     try {
       const result = await client.operation<Parameters>(`Patient/${encodeURIComponent(patientId)}/$import-external`, importParameters(candidate.partner, data.incoming, decisions));
-      const { created, updated } = readImport(result);
-      setOutcome({ ok: true, title: 'Decisions applied', text: `${created.length} added to the chart, ${updated.length} merged into existing items. Each carries its source (${candidate.organization}).` });
+      const { created, updated, rejected } = readImport(result);
+      setOutcome({ ok: true, title: 'Decisions applied', text: `${created.length} added to the chart, ${updated.length} merged into existing items, ${rejected} rejected. What was added or merged carries its source (${candidate.organization}).` });
       setDecisions({});
       setShowErrors(false);
       setRevision((r) => r + 1);

@@ -62,6 +62,9 @@ function failureOf(entry: BundleEntry): PartnerFailure {
   } catch {
     host = undefined;
   }
+  // Without a source, the server names the partner at the start of the text: "Riverside: timed out".
+  const named = source || host ? undefined : /^([^:]{1,80}): (.+)$/s.exec(message);
+  if (named) return { organization: named[1]!, partner: undefined, message: named[2]! };
   return { organization: source?.organization ?? host ?? 'A partner organization', partner: source?.reference, message };
 }
 

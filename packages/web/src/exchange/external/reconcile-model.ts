@@ -66,7 +66,9 @@ export function readPreview(preview: Parameters | undefined): IncomingItem[] {
   const out: IncomingItem[] = [];
   (preview?.parameter ?? []).forEach((p, i) => {
     if (p.name !== 'item') return;
-    const resource = part(p, 'incoming')?.resource;
+    // R4's `resource` part, or `valueResource` as the exchange contract spells it.
+    const incoming = part(p, 'incoming');
+    const resource = incoming?.resource ?? (incoming as { valueResource?: Resource } | undefined)?.valueResource;
     const list = part(p, 'list')?.valueCode ?? (resource ? listOf(resource) : undefined);
     if (!resource || !list || !LIST_KEYS.has(list)) return;
     const match = part(p, 'match')?.valueCode;
@@ -149,8 +151,9 @@ export function importParameters(partner: string, items: readonly IncomingItem[]
 /** How many items have a decision waiting to be sent. */
 export const pendingCount = (items: readonly IncomingItem[], decisions: Decisions): number => items.filter((x) => !x.decided && decisions[x.key]).length;
 
-/** What the import changed: the references it created and updated. */
-export function readImport(result: Parameters | undefined): { created: string[]; updated: string[] } {
-  const refs = (name: string) => (result?.parameter ?? []).filter((p) => p.name === name).map((p) => p.valueReference?.reference).filter((r): r is string => Boolean(r));
-  return { created: refs('created'), updated: refs('updated') };
+/** What the import changed: the references it created and updated, and how many items it recorded as rejected. */
+export function readImport(result: Parameters | undefined): { created: string[]; updated: string[]; rejected: number } {
+  const named = (name: string) => (result?.parameter ?? []).filter((p) => p.name === name);
+  const refs = (name: string) => named(name).map((p) => p.valueReference?.reference).filter((r): r is string => Boolean(r));
+  return { created: refs('created'), updated: refs('updated'), rejected: named('rejected').length };
 }
