@@ -60,7 +60,7 @@ describe('the record follows the patient between two organizations', { skip: noC
 
   before(async () => {
     // Opt-in at A: nothing leaves until the patient says so.
-    const [wa, wb] = await Promise.all([startWorkspace(4, { CONTINUUM_EXCHANGE_CONSENT: 'opt-in' }), startWorkspace(4)]);
+    const [wa, wb] = await Promise.all([startWorkspace(4, { CONTINUUM_EXCHANGE_CONSENT: 'opt-in', CONTINUUM_EXCHANGE_PRIVATE_NETWORK: '1' }), startWorkspace(4, { CONTINUUM_EXCHANGE_PRIVATE_NETWORK: '1' })]);
     [a, b] = await Promise.all([side(wa), side(wb)]);
     const partner = (s: Side, name: string, other: Side, inbound: string, outbound: string) =>
       s.call<Parameters>('POST', 'Organization/$add-partner', params([

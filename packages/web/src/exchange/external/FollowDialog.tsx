@@ -6,32 +6,31 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text } from '@mantine/core';
 import { errorMessage } from '../../fhir/client.ts';
 import { useFhir } from '../../fhir/use-fhir.ts';
+import type { Parameters } from '@medplum/fhirtypes';
 import { TOPICS } from './codes.ts';
 import { failureTitle } from './failure.ts';
+import { readFollow, TOPIC_CHOICES as CHOICES, type FollowResult } from './follow-model.ts';
 import type { Candidate } from './match-model.ts';
-
-const CHOICES = [
-  { value: TOPICS.newResult, label: 'New results' },
-  { value: TOPICS.admission, label: 'Admissions' },
-  { value: TOPICS.discharge, label: 'Discharges' },
-];
 
 export function FollowDialog({ patientId, candidate, onClose }: { patientId: string; candidate: Candidate; onClose: () => void }) {
   const client = useFhir();
   const [topics, setTopics] = useState<string[]>([TOPICS.newResult, TOPICS.admission]);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
+  const [results, setResults] = useState<FollowResult[]>();
+  const followed = results?.filter((r) => r.subscribed) ?? [];
+  const refused = results?.filter((r) => !r.subscribed) ?? [];
+  const done = followed.length > 0;
   const [problem, setProblem] = useState<{ title: string; text: string }>();
   const follow = async () => {
     setBusy(true);
     setProblem(undefined);
     try {
-      await client.operation(`Patient/${encodeURIComponent(patientId)}/$follow-partner`, [
+      const answer = await client.operation<Parameters>(`Patient/${encodeURIComponent(patientId)}/$follow-partner`, [
         { name: 'partner', valueReference: { reference: candidate.partner } },
         { name: 'remotePatient', valueString: candidate.remoteId },
         ...topics.map((t) => ({ name: 'topic', valueCanonical: t })),
       ]);
-      setDone(true);
+      setResults(readFollow(answer, topics));
     } catch (err) {
       setProblem({ title: failureTitle(err, `follow the record at ${candidate.organization}`), text: errorMessage(err) });
     } finally {
@@ -43,7 +42,7 @@ export function FollowDialog({ patientId, candidate, onClose }: { patientId: str
       <Stack gap="md">
         {done ? (
           <Alert color="green" title="Following" role="status">
-            {candidate.organization} will tell this clinic about {CHOICES.filter((c) => topics.includes(c.value)).map((c) => c.label.toLowerCase()).join(', ')} for this patient. The news arrives in the inbox.
+            {candidate.organization} will tell this clinic about {followed.map((r) => r.label.toLowerCase()).join(', ')} for this patient. The news arrives in the inbox.
           </Alert>
         ) : (
           <>
@@ -56,6 +55,17 @@ export function FollowDialog({ patientId, candidate, onClose }: { patientId: str
               </Stack>
             </Checkbox.Group>
           </>
+        )}
+        {refused.length > 0 && (
+          <Alert color={done ? 'orange' : 'red'} title={done ? 'Some topics were not followed' : `${candidate.organization} did not accept`} role={done ? 'status' : 'alert'}>
+            <Stack gap={2}>
+              {refused.map((r) => (
+                <Text size="sm" key={r.topic}>
+                  {r.label}: {r.detail ?? 'refused'}
+                </Text>
+              ))}
+            </Stack>
+          </Alert>
         )}
         {problem && (
           <Alert color="red" title={problem.title} role="alert">
