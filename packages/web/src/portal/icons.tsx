@@ -11,6 +11,7 @@ const PATHS: Record<string, string> = {
   share: 'M12 15V3M8 7l4-4 4 4M5 12v8h14v-8',
   apps: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
   activity: 'M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  'record-holders': 'M4 21V9l8-5 8 5v12M9 21v-6h6v6M2 21h20',
   account: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
   appointments: 'M4 5h16v15H4zM4 9h16M8 3v4M16 3v4M12 12v4M10 14h4',
   messages: 'M4 5h16v11H9l-5 4z',

@@ -13,6 +13,7 @@ import { Share } from './pages/Share.tsx';
 import { Apps } from './pages/Apps.tsx';
 import { Activity } from './pages/Activity.tsx';
 import { Account } from './pages/Account.tsx';
+import { RecordHolders } from './exchange/RecordHolders.tsx';
 
 export const portalRoutesA: PortalRoute[] = [
   { path: '', label: 'Home', nav: 'primary', element: <Home /> },
@@ -23,5 +24,6 @@ export const portalRoutesA: PortalRoute[] = [
   { path: 'share', label: 'Download & share', nav: 'more', element: <Share /> },
   { path: 'apps', label: 'Connected apps', nav: 'more', element: <Apps /> },
   { path: 'activity', label: 'Activity log', nav: 'more', element: <Activity /> },
+  { path: 'record-holders', label: 'Who has my record', nav: 'more', element: <RecordHolders /> },
   { path: 'account', label: 'Account', nav: 'more', element: <Account /> },
 ];

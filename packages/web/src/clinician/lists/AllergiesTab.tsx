@@ -34,6 +34,7 @@ import { EntryTable, type EntryRow } from './EntryTable.tsx';
 import { HistoryDrawer } from './HistoryDrawer.tsx';
 import { ListFrame, type ListTabProps } from './ListFrame.tsx';
 import { useRecorder } from './use-recorder.ts';
+import { ExternalBadge } from '../../exchange/external/ExternalBadge.tsx';
 
 const options = (labels: Record<string, string>, none?: string) => [...(none ? [{ value: '', label: none }] : []), ...Object.entries(labels).map(([value, label]) => ({ value, label }))];
 
@@ -107,6 +108,7 @@ export function AllergiesTab({ patientId, onChanged }: ListTabProps) {
           <Text size="sm" fw={600}>
             {name}
           </Text>
+          <ExternalBadge resource={a} imported />
           <Text size="xs" className="muted">
             {[a.type ? TYPE_LABELS[a.type] : undefined, a.category?.map((c) => CATEGORY_LABELS[c]).join(', '), a.code?.coding?.[0]?.code ? `RxNorm ${a.code.coding[0].code}` : 'Not coded'].filter(Boolean).join(' · ')}
           </Text>

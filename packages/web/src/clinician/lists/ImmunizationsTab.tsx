@@ -17,6 +17,7 @@ import { HistoryDrawer } from './HistoryDrawer.tsx';
 import { emptyImmunization, IMMUNIZATION_FIELDS, immunizationEnteredInError, immunizationForm, immunizationResource, immunizationStatus, NOT_DONE_REASONS, ROUTES, SITES, validateImmunization, type ImmunizationErrors, type ImmunizationForm } from './immunization.ts';
 import { ListFrame, type ListTabProps } from './ListFrame.tsx';
 import { useRecorder } from './use-recorder.ts';
+import { ExternalBadge } from '../../exchange/external/ExternalBadge.tsx';
 
 const options = (labels: Record<string, string>, none: string) => [{ value: '', label: none }, ...Object.entries(labels).map(([value, label]) => ({ value, label }))];
 
@@ -98,6 +99,7 @@ export function ImmunizationsTab({ patientId, onChanged }: ListTabProps) {
           <Text size="sm" fw={600}>
             {name}
           </Text>
+          <ExternalBadge resource={i} imported />
           <Text size="xs" className="muted">
             {[i.vaccineCode.coding?.[0]?.code ? `CVX ${i.vaccineCode.coding[0].code}` : undefined, i.primarySource === false ? 'Reported' : undefined].filter(Boolean).join(' · ')}
           </Text>

@@ -23,6 +23,8 @@ import { HistoryDrawer } from './HistoryDrawer.tsx';
 import { ListFrame, type ListTabProps } from './ListFrame.tsx';
 import { discontinueMedication, EMPTY_MEDICATION, MEDICATION_FIELDS, medicationEnteredInError, medicationForm, medicationResource, medicationStatus, validateDiscontinue, validateMedication, type MedicationErrors, type MedicationForm } from './medication.ts';
 import { useRecorder } from './use-recorder.ts';
+import { ExternalBadge } from '../../exchange/external/ExternalBadge.tsx';
+import { externalSource } from '../../exchange/external/external-source.ts';
 
 function MedicationFormModal({ base, onClose, onSave }: { base: MedicationStatement | undefined; onClose: () => void; onSave: (form: MedicationForm) => Promise<boolean> }) {
   const [form, setForm] = useState<MedicationForm>(base ? medicationForm(base) : EMPTY_MEDICATION);
@@ -129,7 +131,7 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
         m.dosageInstruction?.map((d) => d.text).filter(Boolean).join('; ') || '—',
         formatDate(m.authoredOn) || '—',
         <Group gap={4} key="s">
-          {source('Prescribed here')}
+          {externalSource(m) ? <ExternalBadge resource={m} imported /> : source('Prescribed here')}
           <TransmissionBadge status={transmission(m, data?.sends ?? [])} />
         </Group>,
       ],
@@ -158,6 +160,7 @@ export function MedicationsTab({ patientId, onChanged }: ListTabProps) {
             <Text size="sm" fw={600}>
               {n}
             </Text>
+            <ExternalBadge resource={s} imported />
             {s.statusReason && (
               <Text size="xs" className="muted">
                 Stopped: {s.statusReason.map(conceptText).join('; ')}

@@ -18,6 +18,7 @@ import { HistoryDrawer } from './HistoryDrawer.tsx';
 import { ListFrame, type ListTabProps } from './ListFrame.tsx';
 import { EMPTY_PROBLEM, PROBLEM_CLINICAL, PROBLEM_FIELDS, problemEnteredInError, problemForm, problemResource, problemStatus, resolveProblem, validateProblem, type ProblemErrors, type ProblemForm } from './problem.ts';
 import { useRecorder } from './use-recorder.ts';
+import { ExternalBadge } from '../../exchange/external/ExternalBadge.tsx';
 
 function ProblemFormModal({ base, onClose, onSave }: { base: Condition | undefined; onClose: () => void; onSave: (form: ProblemForm) => Promise<boolean> }) {
   const [form, setForm] = useState<ProblemForm>(base ? problemForm(base) : EMPTY_PROBLEM);
@@ -90,9 +91,12 @@ export function ProblemsTab({ patientId, onChanged }: ListTabProps) {
       status,
       sortDate: c.onsetDateTime ?? c.recordedDate,
       cells: [
-        <Text size="sm" fw={600} key="name">
-          {name}
-        </Text>,
+        <div key="name">
+          <Text size="sm" fw={600}>
+            {name}
+          </Text>
+          <ExternalBadge resource={c} imported />
+        </div>,
         <Text size="sm" ff="monospace" key="code">
           {codeOf(c.code, ICD10CM) ?? '—'}
         </Text>,
