@@ -107,7 +107,7 @@ export function addPartnerParameters(f: PartnerForm): ParametersParameter[] {
 
 /** A client id to offer the partner: the name in lower case letters and digits, then a random part. */
 export function suggestClientId(name: string, random: () => number = Math.random): string {
-  const slug = name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'partner';
+  const slug = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'partner';
   const suffix = Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0');
   return `${slug}-${suffix}`;
 }
