@@ -51,7 +51,7 @@ function Pair({ pair, onMerge }: { pair: PairView; onMerge: () => void }) {
         <Table className="pair-grid" withColumnBorders layout="fixed" aria-label="The two patients compared">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
+              <Table.Th className="pair-field">
                 <VisuallyHidden>Field</VisuallyHidden>
               </Table.Th>
               <Table.Th>Patient {pair.a.id}</Table.Th>
@@ -107,7 +107,7 @@ export function DuplicatesPage() {
 
   return (
     <Stack gap="md" maw={1200}>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="nowrap">
         <Stack gap={0}>
           <Title order={1} size="h2">
             Possible duplicate patients

@@ -23,7 +23,7 @@ export function PartnersPage() {
   const [disabling, setDisabling] = useState<PartnerRow>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<{ text: string; ok: boolean }>();
   useEffect(() => {
     document.title = 'Partner organizations · Continuum';
   }, []);
@@ -35,7 +35,7 @@ export function PartnersPage() {
       const answer = await client.operation<Parameters>(`Organization/${p.organizationId}/$check-partner`);
       const result = checkResult(answer);
       setChecks((c) => ({ ...c, [p.organizationId]: result }));
-      setNotice(`${p.name}: ${checkSummary(result)}`);
+      setNotice({ text: `${p.name}: ${checkSummary(result)}`, ok: result.reachable && result.tokenOk });
     } catch (err) {
       setChecks(({ [p.organizationId]: _, ...rest }) => rest);
       setError(errorMessage(err));
@@ -46,7 +46,7 @@ export function PartnersPage() {
     setError(undefined);
     try {
       await client.operation(`Organization/${p.organizationId}/$disable-partner`);
-      setNotice(`${p.name} is disabled: nothing is sent to it and its requests are refused.`);
+      setNotice({ text: `${p.name} is disabled: nothing is sent to it and its requests are refused.`, ok: true });
       setDisabling(undefined);
       setReload((n) => n + 1);
     } catch (err) {
@@ -71,8 +71,8 @@ export function PartnersPage() {
       </Group>
       <div aria-live="polite" role="status">
         {notice && (
-          <Text size="sm" c="green.9">
-            {notice}
+          <Text size="sm" c={notice.ok ? 'green.9' : 'red.9'}>
+            {notice.text}
           </Text>
         )}
       </div>
@@ -130,7 +130,7 @@ export function PartnersPage() {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className="cell-url">
                       <Text size="sm" className="mono wrap-anywhere">
                         {p.fhirBase ?? '—'}
                       </Text>

@@ -96,7 +96,7 @@ export function ReferralCard({ item, showPatient, onChanged }: { item: ReferralI
             )}
           </Group>
         </Group>
-        <ReferralTimeline taskId={task.id ?? ''} revision={task.meta?.versionId} />
+        <ReferralTimeline taskId={task.id ?? ''} revision={task.meta?.versionId} incoming={incoming} />
       </Stack>
       {responding && (
         <RespondDialog

@@ -9,7 +9,7 @@ import { loadVersions } from './referrals-data.ts';
 import { referralTimeline } from './referral-model.ts';
 import '../admin/exchange-admin.css';
 
-export function ReferralTimeline({ taskId, revision }: { taskId: string; revision: string | undefined }) {
+export function ReferralTimeline({ taskId, revision, incoming }: { taskId: string; revision: string | undefined; incoming: boolean }) {
   const versions = useLoad((c, signal) => loadVersions(c, taskId, signal), [taskId, revision]);
   if (versions.error) return <Text size="sm" c="red.9">{versions.error.message}</Text>;
   if (!versions.data) {
@@ -26,7 +26,7 @@ export function ReferralTimeline({ taskId, revision }: { taskId: string; revisio
         <li key={s.key} data-step={s.key} data-done={s.done}>
           <span className="timeline-dot" aria-hidden="true" />
           <span>
-            <strong>{s.label}</strong>
+            <strong>{incoming && s.key === 'report' ? 'Report sent' : s.label}</strong>
             {s.key === 'scheduled' && s.detail ? ` for ${formatDateTime(s.detail)}` : s.detail ? `: ${s.detail}` : ''}
             {s.done && s.at ? <Text span size="xs" className="muted">{` · ${formatDateTime(s.at)}`}</Text> : null}
             {!s.done && <Text span size="xs" className="muted">{' · not yet'}</Text>}
