@@ -84,5 +84,9 @@ describe('merge preview', () => {
     ]);
     assert.equal(previewTotal({ resourceType: 'Parameters' }, counts), 17);
     assert.equal(previewTotal({ resourceType: 'Parameters', parameter: [{ name: 'total', valueInteger: 20 }] }, counts), 20);
+    // The merge part's shape: `moved` (count) and one `resource` reference per moved resource.
+    const merge = { resourceType: 'Parameters' as const, parameter: [{ name: 'moved', valueInteger: 3 }, { name: 'resource', valueReference: { reference: 'Observation/o1' } }, { name: 'resource', valueReference: { reference: 'Observation/o2' } }, { name: 'resource', valueReference: { reference: 'Encounter/e1' } }, { name: 'preview', valueBoolean: true }] };
+    assert.deepEqual(previewCounts(merge), [{ label: 'Observation', count: 2 }, { label: 'Encounter', count: 1 }]);
+    assert.equal(previewTotal(merge, previewCounts(merge)), 3);
   });
 });

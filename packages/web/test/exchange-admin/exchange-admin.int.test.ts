@@ -73,6 +73,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     assert.equal(await shown('Our FHIR base'), a.fhirBase);
     assert.equal(await shown('Our JWKS URL'), `${a.origin}/exchange/jwks.json`);
     assert.equal(await shown('Their client id'), 'riverside-at-maple');
+    assert.equal(await shown('Our client id at their side'), 'maple-at-riverside');
     await page.screenshot({ path: '/tmp/w2-partners-added.png', fullPage: true });
     await audit(page, 'values to send the partner');
 
@@ -82,8 +83,8 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
       parameter: [
         { name: 'name', valueString: 'Maple Primary Care' },
         { name: 'fhirBase', valueUrl: (await shown('Our FHIR base'))! },
-        { name: 'partnerClientId', valueString: (await shown('Their client id'))! },
-        { name: 'ourClientId', valueString: 'maple-at-riverside' },
+        { name: 'partnerClientId', valueString: (await shown('Our client id at their side'))! },
+        { name: 'ourClientId', valueString: (await shown('Their client id'))! },
         { name: 'jwksUri', valueUrl: (await shown('Our JWKS URL'))! },
       ],
     });

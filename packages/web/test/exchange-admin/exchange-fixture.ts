@@ -64,7 +64,7 @@ export async function startSite(demoPatients = 4): Promise<Site> {
   try {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const config = configFromEnv({ PORT: String(port), CONTINUUM_BASE_URL: origin, CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret, CONTINUUM_EXCHANGE_CONSENT: 'opt-out' });
+    const config = configFromEnv({ PORT: String(port), CONTINUUM_BASE_URL: origin, CONTINUUM_DATA_DIR: dataDir, CONTINUUM_BOOTSTRAP_CLIENT_ID: TEST_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: TEST_CLIENT.secret, CONTINUUM_EXCHANGE_CONSENT: 'opt-out', CONTINUUM_EXCHANGE_PRIVATE_NETWORK: '1' });
     config.host = '127.0.0.1';
     running = await startServer(config, { db: database.db, log: () => undefined, demoPatients, demoProgress: silentProgress, announce: () => undefined });
     const demo = await running.demo;
@@ -135,7 +135,8 @@ export async function addPartner(site: Site, other: Site, name: string, ids: { p
 
 /** Makes A and B partners of each other; answers each side's Organization id of the other. */
 export async function pairSites(a: Site, b: Site): Promise<{ bAtA: string; aAtB: string }> {
-  const bAtA = (await addPartner(a, b, 'Riverside Hospital', { partnerClientId: 'maple-at-riverside', ourClientId: 'riverside-at-maple' })).organizationId;
-  const aAtB = (await addPartner(b, a, 'Maple Primary Care', { partnerClientId: 'riverside-at-maple', ourClientId: 'maple-at-riverside' })).organizationId;
+  // ourClientId: who the adding side is at the other; partnerClientId: who the other is here.
+  const bAtA = (await addPartner(a, b, 'Riverside Hospital', { ourClientId: 'maple-at-riverside', partnerClientId: 'riverside-at-maple' })).organizationId;
+  const aAtB = (await addPartner(b, a, 'Maple Primary Care', { ourClientId: 'riverside-at-maple', partnerClientId: 'maple-at-riverside' })).organizationId;
   return { bAtA, aAtB };
 }

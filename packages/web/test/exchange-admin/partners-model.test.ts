@@ -19,7 +19,7 @@ const endpoint = (id: string, org: string, status: 'active' | 'off', address: st
   ],
 });
 
-const FORM: PartnerForm = { name: 'Riverside Hospital', fhirBase: 'https://riverside.example/fhir/', partnerClientId: 'clinic-a', ourClientId: 'riverside-1', jwksUri: '' };
+const FORM: PartnerForm = { name: 'Riverside Hospital', fhirBase: 'https://riverside.example/fhir/', partnerClientId: 'riverside-1', ourClientId: 'clinic-a', jwksUri: '' };
 
 describe('partner directory rows', () => {
   it('joins each partner Organization with its Endpoint, by name, and reads the status', () => {
@@ -57,8 +57,8 @@ describe('add-partner form', () => {
     assert.deepEqual(params, [
       { name: 'name', valueString: 'Riverside Hospital' },
       { name: 'fhirBase', valueUrl: 'https://riverside.example/fhir' },
-      { name: 'partnerClientId', valueString: 'clinic-a' },
-      { name: 'ourClientId', valueString: 'riverside-1' },
+      { name: 'partnerClientId', valueString: 'riverside-1' },
+      { name: 'ourClientId', valueString: 'clinic-a' },
     ]);
     assert.deepEqual(addPartnerParameters({ ...FORM, jwksUri: 'https://keys.example/jwks.json' }).at(-1), { name: 'jwksUri', valueUrl: 'https://keys.example/jwks.json' });
   });
@@ -68,19 +68,20 @@ describe('add-partner form', () => {
     assert.deepEqual(Object.keys(errors).sort(), ['fhirBase', 'jwksUri', 'name', 'ourClientId', 'partnerClientId']);
     assert.match(errors.fhirBase!, /http/);
     assert.ok(validatePartnerForm({ ...FORM, fhirBase: 'javascript:alert(1)' }).fhirBase);
-    assert.ok(validatePartnerForm({ ...FORM, ourClientId: 'clinic-a' }).ourClientId, 'the two client ids differ');
+    assert.ok(validatePartnerForm({ ...FORM, partnerClientId: 'clinic-a' }).partnerClientId, 'the two client ids differ');
+    assert.ok(validatePartnerForm({ ...FORM, ourClientId: 'urn:x' }).ourClientId, 'no colon in a client id');
   });
 
   it('suggests a client id from the name', () => {
     const id = suggestClientId('Hôpital Saint-Éloi (Cardio)', () => 0.5);
     assert.match(id, /^hopital-saint-eloi-cardio-[0-9a-z]{6}$/);
-    assert.deepEqual(validatePartnerForm({ ...FORM, ourClientId: id }), {});
+    assert.deepEqual(validatePartnerForm({ ...FORM, partnerClientId: id }), {});
     assert.match(suggestClientId('!!!', () => 0), /^partner-0{6}$/);
   });
 });
 
 describe('what the partner is sent, and connectivity checks', () => {
-  it('reads our FHIR base, our JWKS URL and their client id from the $add-partner answer', () => {
+  it('reads our FHIR base, our JWKS URL and both client ids: theirs as sent, ours from the $add-partner answer', () => {
     const values = valuesForPartner(
       {
         resourceType: 'Parameters',
@@ -89,13 +90,13 @@ describe('what the partner is sent, and connectivity checks', () => {
           { name: 'endpoint', valueReference: { reference: 'Endpoint/e9' } },
           { name: 'ourFhirBase', valueUrl: 'http://127.0.0.1:8090/fhir' },
           { name: 'ourJwksUri', valueUrl: 'http://127.0.0.1:8090/exchange/jwks.json' },
-          { name: 'ourClientId', valueString: 'riverside-1' },
+          { name: 'ourClientId', valueString: 'clinic-a' },
         ],
       },
       FORM,
     );
-    assert.deepEqual(values, { organizationId: 'o9', ourFhirBase: 'http://127.0.0.1:8090/fhir', ourJwksUri: 'http://127.0.0.1:8090/exchange/jwks.json', theirClientId: 'riverside-1' });
-    assert.equal(valuesForPartner({ resourceType: 'Parameters' }, FORM).theirClientId, 'riverside-1', 'falls back to what was sent');
+    assert.deepEqual(values, { organizationId: 'o9', ourFhirBase: 'http://127.0.0.1:8090/fhir', ourJwksUri: 'http://127.0.0.1:8090/exchange/jwks.json', theirClientId: 'riverside-1', ourClientId: 'clinic-a' });
+    assert.equal(valuesForPartner({ resourceType: 'Parameters' }, FORM).ourClientId, 'clinic-a', 'falls back to what was sent');
   });
 
   it('reads a check', () => {

@@ -76,9 +76,10 @@ export function AddPartnerForm({ onAdded, onClose }: { onAdded: () => void; onCl
             <Value label="Our FHIR base" value={added.values.ourFhirBase} />
             <Value label="Our JWKS URL" value={added.values.ourJwksUri} />
             <Value label="Their client id" value={added.values.theirClientId} />
+            <Value label="Our client id at their side" value={added.values.ourClientId} />
           </dl>
           <Text size="xs" className="muted">
-            They enter our FHIR base and JWKS URL as the partner’s, and “their client id” as the client id this organization gave them.
+            They add this organization with our FHIR base and JWKS URL; they authenticate here as “their client id”, and register “our client id at their side” for our key.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -107,16 +108,17 @@ export function AddPartnerForm({ onAdded, onClose }: { onAdded: () => void; onCl
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
             <TextInput label="Organization name" required value={form.name} onChange={set('name')} error={errors.name} />
             <TextInput label="Partner FHIR base URL" required placeholder="https://ehr.partner.example/fhir" value={form.fhirBase} onChange={set('fhirBase')} error={errors.fhirBase} />
-            <TextInput label="Client id the partner gave us" required value={form.partnerClientId} onChange={set('partnerClientId')} error={errors.partnerClientId} />
+            <TextInput label="Client id the partner gave us" description="We authenticate as this client at the partner" required value={form.ourClientId} onChange={set('ourClientId')} error={errors.ourClientId} />
             <TextInput
               label="Client id we give the partner"
+              description="The partner authenticates as this client here"
               required
-              value={form.ourClientId}
-              onChange={set('ourClientId')}
-              error={errors.ourClientId}
+              value={form.partnerClientId}
+              onChange={set('partnerClientId')}
+              error={errors.partnerClientId}
               rightSectionWidth={90}
               rightSection={
-                <Button size="compact-xs" variant="subtle" onClick={() => setForm({ ...form, ourClientId: suggestClientId(form.name) })}>
+                <Button size="compact-xs" variant="subtle" onClick={() => setForm({ ...form, partnerClientId: suggestClientId(form.name) })}>
                   Suggest
                 </Button>
               }

@@ -142,9 +142,9 @@ export function previewCounts(answer: Parameters): MoveCount[] {
   return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
 
-/** A preview's total, from a `total` parameter or the sum of the counts. */
+/** A preview's total, from a `total` (or integer `moved`) parameter, or the sum of the counts. */
 export function previewTotal(answer: Parameters, counts: MoveCount[]): number {
-  const total = answer.parameter?.find((p) => p.name === 'total')?.valueInteger;
+  const total = answer.parameter?.find((p) => p.name === 'total' || (p.name === 'moved' && p.valueInteger !== undefined))?.valueInteger;
   return total ?? counts.reduce((n, c) => n + c.count, 0);
 }
 

@@ -55,9 +55,9 @@ export function partnerRows(bundle: Bundle): PartnerRow[] {
 export interface PartnerForm {
   name: string;
   fhirBase: string;
-  /** The client id the partner gave us (we authenticate as it there). */
+  /** The client id the partner authenticates as here: we give it to the partner (`partnerClientId`). */
   partnerClientId: string;
-  /** The client id we give the partner (it authenticates as it here). */
+  /** The client id we authenticate as at the partner: the partner gave it to us (`ourClientId`). */
   ourClientId: string;
   /** Optional: the partner's JWKS URL (the server defaults to `<origin of fhirBase>/exchange/jwks.json`). */
   jwksUri: string;
@@ -74,7 +74,7 @@ export const isHttpUrl = (s: string): boolean => {
   }
 };
 
-const CLIENT_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 /** What is wrong with the form, per field (empty when it can be sent). */
 export function validatePartnerForm(f: PartnerForm): PartnerFormErrors {
@@ -84,11 +84,11 @@ export function validatePartnerForm(f: PartnerForm): PartnerFormErrors {
   else if (!isHttpUrl(f.fhirBase.trim())) errors.fhirBase = 'Enter an http:// or https:// URL, e.g. https://ehr.partner.example/fhir.';
   for (const key of ['partnerClientId', 'ourClientId'] as const) {
     const v = f[key].trim();
-    if (!v) errors[key] = key === 'partnerClientId' ? 'Enter the client id the partner gave you.' : 'Enter the client id you give the partner.';
-    else if (!CLIENT_ID.test(v)) errors[key] = 'Use letters, digits and . _ ~ : - only (up to 128).';
+    if (!v) errors[key] = key === 'ourClientId' ? 'Enter the client id the partner gave you.' : 'Enter the client id you give the partner.';
+    else if (!CLIENT_ID.test(v)) errors[key] = 'Use letters, digits and . _ ~ - only (up to 128).';
   }
   if (!errors.partnerClientId && !errors.ourClientId && f.partnerClientId.trim() === f.ourClientId.trim()) {
-    errors.ourClientId = 'Give the partner a client id of its own, not the one it gave you.';
+    errors.partnerClientId = 'Give the partner a client id of its own, not the one it gave you.';
   }
   if (f.jwksUri.trim() && !isHttpUrl(f.jwksUri.trim())) errors.jwksUri = 'Enter an http:// or https:// URL, or leave it empty.';
   return errors;
@@ -120,8 +120,10 @@ export interface ValuesForPartner {
   organizationId: string | undefined;
   ourFhirBase: string | undefined;
   ourJwksUri: string | undefined;
-  /** The client id the partner authenticates as here. */
+  /** The client id the partner authenticates as here (we gave it). */
   theirClientId: string | undefined;
+  /** The client id we authenticate as at the partner (it gave it; the partner registers it for our key). */
+  ourClientId: string | undefined;
 }
 
 export function valuesForPartner(answer: Parameters, sent: PartnerForm): ValuesForPartner {
@@ -129,7 +131,8 @@ export function valuesForPartner(answer: Parameters, sent: PartnerForm): ValuesF
     organizationId: str(param(answer, 'organization'))?.replace(/^Organization\//, ''),
     ourFhirBase: str(param(answer, 'ourFhirBase')),
     ourJwksUri: str(param(answer, 'ourJwksUri')),
-    theirClientId: str(param(answer, 'ourClientId')) ?? sent.ourClientId.trim(),
+    theirClientId: sent.partnerClientId.trim(),
+    ourClientId: str(param(answer, 'ourClientId')) ?? sent.ourClientId.trim(),
   };
 }
 

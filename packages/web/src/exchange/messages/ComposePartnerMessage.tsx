@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import type { Parameters } from '@medplum/fhirtypes';
 import { errorMessage } from '../../fhir/client.ts';
 import { humanName } from '../../fhir/format.ts';
 import { useFhir } from '../../fhir/use-fhir.ts';
@@ -55,8 +56,10 @@ export function ComposePartnerMessage({ partners, replyTo, onSent, onCancel }: {
     setBusy(true);
     try {
       const attachments = await Promise.all(files.map(fileAttachment));
-      await client.operation('Communication/$send-to-partner', sendParameters(form, attachments));
-      onSent(`Message sent to ${active.find((p) => p.organizationId === partner)?.name ?? 'the partner'}.`);
+      const answer = await client.operation<Parameters>('Communication/$send-to-partner', sendParameters(form, attachments));
+      const name = active.find((p) => p.organizationId === partner)?.name ?? 'the partner';
+      const delivered = answer.parameter?.find((p) => p.name === 'delivered')?.valueBoolean !== false;
+      onSent(delivered ? `Message sent to ${name}.` : `The message is saved, but ${name} could not be reached: it was not delivered.`);
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);

@@ -123,7 +123,15 @@ export function PartnerMessages() {
                       </Text>
                     }
                     description={`${box === 'received' ? 'From' : 'To'} ${m.partnerName}${m.patientName ? ` · ${m.patientName}` : ''} · ${formatDateTime(m.sent)}`}
-                    rightSection={m.attachments.length > 0 ? <Badge variant="light" color="gray" c="gray.9">{`${m.attachments.length} file${m.attachments.length === 1 ? '' : 's'}`}</Badge> : undefined}
+                    rightSection={
+                      !m.delivered ? (
+                        <Badge variant="light" color="red.9" c="red.9">
+                          Not delivered
+                        </Badge>
+                      ) : m.attachments.length > 0 ? (
+                        <Badge variant="light" color="gray" c="gray.9">{`${m.attachments.length} file${m.attachments.length === 1 ? '' : 's'}`}</Badge>
+                      ) : undefined
+                    }
                   />
                 </div>
               ))}

@@ -31,6 +31,8 @@ export interface PartnerMessage {
   /** The exchange identifier a reply names in `inResponseTo`. */
   exchangeId: string | undefined;
   author: string | undefined;
+  /** False for a sent message the partner did not receive (status not-done). */
+  delivered: boolean;
 }
 
 const isExternal = (c: Communication): boolean => c.meta?.tag?.some((t) => t.system === EXTERNAL_TAG.system && t.code === EXTERNAL_TAG.code) ?? false;
@@ -59,6 +61,7 @@ export function partnerMessage(c: Communication, partners: readonly PartnerRow[]
     patientName: patient ? humanName(patient.name) : c.subject?.display,
     exchangeId: (c.identifier?.find((i) => i.system === MESSAGE_ID_SYSTEM) ?? c.identifier?.[0])?.value,
     author: received ? (c.sender?.display ?? source?.display) : c.sender?.display,
+    delivered: c.status !== 'not-done',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import type { Parameters } from '@medplum/fhirtypes';
 import { errorMessage } from '../../fhir/client.ts';
 import { useFhir } from '../../fhir/use-fhir.ts';
 import { respondParameters, validateRespond, type RespondAction } from './referral-model.ts';
@@ -28,8 +29,9 @@ export function RespondDialog({ taskId, action, patient, partner, onCancel, onDo
     if (problem) return;
     setBusy(true);
     try {
-      await client.operation(`Task/${taskId}/$referral-respond`, respondParameters(form));
-      onDone(`The referral of ${patient} from ${partner} is ${DONE[action]}.`);
+      const answer = await client.operation<Parameters>(`Task/${taskId}/$referral-respond`, respondParameters(form));
+      const delivered = answer.parameter?.find((p) => p.name === 'delivered')?.valueBoolean !== false;
+      onDone(`The referral of ${patient} from ${partner} is ${DONE[action]}.${delivered ? '' : ` ${partner} could not be told yet.`}`);
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
