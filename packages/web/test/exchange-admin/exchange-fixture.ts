@@ -29,6 +29,8 @@ export interface Site {
   fhirBase: string;
   token: string;
   adminTotpSecret: string | undefined;
+  /** When the demo accounts were in (the administrator's TOTP enrolment used that time step's code). */
+  seededAt: number;
   /** A FHIR call as the system client: status and parsed body. */
   call: <T = Resource>(method: string, path: string, body?: unknown) => Promise<{ status: number; json: T }>;
   /** The matches of a search, as the system client. */
@@ -80,7 +82,7 @@ export async function startSite(demoPatients = 4): Promise<Site> {
       assert.equal(res.status, 200, `GET ${path}: ${JSON.stringify(res.json).slice(0, 300)}`);
       return (res.json.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource!);
     };
-    return { origin, fhirBase: `${origin}/fhir`, token, adminTotpSecret: demo?.accounts?.adminTotpSecret, call, search, close };
+    return { origin, fhirBase: `${origin}/fhir`, token, adminTotpSecret: demo?.accounts?.adminTotpSecret, seededAt: Date.now(), call, search, close };
   } catch (err) {
     await close();
     throw err;
@@ -106,6 +108,8 @@ export async function signInAs(page: Page, site: Site, username: string): Promis
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   if (username === 'demo.admin') {
     assert.ok(site.adminTotpSecret, 'the demo administrator has a TOTP secret');
+    // A TOTP code counts once: the enrolment used the seeding time step's, so wait for a later step.
+    while (Math.floor(Date.now() / 30_000) <= Math.floor(site.seededAt / 30_000)) await new Promise((r) => setTimeout(r, 500));
     await page.locator('#otp').fill(await totpCode(site.adminTotpSecret, new Date()));
   }
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -100,10 +100,11 @@ export function ComposePartnerMessage({ partners, replyTo, onSent, onCancel }: {
             onSearchChange={setPatientQuery}
             onChange={(v) => setPatient(patientOptions.find((o) => o.value === v))}
             nothingFoundMessage={patientQuery.trim().length < 2 ? 'Type at least two letters' : 'No patient found'}
+            clearButtonProps={{ 'aria-label': 'Clear the patient' }}
           />
           <TextInput label="Subject" value={topic} onChange={(e) => setTopic(e.currentTarget.value)} />
           <Textarea label="Message" required autosize minRows={4} value={text} onChange={(e) => setText(e.currentTarget.value)} />
-          <FileInput label="Attach files (PDF, PNG, JPEG or text, up to 5 MB each)" accept={PARTNER_ATTACHMENT_TYPES.join(',')} multiple clearable value={files} onChange={setFiles} />
+          <FileInput label="Attach files (PDF, PNG, JPEG or text, up to 5 MB each)" accept={PARTNER_ATTACHMENT_TYPES.join(',')} multiple clearable clearButtonProps={{ 'aria-label': 'Remove the files' }} value={files} onChange={setFiles} />
           {error && (
             <Alert color="red" role="alert" title="Not sent">
               {error}

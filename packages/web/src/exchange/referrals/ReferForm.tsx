@@ -74,6 +74,7 @@ export function ReferForm({ patientId, partners, onSent, onCancel }: { patientId
               error={errors.specialty}
               searchable
               clearable
+              clearButtonProps={{ 'aria-label': 'Clear the specialty' }}
             />
             <Select
               label="Priority"
