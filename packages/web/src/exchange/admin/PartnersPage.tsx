@@ -140,7 +140,7 @@ export function PartnersPage() {
                       <Text size="xs">They are: {p.inboundClientId ?? '—'}</Text>
                     </Table.Td>
                     <Table.Td className="cell-badge">
-                      <Badge variant="light" color={p.active ? 'green.9' : 'gray.8'} c={p.active ? 'green.9' : 'gray.8'}>
+                      <Badge variant={p.active ? 'filled' : 'light'} color={p.active ? 'green.9' : 'gray'} c={p.active ? undefined : 'gray.9'}>
                         {p.active ? 'Active' : 'Disabled'}
                       </Badge>
                     </Table.Td>

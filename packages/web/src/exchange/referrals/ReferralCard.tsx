@@ -46,7 +46,7 @@ export function ReferralCard({ item, showPatient, onChanged }: { item: ReferralI
           <Stack gap={2}>
             <Group gap="xs">
               <Text fw={700}>{incoming ? `From ${item.partner}` : `To ${item.partner}`}</Text>
-              <Badge variant="light" color={STATE_COLORS[item.state]} c={STATE_COLORS[item.state]}>
+              <Badge variant="filled" color={STATE_COLORS[item.state]}>
                 {STATE_LABELS[item.state]}
               </Badge>
               {task.priority && task.priority !== 'routine' && (
