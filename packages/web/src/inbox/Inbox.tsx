@@ -19,6 +19,7 @@ import { loadDirectory } from './practitioners.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { reviewBundle } from './review-task.ts';
 import { PatientMessages } from './PatientMessages.tsx';
+import { PartnerMessagesInbox } from '../exchange/messages/PartnerMessages.tsx';
 import { flagSeverity } from './result-flags.ts';
 import './inbox.css';
 import { errorMessage } from '../fhir/client.ts';
@@ -28,18 +29,22 @@ const isCritical = (item: InboxItem): boolean => flagSeverity(item.flag) >= 3 ||
 
 export function Inbox() {
   const [params, setParams] = useSearchParams();
-  const view = params.get('view') === 'messages' ? 'messages' : 'results';
+  const view = params.get('view') === 'messages' || params.get('view') === 'partners' ? params.get('view') : 'results';
   return (
-    <Tabs value={view} onChange={(v) => setParams(v === 'messages' ? { view: 'messages' } : {})} keepMounted={false}>
+    <Tabs value={view} onChange={(v) => setParams(v === 'messages' || v === 'partners' ? { view: v } : {})} keepMounted={false}>
       <Tabs.List aria-label="Inbox" mb="md">
         <Tabs.Tab value="results">Results</Tabs.Tab>
         <Tabs.Tab value="messages">Patient messages</Tabs.Tab>
+        <Tabs.Tab value="partners">Partner messages</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="results">
         <ResultsInbox />
       </Tabs.Panel>
       <Tabs.Panel value="messages">
         <MessagesInbox />
+      </Tabs.Panel>
+      <Tabs.Panel value="partners">
+        <PartnerMessagesInbox />
       </Tabs.Panel>
     </Tabs>
   );
