@@ -19,6 +19,7 @@ export async function buildExchangeServices(config: Config, _db: Database, audit
   const keys = await loadExchangeKeys({ dataDir: config.dataDir, ...(config.exchangeJwksFile ? { jwksFile: config.exchangeJwksFile } : {}) });
   const services: ExchangeServices = {
     audit,
+    consentDefault: config.exchangeConsent,
     origin: config.baseUrl ?? `http://127.0.0.1:${config.port}`,
     client: new PartnerClient({ signingKey: await signingKey(keys) }),
     keys: await exchangeKeys(keys, () => `${services.origin}/fhir`),

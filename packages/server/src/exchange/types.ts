@@ -92,6 +92,8 @@ export interface ExchangeServices {
   client: ExchangeClient;
   keys: ExchangeKeys;
   verifier: PartnerVerifier;
+  /** What a patient who recorded no exchange choice gets (CONTINUUM_EXCHANGE_CONSENT): pass it to consentDecision. */
+  consentDefault: 'opt-in' | 'opt-out';
   /** The audit trail, for disclosures, denials and imports (durable before the answer goes out). */
   audit: AuditSink;
   /** The partner directory of a tenant, read through its repository. */

@@ -23,7 +23,7 @@ import type { Repository } from '../../store/repository.ts';
 import { rightCodes, rightsCover } from '../../access/sensitivity.ts';
 import { CONSENT_CATEGORY, CONSENT_SCOPE } from '../codes.ts';
 import type { PurposeOfUse } from '../types.ts';
-import { parseConsentDefault, type ConsentDefault } from './default-policy.ts';
+import type { ConsentDefault } from './default-policy.ts';
 
 export interface ConsentDecision {
   /** Whether anything of this patient may go to that organization for that purpose. */
@@ -121,7 +121,8 @@ export async function consentDecision(
   organizationId: string,
   purpose: PurposeOfUse,
   now: Date = new Date(),
-  fallback: ConsentDefault = parseConsentDefault(process.env),
+  /** The deployment's default (ExchangeServices.consentDefault, from CONTINUUM_EXCHANGE_CONSENT). */
+  fallback: ConsentDefault = 'opt-in',
 ): Promise<ConsentDecision> {
   return decideConsent(await exchangeConsents(repo, patientId), organizationId, purpose, now, fallback);
 }

@@ -22,7 +22,7 @@ import type { Repository } from '../../store/repository.ts';
 import { CONSENT_CATEGORY, CONSENT_SCOPE } from '../codes.ts';
 import { actorOf, checkCaller } from './caller.ts';
 import { actorsOf, decideConsent, exchangeConsents, isExchangeConsent } from './consent.ts';
-import { parseConsentDefault } from './default-policy.ts';
+import type { ConsentDefault } from './default-policy.ts';
 import { consentOrganizations } from './partner-organizations.ts';
 
 const OP = '$exchange-consent';
@@ -30,8 +30,7 @@ const ROLES: readonly Role[] = ['physician', 'nurse', 'front-desk', 'admin'];
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 
 /** The current decisions, as the operation answers them. */
-export async function consentParameters(repo: Repository, patientId: string, now = new Date()): Promise<Parameters> {
-  const fallback = parseConsentDefault(process.env);
+export async function consentParameters(repo: Repository, patientId: string, fallback: ConsentDefault, now = new Date()): Promise<Parameters> {
   const consents = await exchangeConsents(repo, patientId);
   const parameter: ParametersParameter[] = [{ name: 'default', valueCode: fallback }];
   for (const org of await consentOrganizations(repo, consents.filter(isExchangeConsent))) {
@@ -54,7 +53,7 @@ export async function consentParameters(repo: Repository, patientId: string, now
 export async function exchangeConsentGet(ctx: ApiContext, _req: FhirRequest, patientId: string): Promise<FhirResponse> {
   await checkCaller(ctx, patientId, { roles: ROLES, patients: true, scope: { type: 'Consent', permission: 'r' }, operation: OP });
   await ctx.repo.readStored('Patient', patientId);
-  return { status: 200, headers: {}, body: await consentParameters(ctx.repo, patientId) };
+  return { status: 200, headers: {}, body: await consentParameters(ctx.repo, patientId, ctx.exchange?.consentDefault ?? 'opt-in') };
 }
 
 export async function exchangeConsentPost(ctx: ApiContext, req: FhirRequest, patientId: string): Promise<FhirResponse> {
@@ -105,5 +104,5 @@ export async function exchangeConsentPost(ctx: ApiContext, req: FhirRequest, pat
     }
     await repo.create(consent);
   });
-  return { status: 200, headers: {}, body: await consentParameters(ctx.repo, patientId, now) };
+  return { status: 200, headers: {}, body: await consentParameters(ctx.repo, patientId, ctx.exchange?.consentDefault ?? 'opt-in', now) };
 }

@@ -76,7 +76,7 @@ export async function matchOperation(ctx: ApiContext, req: FhirRequest): Promise
   const now = new Date();
   for (const c of candidates) {
     if (permitted.length >= count) break;
-    const decision = await consentDecision(ctx.repo, c.patient.id!, partner.organizationId, purpose, now);
+    const decision = await consentDecision(ctx.repo, c.patient.id!, partner.organizationId, purpose, now, ctx.exchange!.consentDefault);
     if (decision.permit) permitted.push(c);
     else withheld++;
   }

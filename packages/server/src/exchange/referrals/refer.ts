@@ -42,7 +42,7 @@ async function audit(who: Clinician, patientId: string, outcome: 'success' | 'de
 /** What of the record may go to `partner`: the caller's view less what consent withholds. A denial is audited, recorded and a 403. */
 async function consentedView(ctx: ApiContext, who: Clinician, partner: Partner, patientId: string, op: string): Promise<CanSee> {
   const callerSees = await summaryReader(ctx, patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT');
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange!.consentDefault);
   if (!decision.permit) {
     await recordDisclosure(ctx.repo, { patient: patientId, organizationId: partner.organizationId, organizationName: partner.name, purpose: 'TREAT', kind: 'referral', resources: 0, outcome: 'denied' });
     await audit(who, patientId, 'denied', `referral to Organization/${partner.organizationId} for TREAT refused: ${decision.reason}`);

@@ -53,7 +53,7 @@ export async function everythingForCaller(ctx: ApiContext, req: FhirRequest, pat
 async function partnerEverything(ctx: ApiContext, req: FhirRequest, patientId: string, p: Principal, partner: { organizationId: string; name: string }): Promise<FhirResponse> {
   const purpose = partnerPurpose(req);
   await ctx.repo.readStored('Patient', patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, purpose);
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, purpose, new Date(), ctx.exchange!.consentDefault);
   const who = onBehalfOf(req);
   const audit = async (outcome: 'success' | 'denied', detail: string): Promise<void> => {
     await ctx.exchange?.audit.record({

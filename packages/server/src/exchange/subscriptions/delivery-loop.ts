@@ -24,7 +24,8 @@ export const SIGNATURE_HEADER = 'x-continuum-signature';
 export interface DeliveryLoopDeps {
   db: Database;
   repoFor(tenant: string): Promise<Repository>;
-  exchange: Pick<ExchangeServices, 'keys' | 'audit' | 'partners' | 'origin'>;
+  /** `consentDefault` absent: opt-in (nothing goes to a partner without the patient's permit). */
+  exchange: Pick<ExchangeServices, 'keys' | 'audit' | 'partners' | 'origin'> & Partial<Pick<ExchangeServices, 'consentDefault'>>;
   log?: (line: string) => void;
 }
 
@@ -202,7 +203,7 @@ export class DeliveryLoop {
   /** A partner's event: the patient's consent, checked now (audited and recorded when it refuses). */
   async #partnerMayReceive(repo: Repository, d: Delivery, organizationId: string): Promise<boolean> {
     const partner = await this.#deps.exchange.partners(repo).get(organizationId);
-    const decision = d.patientId && partner?.active ? await consentDecision(repo, d.patientId, organizationId, 'TREAT') : undefined;
+    const decision = d.patientId && partner?.active ? await consentDecision(repo, d.patientId, organizationId, 'TREAT', new Date(), this.#deps.exchange.consentDefault ?? 'opt-in') : undefined;
     if (decision?.permit) return true;
     const reason = !partner?.active ? 'partner disabled' : (decision?.reason ?? 'no patient');
     await this.#deps.exchange.audit.record({

@@ -40,7 +40,7 @@ export async function partnerSubscribe(ctx: ApiContext, req: FhirRequest): Promi
   ctx.repo.checkId(patient);
   const audit = (outcome: 'success' | 'denied', detail: string) =>
     ctx.exchange!.audit.record({ tenant: ctx.repo.tenantId, action: 'export', outcome, clientId: ctx.principal!.clientId, patients: [patient], resource: 'Subscription', detail });
-  const decision = await consentDecision(ctx.repo, patient, partner.organizationId, purpose);
+  const decision = await consentDecision(ctx.repo, patient, partner.organizationId, purpose, new Date(), ctx.exchange.consentDefault);
   if (!decision.permit) {
     await audit('denied', `notification subscription for Organization/${partner.organizationId} for ${purpose} refused: ${decision.reason}`);
     await recordDisclosure(ctx.repo, { patient, organizationId: partner.organizationId, organizationName: partner.name, purpose, kind: 'notification', resources: 0, outcome: 'denied' });

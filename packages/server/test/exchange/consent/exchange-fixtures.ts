@@ -56,6 +56,7 @@ export async function partnerContext(s: TestServer, tenant: string, organization
   };
   const exchange: ExchangeServices = {
     origin: s.origin,
+    consentDefault: 'opt-in',
     audit: { record: async (e) => void audits.push(e) },
     client: { call: async () => unavailable() },
     keys: { sign: async () => unavailable(), jwks: () => ({ keys: [] }), kid: () => '' },

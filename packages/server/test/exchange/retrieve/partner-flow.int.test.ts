@@ -61,6 +61,7 @@ before(async () => {
   const partnerA: Partner = { organizationId: aAtB, name: 'Riverside Family Practice', endpointId: 'e1', fhirBase: a.base, outboundClientId: 'hillcrest-at-riverside', inboundClientId: 'riverside-at-hillcrest', jwksUri: `${a.origin}/exchange/jwks.json`, active: true };
   const exchange: ExchangeServices = {
     origin: b.origin,
+    consentDefault: 'opt-in',
     audit: { record: async () => undefined },
     // A's router, as A's partner principal for B: the request as the partners part's client sends it.
     client: {

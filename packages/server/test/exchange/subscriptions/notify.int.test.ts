@@ -39,6 +39,7 @@ function services(keys: TestKeys): ExchangeServices {
   };
   return {
     origin: server.origin,
+    consentDefault: 'opt-in',
     audit: { record: async () => undefined },
     client: { call: async () => fail() },
     keys: { sign: async () => fail(), jwks: () => ({ keys: [] }), kid: () => '' },

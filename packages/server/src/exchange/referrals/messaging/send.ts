@@ -37,7 +37,7 @@ async function answered(repo: Repository, messageId: string): Promise<Communicat
 
 async function checkConsent(ctx: ApiContext, who: Clinician, partner: Partner, patientId: string): Promise<void> {
   await summaryReader(ctx, patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT');
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange!.consentDefault);
   if (decision.permit) return;
   await recordDisclosure(ctx.repo, { patient: patientId, organizationId: partner.organizationId, organizationName: partner.name, purpose: 'TREAT', kind: 'message', resources: 0, outcome: 'denied' });
   const p = who.principal;
