@@ -27,7 +27,7 @@ function MessageView({ message, onReply }: { message: PartnerMessage; onReply: (
         {message.patientId && (
           <Text size="sm">
             About{' '}
-            <Anchor component={Link} to={`/patients/${message.patientId}/summary`}>
+            <Anchor component={Link} to={`/patients/${message.patientId}/summary`} underline="always">
               {message.patientName ?? 'the patient'}
             </Anchor>
           </Text>
@@ -36,7 +36,7 @@ function MessageView({ message, onReply }: { message: PartnerMessage; onReply: (
           {message.text}
         </Text>
         {message.attachments.map((f, i) => (
-          <Anchor key={i} size="sm" href={f.data ? `data:${f.contentType ?? 'application/octet-stream'};base64,${f.data}` : f.url} download={f.title ?? 'attachment'}>
+          <Anchor key={i} size="sm" underline="always" href={f.data ? `data:${f.contentType ?? 'application/octet-stream'};base64,${f.data}` : f.url} download={f.title ?? 'attachment'}>
             {f.title ?? 'Attachment'}
             {f.size ? ` (${Math.ceil(f.size / 1024)} KB)` : ''}
           </Anchor>

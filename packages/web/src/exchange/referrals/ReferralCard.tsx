@@ -58,7 +58,7 @@ export function ReferralCard({ item, showPatient, onChanged }: { item: ReferralI
             <Text size="sm">
               {showPatient && item.patientId ? (
                 <>
-                  <Anchor component={Link} to={`/patients/${item.patientId}/referrals`} size="sm">
+                  <Anchor component={Link} to={`/patients/${item.patientId}/referrals`} size="sm" underline="always">
                     {patient}
                   </Anchor>
                   {' · '}

@@ -28,7 +28,7 @@ export function ReportModal({ reference, onClose }: { reference: string; onClose
             </Text>
           )}
           {report.data.href && (
-            <Anchor href={report.data.href} download target="_blank">
+            <Anchor underline="always" href={report.data.href} download target="_blank">
               Download the report
             </Anchor>
           )}
