@@ -2,6 +2,8 @@
  * What the HTTP and auth layers hand to the audit trail: one entry per security-relevant event.
  * The trail (audit/) makes each durable before the response that caused it goes out.
  */
+import type { Principal } from '../access/policy.ts';
+
 export type AuditAction =
   | 'login'
   | 'logout'
@@ -40,4 +42,15 @@ export interface AuditRecord {
 
 export interface AuditSink {
   record(entry: AuditRecord): Promise<void>;
+}
+
+/** Who did it, as an audit entry names them: the principal's tenant, user, roles and client. */
+export function auditActor(p: Principal): Pick<AuditRecord, 'tenant' | 'userId' | 'username' | 'role' | 'clientId'> {
+  return {
+    tenant: p.tenant,
+    ...(p.userId ? { userId: p.userId } : {}),
+    ...(p.username ? { username: p.username } : {}),
+    role: p.partner ? 'partner' : p.roles.length ? p.roles.join(',') : p.kind,
+    clientId: p.clientId,
+  };
 }

@@ -23,6 +23,7 @@ import { PartnerMessagesInbox } from '../exchange/messages/PartnerMessages.tsx';
 import { flagSeverity } from './result-flags.ts';
 import './inbox.css';
 import { errorMessage } from '../fhir/client.ts';
+import { ActionFeedback } from '../ui/ActionFeedback.tsx';
 
 /** A critical result (by its flags, or the stat review Task the server raised) is acknowledged only after a confirmation. */
 const isCritical = (item: InboxItem): boolean => flagSeverity(item.flag) >= 3 || item.open.some((t) => t.priority === 'stat');
@@ -162,18 +163,7 @@ function ResultsInbox() {
           </Button>
         </Group>
       </Group>
-      <div aria-live="polite" role="status">
-        {notice && (
-          <Text size="sm" c="green.9">
-            {notice}
-          </Text>
-        )}
-      </div>
-      {error && (
-        <Alert color="red" role="alert" title="That did not work" withCloseButton onClose={() => setError(undefined)}>
-          {error}
-        </Alert>
-      )}
+      <ActionFeedback notice={notice} error={error} onDismissError={() => setError(undefined)} />
       {inbox.error ? (
         <Alert color="red" role="alert" title="The inbox could not be loaded">
           {inbox.error.message}

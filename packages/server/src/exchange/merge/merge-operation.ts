@@ -11,6 +11,7 @@ import { OperationInputs } from '../../portal/operation-inputs.ts';
 import { booleanInput } from '../mpi/operation-values.ts';
 import { requireRecordsStaff } from './access.ts';
 import { mergePatients, planMerge, type MergePlan } from './merge.ts';
+import { auditActor } from '../../auth/audit-sink.ts';
 
 const OP = '$merge';
 
@@ -38,13 +39,10 @@ export async function mergeOperation(ctx: ApiContext, req: FhirRequest): Promise
   const plan = await mergePatients(ctx.repo, source, target, by);
   if (ctx.principal && ctx.exchange) {
     await ctx.exchange.audit.record({
-      tenant: ctx.principal.tenant,
+      ...auditActor(ctx.principal),
       action: 'operation',
       outcome: 'success',
       priority: 'high',
-      ...(ctx.principal.userId ? { userId: ctx.principal.userId } : {}),
-      ...(ctx.principal.username ? { username: ctx.principal.username } : {}),
-      clientId: ctx.principal.clientId,
       patients: [source, target],
       resource: 'Patient/$merge',
       detail: `merged Patient/${source} into Patient/${target}: ${plan.moved.length} resources moved, ${plan.skipped.length} left`,

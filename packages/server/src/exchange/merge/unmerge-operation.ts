@@ -8,6 +8,7 @@ import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { OperationInputs } from '../../portal/operation-inputs.ts';
 import { requireRecordsStaff } from './access.ts';
 import { unmergePatient } from './merge.ts';
+import { auditActor } from '../../auth/audit-sink.ts';
 
 const OP = '$unmerge';
 
@@ -19,13 +20,10 @@ export async function unmergeOperation(ctx: ApiContext, req: FhirRequest): Promi
   const target = r.target.id!;
   if (ctx.principal && ctx.exchange) {
     await ctx.exchange.audit.record({
-      tenant: ctx.principal.tenant,
+      ...auditActor(ctx.principal),
       action: 'operation',
       outcome: 'success',
       priority: 'high',
-      ...(ctx.principal.userId ? { userId: ctx.principal.userId } : {}),
-      ...(ctx.principal.username ? { username: ctx.principal.username } : {}),
-      clientId: ctx.principal.clientId,
       patients: [source, target],
       resource: 'Patient/$unmerge',
       detail: `unmerged Patient/${source} from Patient/${target}: ${r.restored.length} resources moved back, ${r.unchanged.length} left`,

@@ -18,6 +18,7 @@ import { recordDisclosure } from '../consent/disclosures.ts';
 import { PURPOSE_HEADER, type PurposeOfUse } from '../types.ts';
 import { findMatches, type MatchResult } from './matcher.ts';
 import { booleanInput, integerInput, resourceInput } from './operation-values.ts';
+import { auditActor } from '../../auth/audit-sink.ts';
 
 const OP = '$match';
 const DEFAULT_COUNT = 10;
@@ -76,7 +77,7 @@ export async function matchOperation(ctx: ApiContext, req: FhirRequest): Promise
   const now = new Date();
   for (const c of candidates) {
     if (permitted.length >= count) break;
-    const decision = await consentDecision(ctx.repo, c.patient.id!, partner.organizationId, purpose, now, ctx.exchange!.consentDefault);
+    const decision = await consentDecision(ctx.repo, c.patient.id!, partner.organizationId, purpose, now, ctx.exchange?.consentDefault);
     if (decision.permit) permitted.push(c);
     else withheld++;
   }
@@ -84,11 +85,9 @@ export async function matchOperation(ctx: ApiContext, req: FhirRequest): Promise
     await recordDisclosure(ctx.repo, { patient: p.patient.id!, organizationId: partner.organizationId, organizationName: partner.name, purpose, kind: 'match', resources: 1, outcome: 'disclosed', at: now });
   }
   await ctx.exchange?.audit.record({
-    tenant: ctx.principal!.tenant,
+    ...auditActor(ctx.principal!),
     action: 'export',
     outcome: 'success',
-    clientId: ctx.principal!.clientId,
-    role: 'partner',
     patients: permitted.map((p) => p.patient.id!),
     resource: 'Patient/$match',
     detail: `match for Organization/${partner.organizationId} for ${purpose}: ${permitted.length} patients returned, ${withheld} withheld by consent`,

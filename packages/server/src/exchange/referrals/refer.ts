@@ -21,18 +21,16 @@ import type { Partner } from '../types.ts';
 import { activePartner, clinicianOf, type Clinician } from './callers.ts';
 import { parameters } from './parameters.ts';
 import { createReferral, deliverReferral, isReferral, PRIORITIES, type Priority } from './referral-package.ts';
+import { auditActor } from '../../auth/audit-sink.ts';
 
 const MAX_TEXT = 4000;
 
 async function audit(who: Clinician, patientId: string, outcome: 'success' | 'denied', detail: string, resource?: string): Promise<void> {
   const p = who.principal;
   await who.exchange.audit.record({
-    tenant: p.tenant,
+    ...auditActor(p),
     action: 'export',
     outcome,
-    ...(p.userId ? { userId: p.userId } : {}),
-    ...(p.username ? { username: p.username } : {}),
-    clientId: p.clientId,
     patients: [patientId],
     ...(resource ? { resource } : {}),
     detail,
@@ -42,7 +40,7 @@ async function audit(who: Clinician, patientId: string, outcome: 'success' | 'de
 /** What of the record may go to `partner`: the caller's view less what consent withholds. A denial is audited, recorded and a 403. */
 async function consentedView(ctx: ApiContext, who: Clinician, partner: Partner, patientId: string, op: string): Promise<CanSee> {
   const callerSees = await summaryReader(ctx, patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange!.consentDefault);
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange?.consentDefault);
   if (!decision.permit) {
     await recordDisclosure(ctx.repo, { patient: patientId, organizationId: partner.organizationId, organizationName: partner.name, purpose: 'TREAT', kind: 'referral', resources: 0, outcome: 'denied' });
     await audit(who, patientId, 'denied', `referral to Organization/${partner.organizationId} for TREAT refused: ${decision.reason}`);

@@ -24,6 +24,7 @@ import type { ApiContext, FhirRequest, FhirResponse } from '../../api/types.ts';
 import { consentDecision } from '../consent/consent.ts';
 import { recordDisclosure } from '../consent/disclosures.ts';
 import { ON_BEHALF_HEADER, PURPOSE_HEADER, type PurposeOfUse } from '../types.ts';
+import { auditActor } from '../../auth/audit-sink.ts';
 
 export const PURPOSES: readonly PurposeOfUse[] = ['TREAT', 'ETREAT', 'HPAYMT', 'HOPERAT', 'PUBHLTH', 'PATRQT', 'COC'];
 /** Resources outside any patient's compartment a partner may get with the record. */
@@ -53,15 +54,14 @@ export async function everythingForCaller(ctx: ApiContext, req: FhirRequest, pat
 async function partnerEverything(ctx: ApiContext, req: FhirRequest, patientId: string, p: Principal, partner: { organizationId: string; name: string }): Promise<FhirResponse> {
   const purpose = partnerPurpose(req);
   await ctx.repo.readStored('Patient', patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, purpose, new Date(), ctx.exchange!.consentDefault);
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, purpose, new Date(), ctx.exchange?.consentDefault);
   const who = onBehalfOf(req);
   const audit = async (outcome: 'success' | 'denied', detail: string): Promise<void> => {
     await ctx.exchange?.audit.record({
-      tenant: p.tenant,
+      ...auditActor(p),
       action: 'export',
       outcome,
       priority: outcome === 'denied' ? 'high' : 'normal',
-      clientId: p.clientId,
       patients: [patientId],
       resource: `Patient/${patientId}`,
       detail: `${detail}${who ? ` (on behalf of ${who})` : ''}; consent: ${decision.basis.join(', ') || 'default policy'}`,

@@ -13,6 +13,7 @@ import { loadMerged, loadPairs, type MergedPatient } from './duplicates-data.ts'
 import { scoreText, type ComparedField, type PairView, type PatientSide } from './duplicates-model.ts';
 import { MergeDialog } from './MergeDialog.tsx';
 import './exchange-admin.css';
+import { ActionFeedback } from '../../ui/ActionFeedback.tsx';
 
 const LINES: { key: ComparedField; label: string }[] = [
   { key: 'name', label: 'Name' },
@@ -120,18 +121,7 @@ export function DuplicatesPage() {
           Refresh
         </Button>
       </Group>
-      <div aria-live="polite" role="status">
-        {notice && (
-          <Text size="sm" c="green.9">
-            {notice}
-          </Text>
-        )}
-      </div>
-      {error && (
-        <Alert color="red" role="alert" title="That did not work" withCloseButton onClose={() => setError(undefined)}>
-          {error}
-        </Alert>
-      )}
+      <ActionFeedback notice={notice} error={error} onDismissError={() => setError(undefined)} />
       {pairs.error ? (
         <Alert color="red" role="alert" title="The possible duplicates could not be loaded">
           {pairs.error.message}

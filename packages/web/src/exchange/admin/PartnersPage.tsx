@@ -13,6 +13,7 @@ import { loadPartners } from '../referrals/referrals-data.ts';
 import { AddPartnerForm } from './AddPartnerForm.tsx';
 import { checkResult, checkSummary, type CheckResult, type PartnerRow } from './partners-model.ts';
 import './exchange-admin.css';
+import { ActionFeedback } from '../../ui/ActionFeedback.tsx';
 
 export function PartnersPage() {
   const client = useFhir();
@@ -69,18 +70,7 @@ export function PartnersPage() {
         </Stack>
         {!adding && <Button onClick={() => setAdding(true)}>Add a partner</Button>}
       </Group>
-      <div aria-live="polite" role="status">
-        {notice && (
-          <Text size="sm" c={notice.ok ? 'green.9' : 'red.9'}>
-            {notice.text}
-          </Text>
-        )}
-      </div>
-      {error && (
-        <Alert color="red" role="alert" title="That did not work" withCloseButton onClose={() => setError(undefined)}>
-          {error}
-        </Alert>
-      )}
+      <ActionFeedback notice={notice?.text} noticeColor={notice?.ok === false ? 'red.9' : 'green.9'} error={error} onDismissError={() => setError(undefined)} />
       {adding && (
         <AddPartnerForm
           onClose={() => setAdding(false)}

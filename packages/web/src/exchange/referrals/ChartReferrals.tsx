@@ -8,6 +8,7 @@ import { useLoad } from '../../fhir/use-fhir.ts';
 import { loadPartners, loadReferrals } from './referrals-data.ts';
 import { ReferralCard } from './ReferralCard.tsx';
 import { ReferForm } from './ReferForm.tsx';
+import { ActionFeedback } from '../../ui/ActionFeedback.tsx';
 
 export function ChartReferrals({ patientId }: { patientId: string }) {
   const [reload, setReload] = useState(0);
@@ -39,18 +40,7 @@ export function ChartReferrals({ patientId }: { patientId: string }) {
           </Button>
         )}
       </Group>
-      <div aria-live="polite" role="status">
-        {notice && (
-          <Text size="sm" c="green.9">
-            {notice}
-          </Text>
-        )}
-      </div>
-      {error && (
-        <Alert color="red" role="alert" title="That did not work" withCloseButton onClose={() => setError(undefined)}>
-          {error}
-        </Alert>
-      )}
+      <ActionFeedback notice={notice} error={error} onDismissError={() => setError(undefined)} />
       {partners.error && (
         <Alert color="yellow" title="The partner organizations could not be loaded">
           {partners.error.message}

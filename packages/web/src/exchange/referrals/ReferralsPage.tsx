@@ -10,6 +10,7 @@ import { Alert, Badge, Button, Center, Group, Loader, SegmentedControl, Stack, T
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { loadPartners, loadReferrals, type ReferralItem } from './referrals-data.ts';
 import { ReferralCard } from './ReferralCard.tsx';
+import { ActionFeedback } from '../../ui/ActionFeedback.tsx';
 
 const OPEN = new Set(['requested', 'accepted', 'scheduled', 'not-delivered']);
 const openFirst = (a: ReferralItem, b: ReferralItem): number => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state));
@@ -66,18 +67,7 @@ export function ReferralsPage() {
           </Button>
         </Group>
       </Group>
-      <div aria-live="polite" role="status">
-        {notice && (
-          <Text size="sm" c="green.9">
-            {notice}
-          </Text>
-        )}
-      </div>
-      {error && (
-        <Alert color="red" role="alert" title="That did not work" withCloseButton onClose={() => setError(undefined)}>
-          {error}
-        </Alert>
-      )}
+      <ActionFeedback notice={notice} error={error} onDismissError={() => setError(undefined)} />
       <Title order={2} size="h3">
         {view === 'incoming' ? 'Incoming referrals' : 'Outgoing referrals'}
       </Title>

@@ -24,6 +24,7 @@ import { activePartner, clinicianOf, type Clinician } from '../callers.ts';
 import { parameters } from '../parameters.ts';
 import { MESSAGE_ID_SYSTEM, PARTNER_MESSAGE } from '../referral-codes.ts';
 import { MAX_TEXT, MAX_TOPIC, messageParameters } from './partner-message.ts';
+import { auditActor } from '../../../auth/audit-sink.ts';
 
 const OP = '$send-to-partner';
 
@@ -37,11 +38,11 @@ async function answered(repo: Repository, messageId: string): Promise<Communicat
 
 async function checkConsent(ctx: ApiContext, who: Clinician, partner: Partner, patientId: string): Promise<void> {
   await summaryReader(ctx, patientId);
-  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange!.consentDefault);
+  const decision = await consentDecision(ctx.repo, patientId, partner.organizationId, 'TREAT', new Date(), ctx.exchange?.consentDefault);
   if (decision.permit) return;
   await recordDisclosure(ctx.repo, { patient: patientId, organizationId: partner.organizationId, organizationName: partner.name, purpose: 'TREAT', kind: 'message', resources: 0, outcome: 'denied' });
   const p = who.principal;
-  await who.exchange.audit.record({ tenant: p.tenant, action: 'export', outcome: 'denied', ...(p.userId ? { userId: p.userId } : {}), ...(p.username ? { username: p.username } : {}), clientId: p.clientId, patients: [patientId], detail: `message to Organization/${partner.organizationId} for TREAT refused: ${decision.reason}` });
+  await who.exchange.audit.record({ ...auditActor(p), action: 'export', outcome: 'denied', patients: [patientId], detail: `message to Organization/${partner.organizationId} for TREAT refused: ${decision.reason}` });
   throw forbidden(`${OP}: the patient's consent does not allow sharing with ${partner.name} (${decision.reason})`);
 }
 
@@ -89,7 +90,7 @@ export async function sendToPartnerOperation(ctx: ApiContext, req: FhirRequest):
   if (!failure && patient) {
     await recordDisclosure(ctx.repo, { patient: patient.id!, organizationId: partner.organizationId, organizationName: partner.name, purpose: 'TREAT', kind: 'message', resources: 1, outcome: 'disclosed' });
     const p = who.principal;
-    await who.exchange.audit.record({ tenant: p.tenant, action: 'export', outcome: 'success', ...(p.userId ? { userId: p.userId } : {}), ...(p.username ? { username: p.username } : {}), clientId: p.clientId, patients: [patient.id!], resource: `Communication/${stored.id!}`, detail: `disclosure to Organization/${partner.organizationId} for TREAT: 1 resources (message)` });
+    await who.exchange.audit.record({ ...auditActor(p), action: 'export', outcome: 'success', patients: [patient.id!], resource: `Communication/${stored.id!}`, detail: `disclosure to Organization/${partner.organizationId} for TREAT: 1 resources (message)` });
   }
   return {
     status: 201,
