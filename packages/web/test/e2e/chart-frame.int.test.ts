@@ -71,7 +71,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     const banner = page.getByRole('region', { name: 'Patient banner' });
     await page.locator('[data-summary-ready]').waitFor();
 
-    assert.deepEqual(await navLinks(page), ['Patients', 'Inbox', 'Tasks', 'Pending orders'], 'a physician gets patients, inbox, tasks and pending orders');
+    assert.deepEqual(await navLinks(page), ['Patients', 'Inbox', 'Tasks', 'Pending orders', 'Referrals'], 'a physician gets patients, inbox, tasks, pending orders and referrals');
     assert.equal(await page.getByTestId('user-roles').innerText(), 'Physician');
 
     const codeStatus = flags.find((f) => f.code.coding?.[0]?.system === CODE_STATUS)!;
@@ -118,7 +118,7 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     await page.goto(`${workspace.origin}/patients/${patient.id}/summary`);
     await signIn(page, 'demo.frontdesk');
     await page.locator('[data-summary-ready]').waitFor();
-    assert.deepEqual(await navLinks(page), ['Patients', 'Register patient'], 'the front desk gets patients and registration only');
+    assert.deepEqual(await navLinks(page), ['Patients', 'Duplicates', 'Register patient'], 'the front desk gets patients, duplicate registrations and registration only');
 
     const banner = page.getByRole('region', { name: 'Patient banner' });
     assert.match(await banner.getByRole('group', { name: 'Code status' }).innerText(), /Not available to your role/);
