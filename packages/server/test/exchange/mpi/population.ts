@@ -5,22 +5,10 @@
  * the truth of any pair is known. Synthetic names only.
  */
 import type { Patient } from '@medplum/fhirtypes';
+import { Rng as SeededRng } from '../../../../../bench/synthetic.ts';
 
-export class Rng {
-  constructor(private state: number) {}
-  next(): number {
-    // mulberry32
-    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)]!;
-  }
+/** The benchmarks' seeded generator, with a skew towards common values. */
+export class Rng extends SeededRng {
   /** Zipf-like: early entries far more often (common names). */
   skewed<T>(xs: readonly T[]): T {
     return xs[Math.floor(Math.pow(this.next(), 2.2) * xs.length)]!;
