@@ -150,11 +150,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         );
       })().then(async (result) => {
         await (ordersSeeded ??= seedOrders());
+        // The portal's demo data searches every patient's visits: with the statistics of the
+        // empty store the planner's plans take 0.2 s a search (45 s for 200 patients), with
+        // fresh ones 15 ms.
+        if (result) await statistics.analyze();
         await seedPortalData();
         if (result) {
           if (auth) result.accounts = await ensureDemoAccounts(await repoFor(config.defaultTenant), result.staff, auth.secrets);
           announce(demoBanner(result));
-          void statistics.analyze();
         }
         return result;
       }).catch(async (err: unknown) => {
