@@ -15,9 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Bundle, Endpoint, Observation, Organization, Patient } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { chromium, type Browser } from 'playwright-core';
-import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
-import { CHROMIUM, noChromium, unlabelled } from '../e2e/workspace-fixture.ts';
-import { missingOperations, signInAs, startSite, type Site } from './exchange-fixture.ts';
+import { CHROMIUM, noChromium } from '../e2e/workspace-fixture.ts';
+import { auditScreen, missingOperations, openAs, startSite, type Site } from './exchange-fixture.ts';
 
 describe('partner directory and duplicate patients (Chromium)', { skip: noChromium }, () => {
   let a: Site;
@@ -33,22 +32,8 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  async function open(site: Site, path: string, username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
-    await page.goto(`${site.origin}${path}`);
-    await signInAs(page, site, username);
-    await page.waitForURL(new RegExp(path.replace(/[/?]/g, '\\$&')));
-    return page;
-  }
+  const open = (site: Site, path: string, username: string): Promise<Page> => openAs(browser, site, path, username);
 
-  async function audit(page: Page, screen: string): Promise<void> {
-    const violations = await axeViolations(page);
-    assert.deepEqual(violations, [], describeViolations(screen, violations));
-    // Mantine's autosize Textarea keeps a hidden copy (aria-hidden, out of the tab order) to measure itself.
-    assert.deepEqual((await unlabelled(page)).filter((e) => !e.includes('aria-hidden="true"') && !e.includes('display: none')), [], `${screen}: every field has a label`);
-  }
 
   it('adds a partner, shows what to send it, checks the connection and disables it', async (t) => {
     const missing = await missingOperations(a, ['Organization/$partners', 'Organization/$add-partner', 'Organization/$check-partner', 'Organization/$disable-partner']);
@@ -65,7 +50,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     await form.getByLabel('Partner FHIR base URL').fill(b.fhirBase);
     await form.getByLabel('Client id the partner gave us').fill('maple-at-riverside');
     await form.getByLabel('Client id we give the partner').fill('riverside-at-maple');
-    await audit(page, 'add a partner');
+    await auditScreen(page, 'add a partner');
     await form.getByRole('button', { name: 'Add partner' }).click();
 
     const values = page.getByRole('region', { name: 'Values to send the partner' });
@@ -76,7 +61,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     assert.equal(await shown('Their client id'), 'riverside-at-maple');
     assert.equal(await shown('Our client id at their side'), 'maple-at-riverside');
     await page.screenshot({ path: '/tmp/w2-partners-added.png', fullPage: true });
-    await audit(page, 'values to send the partner');
+    await auditScreen(page, 'values to send the partner');
 
     // B's administrator adds A with exactly what the screen said.
     const atB = await b.call('POST', 'Organization/$add-partner', {
@@ -107,7 +92,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     await page.locator(`[data-partner="${org.id}"][data-active="false"]`).waitFor();
     const endpoints = await a.search<Endpoint>(`Endpoint?organization=Organization/${org.id}`);
     assert.deepEqual(endpoints.map((e) => e.status), ['off'], 'the partner’s Endpoint is off');
-    await audit(page, 'partner list');
+    await auditScreen(page, 'partner list');
     await page.context().close();
   });
 
@@ -138,7 +123,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     await pair.getByText('WF-2002').waitFor();
     assert.equal(await pair.locator('td[data-differs="true"]').count(), 4, 'the name and identifier lines differ, on both sides');
     await page.screenshot({ path: '/tmp/w2-duplicates.png', fullPage: true });
-    await audit(page, 'duplicates');
+    await auditScreen(page, 'duplicates');
 
     await pair.getByRole('button', { name: 'Merge…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Merge two patient records' });
@@ -148,7 +133,7 @@ describe('partner directory and duplicate patients (Chromium)', { skip: noChromi
     assert.match(moves ?? '', /Observation: 1/);
     assert.match(moves ?? '', /Condition: 1/);
     await page.screenshot({ path: '/tmp/w2-merge-preview.png' });
-    await audit(page, 'merge preview');
+    await auditScreen(page, 'merge preview');
     await dialog.getByRole('button', { name: /^Merge into/ }).click();
     await page.getByRole('status').getByText('is merged into').waitFor();
 

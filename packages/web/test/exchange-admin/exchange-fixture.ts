@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bundle, CapabilityStatement, Parameters, Resource } from '@medplum/fhirtypes';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
+import { unlabelled } from '../e2e/workspace-fixture.ts';
 import { configFromEnv } from '../../../server/src/config.ts';
 import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
 import { silentProgress } from '../../../server/src/seed/progress.ts';
@@ -113,6 +115,25 @@ export async function signInAs(page: Page, site: Site, username: string): Promis
     await page.locator('#otp').fill(await totpCode(site.adminTotpSecret, new Date()));
   }
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A desktop page of `site` at `path`, signed in as `username` (the sign-in returns to `path`). */
+export async function openAs(browser: Browser, site: Site, path: string, username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  await page.goto(`${site.origin}${path}`);
+  await signInAs(page, site, username);
+  await page.waitForURL(new RegExp(path.replace(/[/?]/g, '\\$&')));
+  return page;
+}
+
+/** axe finds no violation on the screen, and every field has a label. */
+export async function auditScreen(page: Page, screen: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], describeViolations(screen, violations));
+  // Mantine's autosize Textarea keeps a hidden copy (aria-hidden, out of the tab order) to measure itself.
+  assert.deepEqual((await unlabelled(page)).filter((e) => !e.includes('aria-hidden="true"') && !e.includes('display: none')), [], `${screen}: every field has a label`);
 }
 
 const param = (p: Parameters, name: string) => p.parameter?.find((x) => x.name === name);

@@ -15,9 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Communication, Patient, Task } from '@medplum/fhirtypes';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { EXTERNAL_TAG, REFERRAL_TASK_CODE, token } from '../../src/exchange/referrals/codes.ts';
-import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
-import { CHROMIUM, noChromium, unlabelled } from '../e2e/workspace-fixture.ts';
-import { missingOperations, pairSites, signInAs, startSite, type Site } from './exchange-fixture.ts';
+import { CHROMIUM, noChromium } from '../e2e/workspace-fixture.ts';
+import { auditScreen, missingOperations, openAs, pairSites, startSite, type Site } from './exchange-fixture.ts';
 
 const NEEDED = ['Organization/$partners', 'Organization/$add-partner', 'Patient/$refer', 'Task/$referral-receive', 'Task/$referral-respond', 'Task/$referral-update', 'Communication/$send-to-partner', 'Communication/$partner-receive'];
 
@@ -43,22 +42,8 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  async function open(site: Site, path: string, username = 'demo.physician'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
-    await page.goto(`${site.origin}${path}`);
-    await signInAs(page, site, username);
-    await page.waitForURL(new RegExp(path.replace(/[/?]/g, '\\$&')));
-    return page;
-  }
+  const open = (site: Site, path: string, username = 'demo.physician'): Promise<Page> => openAs(browser, site, path, username);
 
-  async function audit(page: Page, screen: string): Promise<void> {
-    const violations = await axeViolations(page);
-    assert.deepEqual(violations, [], describeViolations(screen, violations));
-    // Mantine's autosize Textarea keeps a hidden copy (aria-hidden, out of the tab order) to measure itself.
-    assert.deepEqual((await unlabelled(page)).filter((e) => !e.includes('aria-hidden="true"') && !e.includes('display: none')), [], `${screen}: every field has a label`);
-  }
 
   async function choose(page: Page, label: string, option: string | RegExp): Promise<void> {
     await page.getByRole('textbox', { name: label }).click();
@@ -78,7 +63,7 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await choose(pageA, 'Priority', 'Urgent');
     await form.getByLabel('Reason for referral').fill('Exertional chest pain, abnormal stress ECG');
     await form.getByLabel('Note to the receiving clinician').fill('Please assess for coronary disease.');
-    await audit(pageA, 'refer form');
+    await auditScreen(pageA, 'refer form');
     await form.getByRole('button', { name: 'Send referral' }).click();
     await pageA.getByRole('status').getByText('Referral sent to Riverside Hospital.').waitFor();
     const sent = pageA.locator('[data-direction="outgoing"][data-state="requested"]');
@@ -93,7 +78,7 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await pageB.getByRole('heading', { name: 'Incoming referrals' }).waitFor();
     const incoming = pageB.locator('[data-direction="incoming"]').filter({ hasText: 'Exertional chest pain' });
     await incoming.getByText('From Maple Primary Care').waitFor();
-    await audit(pageB, 'incoming referrals');
+    await auditScreen(pageB, 'incoming referrals');
     const respond = async (action: string, dialogTitle: string, fill?: (p: Page) => Promise<void>, state?: string) => {
       await incoming.getByRole('button', { name: action, exact: true }).click();
       const dialog = pageB.getByRole('dialog', { name: dialogTitle });
@@ -124,7 +109,7 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await returned.getByRole('button', { name: 'Open the report' }).click();
     await pageA.getByRole('dialog').getByText('inducible ischemia in the LAD territory').waitFor();
     await pageA.screenshot({ path: '/tmp/w2-chart-report.png', fullPage: true });
-    await audit(pageA, 'returned report');
+    await auditScreen(pageA, 'returned report');
     await pageA.context().close();
     await pageB.context().close();
   });
@@ -142,7 +127,7 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await form.getByLabel('Subject').fill('Medication list before the visit');
     await form.getByLabel('Message').fill('Attached is the current medication list.');
     await form.locator('input[type="file"]').setInputFiles({ name: 'medications.txt', mimeType: 'text/plain', buffer: Buffer.from('amlodipine 5 mg daily\n') });
-    await audit(pageA, 'new partner message');
+    await auditScreen(pageA, 'new partner message');
     await form.getByRole('button', { name: 'Send' }).click();
     await pageA.getByRole('status').getByText('Message sent to Riverside Hospital.').waitFor();
 
@@ -153,7 +138,7 @@ describe('referrals and partner messages between two organizations (Chromium)', 
     await message.getByText('Attached is the current medication list.').waitFor();
     await message.getByRole('link', { name: /medications\.txt/ }).waitFor();
     await pageB.screenshot({ path: '/tmp/w2-partner-message.png', fullPage: true });
-    await audit(pageB, 'partner message');
+    await auditScreen(pageB, 'partner message');
     const [stored] = (await b.search<Communication>(`Communication?_tag=${encodeURIComponent(token(EXTERNAL_TAG))}`)).filter((c) => c.topic?.text === 'Medication list before the visit');
     assert.ok(stored?.payload?.some((p) => p.contentAttachment?.title === 'medications.txt'), 'B stored the file');
 
