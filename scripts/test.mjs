@@ -9,7 +9,9 @@
 // --times runs each file in a process of its own, still two at a time, and writes how long each
 // took into scripts/test-durations.json (merged with the durations of the files not run).
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join, relative, resolve, sep } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -94,12 +96,54 @@ async function timeEach(files, lanes) {
 
 const solo = targets.filter((f) => f.endsWith('.solo.test.ts'));
 const shared = longestFirst(targets.filter((f) => !solo.includes(f)));
+
+/**
+ * Test files run several to a process. Starting a process that loads the server costs about
+ * three seconds of CPU (TypeScript through tsx's loader, the FHIR definitions, the compiled search
+ * parameters), as much as many files' own tests, and the two lanes keep both cores busy, so each
+ * such start costs the run its whole length. A group is a module that imports its files in turn:
+ * their tests register in one process and run one file after another, each with its own server
+ * and database as before. Files are packed longest first into groups of about GROUP_SECONDS (a
+ * file longer than that is a group of its own), so the lanes still end together. A file missing
+ * from the durations table runs alone, first. CONTINUUM_TEST_GROUPS=0 runs every file alone.
+ */
+const GROUP_SECONDS = 45;
+function groups(files) {
+  if (process.env.CONTINUUM_TEST_GROUPS === '0' || files.length < 2) return files;
+  const bins = [];
+  const unknown = [];
+  for (const file of files) {
+    const seconds = durations[key(file)];
+    if (seconds === undefined) {
+      unknown.push(file);
+      continue;
+    }
+    const bin = bins.find((b) => b.seconds + seconds <= GROUP_SECONDS);
+    if (bin) {
+      bin.files.push(file);
+      bin.seconds += seconds;
+    } else {
+      bins.push({ files: [file], seconds });
+    }
+  }
+  bins.sort((a, b) => b.seconds - a.seconds);
+  const dir = mkdtempSync(join(tmpdir(), 'continuum-test-groups-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const entries = bins.map((bin, i) => {
+    if (bin.files.length === 1) return bin.files[0];
+    const entry = join(dir, `group-${String(i + 1).padStart(2, '0')}.mjs`);
+    writeFileSync(entry, bin.files.map((f) => `await import(${JSON.stringify(pathToFileURL(resolve(f)).href)});\n`).join(''));
+    console.log(`# group ${i + 1} (${Math.round(bin.seconds)} s): ${bin.files.map(key).join(', ')}`);
+    return entry;
+  });
+  return [...unknown, ...entries];
+}
 if (times) {
   const failed = (await timeEach(shared, 2)) || (await timeEach(solo, 1));
   const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 2)}\n`);
   process.exit(failed);
 }
-const sharedStatus = run(shared, 2);
+const sharedStatus = run(groups(shared), 2);
 const alone = run(solo, 1);
 process.exit(sharedStatus || alone);

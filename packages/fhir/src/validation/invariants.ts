@@ -9,7 +9,7 @@
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4';
 import { r4Bundle } from '../r4-files.ts';
-import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { valueAtPath } from './json-values.ts';
 
 const CONSTRAINT_FAILED = /^Constraint (\S+) not met/;
