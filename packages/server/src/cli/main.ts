@@ -3,18 +3,12 @@
  * later issues add theirs (seed, users, clients, bench, ...) without touching the others.
  */
 import cluster from 'node:cluster';
-import { AUDIT_USAGE_LINES } from '../audit/audit-args.ts';
-import { runAuditCommand } from '../audit/audit-command.ts';
 import { runCluster } from '../cluster/primary.ts';
 import { workerCount } from '../cluster/workers.ts';
 import { configFromEnv } from '../config.ts';
-import { USERS_USAGE_LINES } from '../identity/users-args.ts';
-import { runUsersCommand } from '../identity/users-command.ts';
-import { CLIENTS_USAGE_LINES, runClientsCommand } from '../auth/clients-command.ts';
-import { CDS_USAGE_LINES, runCdsCommand } from '../cds/cds-command.ts';
-import { PARTNERS_USAGE_LINES, runPartnersCommand } from '../exchange/partners/partners-command.ts';
-import { REINDEX_USAGE, runReindexCommand } from '../search-params/reindex-command.ts';
-import { runSeedCommand, SEED_USAGE } from '../seed/command.ts';
+
+// Each command loads its own modules when it runs: a command started from a script (say,
+// `continuum users list`) then loads what it uses and not the rest of the server.
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -45,30 +39,37 @@ const start: Command = async (args) => {
 };
 
 const seed: Command = async (args) => {
+  const { runSeedCommand } = await import('../seed/command.ts');
   process.exitCode = await runSeedCommand(args, configFromEnv(process.env));
 };
 
 const reindex: Command = async (args) => {
+  const { runReindexCommand } = await import('../search-params/reindex-command.ts');
   process.exitCode = await runReindexCommand(args, configFromEnv(process.env));
 };
 
 const users: Command = async (args) => {
+  const { runUsersCommand } = await import('../identity/users-command.ts');
   process.exitCode = await runUsersCommand(args, configFromEnv(process.env), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 };
 
 const audit: Command = async (args) => {
+  const { runAuditCommand } = await import('../audit/audit-command.ts');
   process.exitCode = await runAuditCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
 const clients: Command = async (args) => {
+  const { runClientsCommand } = await import('../auth/clients-command.ts');
   process.exitCode = await runClientsCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
 const cds: Command = async (args) => {
+  const { runCdsCommand } = await import('../cds/cds-command.ts');
   process.exitCode = await runCdsCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
 const partners: Command = async (args) => {
+  const { runPartnersCommand } = await import('../exchange/partners/partners-command.ts');
   process.exitCode = await runPartnersCommand(args, configFromEnv(process.env), { stdout: process.stdout, stderr: process.stderr });
 };
 
@@ -101,6 +102,15 @@ const keys: Command = async (args) => {
 };
 
 const help: Command = async () => {
+  const [{ SEED_USAGE }, { REINDEX_USAGE }, { USERS_USAGE_LINES }, { AUDIT_USAGE_LINES }, { CLIENTS_USAGE_LINES }, { CDS_USAGE_LINES }, { PARTNERS_USAGE_LINES }] = await Promise.all([
+    import('../seed/command.ts'),
+    import('../search-params/reindex-command.ts'),
+    import('../identity/users-args.ts'),
+    import('../audit/audit-args.ts'),
+    import('../auth/clients-command.ts'),
+    import('../cds/cds-command.ts'),
+    import('../exchange/partners/partners-command.ts'),
+  ]);
   process.stdout.write(`Usage: continuum <command> [options]\n\nCommands:\n  start [--port N] [--workers N]\n                     run the server (PGlite in CONTINUUM_DATA_DIR, or PostgreSQL at DATABASE_URL);\n                     --workers N runs N processes on one port (PostgreSQL only)\n  ${SEED_USAGE}\n                     load a synthetic population (resumable: run it again to continue)\n  ${REINDEX_USAGE}\n                     re-extract search indexes with the current search parameters\n                     (resumable: --job ID continues a stopped job)\n  ${USERS_USAGE_LINES.join('\n  ')}\n                     manage accounts (--tenant defaults to CONTINUUM_TENANT)\n  ${AUDIT_USAGE_LINES.join('\n  ')}\n                     check the audit trail's hash chain, or print the audit report\n  ${CLIENTS_USAGE_LINES.join('\n  ')}\n                     register and manage OAuth clients (SMART apps, backend services)\n  ${CDS_USAGE_LINES.join('\n  ')}\n                     register outside CDS Hooks services (FHIR Endpoints) for the CDS client\n  ${PARTNERS_USAGE_LINES.join('\n  ')}\n                     the exchange partner directory, and this deployment's exchange keys\n  keys rotate        add a new signing key in the data folder, keeping the older ones published\n  keys rotate-data   add a new data-encryption key in the data folder (stored secrets are\n                     sealed under it at the next start), keeping the older ones\n  help               show this text\n`);
 };
 
