@@ -51,7 +51,11 @@ if (targets.length === 0) {
 /** A file's path from the repository root, with forward slashes: its key in the durations table. */
 const key = (file) => relative(root, resolve(file)).split(sep).join('/');
 const backend = process.env.CONTINUUM_TEST_BACKEND ?? 'pglite';
-const env = { ...process.env, CONTINUUM_TEST_BACKEND: backend };
+// A folder for what the files of this run share and build once (the browser tests' demo clinics,
+// packages/web/test/e2e/demo-clinic.ts); removed when the run ends.
+const runDir = mkdtempSync(join(tmpdir(), 'continuum-test-run-'));
+process.on('exit', () => rmSync(runDir, { recursive: true, force: true }));
+const env = { ...process.env, CONTINUUM_TEST_BACKEND: backend, CONTINUUM_TEST_RUN_DIR: runDir };
 console.log(`# backend: ${backend}; ${targets.length} test files`);
 
 // The web app's browser tests serve packages/web/dist: build it here, once, rather than in each

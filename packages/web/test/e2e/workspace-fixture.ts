@@ -16,7 +16,8 @@ import { configFromEnv } from '../../../server/src/config.ts';
 import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
 import { silentProgress } from '../../../server/src/seed/progress.ts';
 import { startServer, type RunningServer } from '../../../server/src/server.ts';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
+import { backend, createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
+import { copyClinicData, demoClinic } from './demo-clinic.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -44,8 +45,12 @@ export async function startWorkspace(demoPatients = 12, env: Record<string, stri
     const built = spawnSync(process.execPath, [ENSURE_BUILD], { stdio: 'inherit' });
     assert.equal(built.status, 0, 'the web app builds');
   }
-  const database: TestDatabase = await createTestDatabase();
+  // On PGlite the server starts from a copy of a demo clinic seeded once (demo-clinic.ts); on
+  // PostgreSQL it seeds its own.
+  const clinic = backend === 'pglite' ? await demoClinic(demoPatients) : undefined;
+  const database: TestDatabase = await createTestDatabase(clinic?.snapshot);
   const dataDir = mkdtempSync(join(tmpdir(), 'continuum-web-e2e-'));
+  if (clinic) copyClinicData(clinic, dataDir);
   let running: RunningServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {
@@ -60,7 +65,8 @@ export async function startWorkspace(demoPatients = 12, env: Record<string, stri
     config.host = '127.0.0.1';
     running = await startServer(config, { db: database.db, log: () => undefined, demoPatients, demoProgress: silentProgress, announce: () => undefined });
     const demo = await running.demo;
-    assert.ok(demo?.accounts?.logins.some((l) => l.username === 'demo.physician'), 'the demo clinic and its logins are in');
+    const usernames = clinic?.usernames ?? demo?.accounts?.logins.map((l) => l.username) ?? [];
+    assert.ok(usernames.includes('demo.physician'), 'the demo clinic and its logins are in');
     const origin = running.url;
     const token = await clientCredentialsToken(origin, TEST_CLIENT);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
