@@ -5,10 +5,10 @@
  * the portal's schedules and statements, the demo logins) costs about ten seconds of CPU, and the
  * browser tests start some thirty such servers. Each size is seeded once per test run instead:
  * by a real server start with the demo on, exactly as `npm start` seeds it, into a PGlite data
- * folder, which is then kept as a data-folder dump along with the server's data folder (its
- * signing and data-encryption keys, under which the demo administrator's TOTP secret is sealed).
- * Each test server then starts from its own in-memory copy of that dump and its own copy of the
- * folder: tests still never share a database.
+ * folder, which is then kept as a data-folder dump along with the server's data-encryption keys
+ * (the demo administrator's TOTP secret is sealed under them). Each test server then starts from
+ * its own in-memory copy of that dump, with those keys in its own data folder, and makes its own
+ * signing and exchange keys as any new server does: tests still never share a database.
  *
  * Where: `CONTINUUM_TEST_RUN_DIR`, which scripts/test.mjs makes for each run and removes after it,
  * so a clinic is never reused across changes to the code that seeds it. A test file run on its
@@ -19,12 +19,13 @@
  * PGlite only: on PostgreSQL the test servers seed their demo as before.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { configFromEnv } from '../../../server/src/config.ts';
+import { dataKeyFilePath } from '../../../server/src/secrets/data-keys.ts';
 import { silentProgress } from '../../../server/src/seed/progress.ts';
 import { startServer } from '../../../server/src/server.ts';
 import { openStoreDatabase } from '../../../server/src/store/open-store.ts';
@@ -34,19 +35,21 @@ import { TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 export interface DemoClinic {
   /** A dump of the seeded database (PGlite's `dumpDataDir`), for `createTestDatabase`. */
   snapshot: Blob;
-  /** The seeding server's data folder without its database: copy it to a test server's. */
-  dataDir: string;
+  /** The seeding server's data-encryption keys (a `secrets/data-keys` file). */
+  dataKeys: string;
   /** The demo logins' user names. */
   usernames: string[];
+  /** The demo administrator's TOTP secret. */
+  adminTotpSecret: string | undefined;
 }
 
 const SNAPSHOT = 'snapshot.tar';
-const USERNAMES = 'usernames.json';
-const FOLDER = 'data';
+const LOGINS = 'logins.json';
+const DATA_KEYS = 'data-keys';
 
 /** Seeds a demo clinic of `patients` in `dir` (a new folder): the dump, the data folder and the logins. */
 async function seed(dir: string, patients: number): Promise<void> {
-  const dataDir = join(dir, FOLDER);
+  const dataDir = join(dir, 'data');
   // Starts from the migrated template, as every test database does.
   await copyMigratedStore(dataDir);
   const db = await openStoreDatabase({ dataDir });
@@ -59,7 +62,7 @@ async function seed(dir: string, patients: number): Promise<void> {
     await running.close();
     const usernames = demo?.accounts?.logins.map((l) => l.username) ?? [];
     assert.ok(usernames.includes('demo.physician'), 'the demo clinic and its logins are in');
-    writeFileSync(join(dir, USERNAMES), JSON.stringify(usernames));
+    writeFileSync(join(dir, LOGINS), JSON.stringify({ usernames, adminTotpSecret: demo?.accounts?.adminTotpSecret }));
   } finally {
     await db.close();
   }
@@ -67,15 +70,13 @@ async function seed(dir: string, patients: number): Promise<void> {
   const dump = await pg.dumpDataDir('none');
   await pg.close();
   writeFileSync(join(dir, SNAPSHOT), Buffer.from(await dump.arrayBuffer()));
-  rmSync(join(dataDir, 'pgdata'), { recursive: true, force: true });
+  renameSync(dataKeyFilePath(dataDir), join(dir, DATA_KEYS));
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 function load(dir: string): DemoClinic {
-  return {
-    snapshot: new Blob([readFileSync(join(dir, SNAPSHOT))]),
-    dataDir: join(dir, FOLDER),
-    usernames: JSON.parse(readFileSync(join(dir, USERNAMES), 'utf8')) as string[],
-  };
+  const logins = JSON.parse(readFileSync(join(dir, LOGINS), 'utf8')) as { usernames: string[]; adminTotpSecret?: string };
+  return { snapshot: new Blob([readFileSync(join(dir, SNAPSHOT))]), dataKeys: join(dir, DATA_KEYS), usernames: logins.usernames, adminTotpSecret: logins.adminTotpSecret };
 }
 
 const clinics = new Map<number, Promise<DemoClinic>>();
@@ -109,7 +110,8 @@ export function demoClinic(patients: number): Promise<DemoClinic> {
   return clinic;
 }
 
-/** Gives a test server's data folder the seeding server's keys (see DemoClinic.dataDir). */
+/** Gives a test server's data folder the seeding server's data-encryption keys. */
 export function copyClinicData(clinic: DemoClinic, dataDir: string): void {
-  cpSync(clinic.dataDir, dataDir, { recursive: true });
+  mkdirSync(dirname(dataKeyFilePath(dataDir)), { recursive: true, mode: 0o700 });
+  copyFileSync(clinic.dataKeys, dataKeyFilePath(dataDir));
 }

@@ -15,13 +15,14 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, CapabilityStatement, Parameters, Resource } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
+import { copyClinicData, demoClinic } from '../e2e/demo-clinic.ts';
 import { unlabelled } from '../e2e/workspace-fixture.ts';
 import { configFromEnv } from '../../../server/src/config.ts';
 import { DEMO_PASSWORD } from '../../../server/src/seed/demo-accounts.ts';
 import { silentProgress } from '../../../server/src/seed/progress.ts';
 import { startServer, type RunningServer } from '../../../server/src/server.ts';
 import { totpCode } from '../../../server/src/identity/totp.ts';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
+import { backend, createTestDatabase, type TestDatabase } from '../../../server/test/fixtures/backend.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 
 const ENSURE_BUILD = fileURLToPath(new URL('../../scripts/ensure-build.mjs', import.meta.url));
@@ -57,8 +58,11 @@ export async function startSite(demoPatients = 4): Promise<Site> {
     const built = spawnSync(process.execPath, [ENSURE_BUILD], { stdio: 'inherit' });
     assert.equal(built.status, 0, 'the web app builds');
   }
-  const database: TestDatabase = await createTestDatabase();
+  // On PGlite the site starts from a copy of a demo clinic seeded once (e2e/demo-clinic.ts).
+  const clinic = backend === 'pglite' ? await demoClinic(demoPatients) : undefined;
+  const database: TestDatabase = await createTestDatabase(clinic?.snapshot);
   const dataDir = mkdtempSync(join(tmpdir(), 'continuum-web-exchange-'));
+  if (clinic) copyClinicData(clinic, dataDir);
   let running: RunningServer | undefined;
   const close = async () => {
     await running?.close();
@@ -72,7 +76,8 @@ export async function startSite(demoPatients = 4): Promise<Site> {
     config.host = '127.0.0.1';
     running = await startServer(config, { db: database.db, log: () => undefined, demoPatients, demoProgress: silentProgress, announce: () => undefined });
     const demo = await running.demo;
-    assert.ok(demo?.accounts?.logins.some((l) => l.username === 'demo.physician'), 'the demo clinic and its logins are in');
+    const usernames = clinic?.usernames ?? demo?.accounts?.logins.map((l) => l.username) ?? [];
+    assert.ok(usernames.includes('demo.physician'), 'the demo clinic and its logins are in');
     const token = await clientCredentialsToken(origin, TEST_CLIENT);
     const call = async <T = Resource>(method: string, path: string, body?: unknown) => {
       const res = await fetch(`${origin}/fhir/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', accept: 'application/fhir+json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -84,7 +89,7 @@ export async function startSite(demoPatients = 4): Promise<Site> {
       assert.equal(res.status, 200, `GET ${path}: ${JSON.stringify(res.json).slice(0, 300)}`);
       return (res.json.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource!);
     };
-    return { origin, fhirBase: `${origin}/fhir`, token, adminTotpSecret: demo?.accounts?.adminTotpSecret, seededAt: Date.now(), call, search, close };
+    return { origin, fhirBase: `${origin}/fhir`, token, adminTotpSecret: clinic?.adminTotpSecret ?? demo?.accounts?.adminTotpSecret, seededAt: Date.now(), call, search, close };
   } catch (err) {
     await close();
     throw err;
