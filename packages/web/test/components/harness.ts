@@ -127,3 +127,27 @@ export async function until(page: Page, expression: string, timeoutMs = 15_000):
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Types `text` into the focused input `delay` ms a key apart (as `page.keyboard.type` does) and
+ * returns the values the input held before each gap of at least `pauseMs` between two of its
+ * input events, as the page's own clock saw them. Typing 40 ms a key never pauses on an idle
+ * machine, but a browser starved of CPU can take a key late, and a debounced widget then rightly
+ * asks for what was typed so far: a test of "one request per pause" allows exactly these.
+ */
+export async function typeNotingPauses(page: Page, text: string, delay: number, pauseMs: number): Promise<string[]> {
+  // Strings run in the page: this file is compiled for Node, without the DOM's types.
+  await page.evaluate(`(() => {
+    const el = document.activeElement;
+    window.__typed = [];
+    if (!el.__noting) {
+      el.__noting = true;
+      el.addEventListener('input', () => window.__typed.push([performance.now(), el.value]));
+    }
+  })()`);
+  await page.keyboard.type(text, { delay });
+  const inputs = await page.evaluate<Array<[number, string]>>('window.__typed');
+  const paused: string[] = [];
+  for (let i = 0; i + 1 < inputs.length; i++) if (inputs[i + 1]![0] - inputs[i]![0] >= pauseMs) paused.push(inputs[i]![1]);
+  return paused;
+}
