@@ -12,7 +12,7 @@
  *
  * Where: `CONTINUUM_TEST_RUN_DIR`, which scripts/test.mjs makes for each run and removes after it,
  * so a clinic is never reused across changes to the code that seeds it. A test file run on its
- * own (no such folder) seeds its clinics in its own process and keeps them in memory. Built in a
+ * own (no such folder) seeds its clinics into a temporary folder of its own, removed when it exits. Built in a
  * folder of its own and renamed into place: a file starting at the same time sees either no clinic
  * or a whole one, and if two build the same size, the first rename wins.
  *
@@ -22,14 +22,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { configFromEnv } from '../../../server/src/config.ts';
 import { dataKeyFilePath } from '../../../server/src/secrets/data-keys.ts';
 import { silentProgress } from '../../../server/src/seed/progress.ts';
 import { startServer } from '../../../server/src/server.ts';
 import { openStoreDatabase } from '../../../server/src/store/open-store.ts';
-import { copyMigratedStore } from '../../../server/test/fixtures/pglite-template.ts';
+import { copyMigratedStore, dumpStore } from '../../../server/test/fixtures/pglite-template.ts';
 import { TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 
 export interface DemoClinic {
@@ -47,7 +45,7 @@ const SNAPSHOT = 'snapshot.tar';
 const LOGINS = 'logins.json';
 const DATA_KEYS = 'data-keys';
 
-/** Seeds a demo clinic of `patients` in `dir` (a new folder): the dump, the data folder and the logins. */
+/** Seeds a demo clinic of `patients` in `dir` (a new folder): the dump, the data keys and the logins. */
 async function seed(dir: string, patients: number): Promise<void> {
   const dataDir = join(dir, 'data');
   // Starts from the migrated template, as every test database does.
@@ -66,10 +64,7 @@ async function seed(dir: string, patients: number): Promise<void> {
   } finally {
     await db.close();
   }
-  const pg = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: { pg_trgm } });
-  const dump = await pg.dumpDataDir('none');
-  await pg.close();
-  writeFileSync(join(dir, SNAPSHOT), Buffer.from(await dump.arrayBuffer()));
+  await dumpStore(dataDir, join(dir, SNAPSHOT));
   renameSync(dataKeyFilePath(dataDir), join(dir, DATA_KEYS));
   rmSync(dataDir, { recursive: true, force: true });
 }
