@@ -34,6 +34,8 @@ export interface Config {
   corsOrigins: string[];
   /** Minutes of inactivity after which a user's session and tokens end (default 15). */
   idleMinutes: number;
+  /** Seconds a node trusts a token it looked up before looking it up again (default 30). */
+  tokenCacheSeconds: number;
   /** Audit chains (lanes) each process appends to at once, 1..16 (default 1, at a random lane). */
   auditLanes: number;
   /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
@@ -87,6 +89,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     auth: !['off', '0', 'false'].includes((env.CONTINUUM_AUTH ?? '').toLowerCase()),
     corsOrigins: (env.CONTINUUM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     idleMinutes: positive('CONTINUUM_IDLE_MINUTES', 15),
+    tokenCacheSeconds: positive('CONTINUUM_TOKEN_CACHE_SECONDS', 30),
     auditLanes: int('CONTINUUM_AUDIT_LANES', 1),
     trustProxy: env.CONTINUUM_TRUST_PROXY === '1' || env.CONTINUUM_TRUST_PROXY === 'true',
     mail: parseMailSetting(env.CONTINUUM_MAIL),

@@ -35,7 +35,7 @@ interface Cached {
   principal: Principal;
   until: number;
   origin: string;
-  /** A user's interactive grant: subject to the inactivity limit. */
+  /** The user's sign-in session (oidc-provider's Session uid) the token ends with: subject to the inactivity limit. */
   session?: string;
 }
 
@@ -48,17 +48,39 @@ export interface BearerOptions {
   /** How long a looked-up token is trusted before it is looked up again (ms). */
   cacheMs?: number;
   /**
-   * Automatic logoff: a user's tokens stop working after this long without a request (ms).
-   * Tokens obtained by refresh (offline_access: an app the user let run unattended) are exempt.
+   * Automatic logoff: a user's sign-in session, and the tokens that end with it, stop working
+   * after this long without a request (ms), give or take `touchEvery`. Tokens of an app granted
+   * offline_access (one the user let run unattended) are exempt.
    */
   idleMs?: number;
   maxCached?: number;
 }
 
+/**
+ * How often (ms) a request pushes its sign-in session's expiry forward in the shared store: a
+ * quarter of the idle time, at most 30 s. A node that did not see the user's latest requests
+ * learns of them from that expiry, to within this interval.
+ */
+export function touchEvery(idleMs: number): number {
+  return Math.min(30_000, idleMs / 4);
+}
+
+/**
+ * A sign-in session's lifetime each time it is saved or pushed forward, in seconds: the idle
+ * time plus one push interval, so that the stored expiry is never before the last request plus
+ * the idle time, whichever node saw it.
+ */
+export function sessionTtlSeconds(idleMs: number): number {
+  return Math.max(1, Math.ceil((idleMs + touchEvery(idleMs)) / 1000));
+}
+
 export class BearerVerifier {
   private readonly cache = new Map<string, Cached>();
-  /** Last request per interactive grant, for the inactivity limit. */
-  private readonly lastSeen = new Map<string, { last: number; loggedOff: boolean }>();
+  /**
+   * Per sign-in session, for the inactivity limit: this node's last request, whether it logged
+   * the session off, and when it last pushed the session's expiry forward.
+   */
+  private readonly lastSeen = new Map<string, { last: number; loggedOff: boolean; touched: number }>();
   private readonly users: UsersRepository;
   private readonly cacheMs: number;
   private readonly maxCached: number;
@@ -88,7 +110,7 @@ export class BearerVerifier {
       this.cache.delete(token);
       return undefined;
     }
-    if (entry.session && this.opts.idleMs && !this.active(entry.session, now, this.opts.idleMs)) {
+    if (entry.session && this.opts.idleMs && !(await this.inUse(entry.session, now, this.opts.idleMs))) {
       this.cache.delete(token);
       return undefined;
     }
@@ -96,21 +118,47 @@ export class BearerVerifier {
   }
 
   /**
-   * Whether an interactive grant is still in use: not idle longer than `idleMs` since its last
-   * request. Once idle it stays logged off. A session is forgotten only when every token it can
-   * have is expired anyway (an hour, plus the idle time, after its last request).
+   * Whether a user's sign-in session is still in use: a request with any of its tokens within the
+   * idle time. Once idle it is logged off, and stays so.
+   *
+   * oidc-provider ends a session's tokens with the session, which lives `sessionTtlSeconds(idle)`
+   * from when it was saved (at sign-in). So requests keep it alive: at most every
+   * `touchEvery(idle)` one pushes its stored expiry forward, which every node sees; a session
+   * without requests therefore ends between one idle time and one idle time plus that interval
+   * after its last request. Behind a load balancer the user's latest requests may have gone to
+   * another node, so when this node first sees a session, or has not seen it for the idle time,
+   * the stored expiry decides.
    */
-  private active(session: string, now: number, idleMs: number): boolean {
+  private async inUse(session: string, now: number, idleMs: number): Promise<boolean> {
     const seen = this.lastSeen.get(session);
-    if (seen?.loggedOff || (seen && now - seen.last > idleMs)) {
-      this.lastSeen.set(session, { last: seen.last, loggedOff: true });
+    if (seen?.loggedOff) return false;
+    let touched = seen?.touched ?? 0;
+    const alive = async (): Promise<boolean> => {
+      if (seen && now - seen.last <= idleMs && now - touched < touchEvery(idleMs)) return true;
+      touched = now;
+      return this.keepSession(session, now, idleMs);
+    };
+    if (!(await alive())) {
+      // Idle, signed out on some node, or expired: the session's tokens end with it.
+      this.lastSeen.set(session, { last: seen?.last ?? now, loggedOff: true, touched });
       return false;
     }
-    this.lastSeen.set(session, { last: now, loggedOff: false });
+    this.lastSeen.set(session, { last: now, loggedOff: false, touched });
     if (this.lastSeen.size > 100_000) {
       for (const [k, v] of this.lastSeen) if (now - v.last > TOKEN_LIFETIME_MS + idleMs) this.lastSeen.delete(k);
     }
     return true;
+  }
+
+  /** Pushes a sign-in session's stored expiry to the idle time plus one push interval from now; false when it is gone. */
+  private async keepSession(session: string, now: number, idleMs: number): Promise<boolean> {
+    const until = now + idleMs + touchEvery(idleMs);
+    const { rows } = await this.opts.db.query<{ id: string }>(
+      `UPDATE oauth_entry SET expires_at = $2, payload = jsonb_set(payload, '{exp}', to_jsonb($3::bigint))
+        WHERE model = 'Session' AND uid = $1 AND expires_at > $4 RETURNING id`,
+      [session, new Date(until), Math.ceil(until / 1000), new Date(now)],
+    );
+    return rows.length > 0;
   }
 
   private async clientEnabled(clientId: string): Promise<boolean> {
@@ -171,9 +219,11 @@ export class BearerVerifier {
         securityRights: account.securityRights,
         breakGlass,
       };
-      // A token from a refresh is an app working unattended with the user's leave (offline_access).
-      const offline = at.gty === 'refresh_token';
-      return { principal, exp: at.exp ?? 0, ...(at.grantId && !offline ? { session: at.grantId } : {}) };
+      // A token that ends with the user's sign-in session is subject to the inactivity limit; one
+      // granted offline_access does not (the user let the app work unattended, and its refresh
+      // token would outlive any limit anyway).
+      const session = at.expiresWithSession && typeof at.sessionUid === 'string' ? at.sessionUid : undefined;
+      return { principal, exp: at.exp ?? 0, ...(session ? { session } : {}) };
     }
     const cc = await provider.ClientCredentials.find(token);
     if (cc) {

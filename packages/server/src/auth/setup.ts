@@ -10,7 +10,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { AuditReader } from '../api/interactions/audit.ts';
 import { ACCOUNT_CHANNEL } from '../identity/types.ts';
-import { BearerVerifier, PROXY_REVOKE_CHANNEL, REVOKE_CHANNEL, type ProxyPatients } from './bearer.ts';
+import { BearerVerifier, PROXY_REVOKE_CHANNEL, REVOKE_CHANNEL, sessionTtlSeconds, type ProxyPatients } from './bearer.ts';
 import { ClientRegistry } from './clients.ts';
 import { ensureFirstPartyClients } from './web-client.ts';
 import { loadKeys } from './keys.ts';
@@ -70,6 +70,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     provider: (origin) => server.providerFor(origin),
     clients,
     idleMs: config.idleMinutes * 60_000,
+    cacheMs: config.tokenCacheSeconds * 1000,
     proxyPatients: deps.proxyPatients,
   });
   // Revocations reach the other nodes as NOTIFY payloads (token ids are opaque random values).
@@ -86,7 +87,7 @@ export async function setupAuth(deps: AuthSetupDeps): Promise<Auth> {
     clients,
     keys,
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    sessionTtl: Math.max(1, Math.ceil(config.idleMinutes * 60)),
+    sessionTtl: sessionTtlSeconds(config.idleMinutes * 60_000),
     secureCookies: config.tls !== undefined || (config.baseUrl ?? '').startsWith('https://'),
     trustProxy: config.trustProxy,
     ...(config.exchangePrivateNetwork ? { privateNetworkFetch: true } : {}),

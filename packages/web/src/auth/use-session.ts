@@ -28,7 +28,8 @@ export function useAppSession(signIn: SignInClient): AppSession {
   const [session, setSession] = useState<Session>();
   const current = useRef<Session>();
   current.current = session;
-  // When the user's token last reached the server: the server's idle clock starts there.
+  // When a request with the user's token was last sent: the server's idle clock starts when it
+  // arrives, a little later, so counting from here keeps the app's warning and logoff ahead of it.
   const lastActivity = useRef(Date.now());
   const client = useMemo(
     () =>
@@ -40,8 +41,8 @@ export function useAppSession(signIn: SignInClient): AppSession {
           current.current = undefined;
           setSession(undefined);
         },
-        onActivity: () => {
-          lastActivity.current = Date.now();
+        onActivity: (sentAt) => {
+          lastActivity.current = Math.max(lastActivity.current, sentAt);
         },
       }),
     [],

@@ -41,8 +41,12 @@ export interface FhirClientOptions {
   token: () => string | undefined;
   /** Called once a request is answered 401: the token expired or was revoked. */
   onUnauthorized: () => void;
-  /** Called after each answered request with the user's token (it resets the server's idle clock). */
-  onActivity?: () => void;
+  /**
+   * Called after each answered request with the user's token, with the time (ms) it was sent: the
+   * server's idle clock restarts when the request arrives, which is no earlier than that, so a
+   * slow answer never makes the app think it has more time than the server gives it.
+   */
+  onActivity?: (sentAt: number) => void;
   fetch?: typeof fetch;
 }
 
@@ -154,6 +158,7 @@ export class FhirClient {
   private async send<T>(path: string, init: RequestInit, absolute = false): Promise<T> {
     const token = this.opts.token();
     const base = this.opts.baseUrl.replace(/\/$/, '');
+    const sentAt = Date.now();
     const res = await this.fetchImpl(absolute ? path : path ? `${base}/${path}` : base, {
       ...init,
       headers: { accept: 'application/fhir+json', ...(init.headers as Record<string, string> | undefined), ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -166,7 +171,7 @@ export class FhirClient {
       body = undefined;
     }
     if (res.status === 401) this.opts.onUnauthorized();
-    else if (token) this.opts.onActivity?.();
+    else if (token) this.opts.onActivity?.(sentAt);
     if (!res.ok) {
       const outcome = (body as { resourceType?: string } | undefined)?.resourceType === 'OperationOutcome' ? (body as OperationOutcome) : undefined;
       throw new FhirError(res.status, outcomeText(outcome) ?? `The server answered ${res.status}`, outcome);

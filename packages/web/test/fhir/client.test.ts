@@ -79,3 +79,29 @@ it('creates, and updates with the version read as If-Match; a 412 is a conflict'
   assert.equal(calls[1]?.init?.method, 'PUT');
   assert.equal((calls[1]?.init?.headers as Record<string, string>)['if-match'], 'W/"2"', 'the version read is the precondition');
 });
+
+it("reports activity with the time a request was sent, not when its slow answer came (the server's idle clock starts on arrival)", async () => {
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  const fetchImpl = (async () => {
+    await answered;
+    return new Response(JSON.stringify({ resourceType: 'Patient', id: 'p1' }), { status: 200 });
+  }) as unknown as typeof fetch;
+  const seen: number[] = [];
+  const client = new FhirClient({ baseUrl: '/fhir', token: () => 'tok', onUnauthorized: () => assert.fail('no 401 here'), onActivity: (at) => seen.push(at), fetch: fetchImpl });
+  const before = Date.now();
+  const reading = client.read('Patient', 'p1');
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  const answeredAt = Date.now();
+  release();
+  await reading;
+  assert.equal(seen.length, 1, 'one answered request, one report');
+  assert.ok(seen[0]! >= before && seen[0]! < answeredAt - 100, `the send time (${seen[0]! - before} ms after the call), not the answer's (${answeredAt - before} ms)`);
+
+  const anonymous: number[] = [];
+  const noToken = new FhirClient({ baseUrl: '/fhir', token: () => undefined, onUnauthorized: () => undefined, onActivity: (at) => anonymous.push(at), fetch: fake(200, { resourceType: 'Patient', id: 'p1' }).fetchImpl });
+  await noToken.read('Patient', 'p1');
+  const expired = new FhirClient({ baseUrl: '/fhir', token: () => 'old', onUnauthorized: () => undefined, onActivity: (at) => anonymous.push(at), fetch: fake(401, {}).fetchImpl });
+  await assert.rejects(expired.read('Patient', 'p1'), FhirError);
+  assert.deepEqual(anonymous, [], 'no activity without a token, nor for a 401 (the session is gone)');
+});
