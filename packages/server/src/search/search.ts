@@ -10,12 +10,13 @@
  * small count to tell none, one or several matches. A row limit (row-limit.ts), when given, holds
  * the matches, counts and estimates to what the caller may find; includes are not limited here.
  */
+import { createHash } from 'node:crypto';
 import type { IncludeSpec, SearchRequest, SortKey } from '@continuum/fhir';
 import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { closestDistanceSql } from './near-sql.ts';
 import { inCompartments, type RowLimit } from './row-limit.ts';
-import { criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
+import { anchoredOnPatient, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
 export interface Match {
@@ -134,14 +135,39 @@ async function expansionsFor(q: Queryable, tenantId: string, req: SearchRequest)
   return out;
 }
 
-/** The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one. */
-async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined): Promise<string[]> {
+/**
+ * The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one.
+ * When `cacheable` and the search is anchored on one patient (see `anchoredOnPatient`), its other
+ * criteria become per-row tests and `anchored` is true: its plan then does not depend on the
+ * values, so it may be cached. Counts and estimates keep the planner's free choice.
+ */
+async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined, cacheable = false): Promise<{ where: string[]; anchored: boolean }> {
   const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0, ...(limit ? { limit } : {}) };
+  const anchor = cacheable ? req.criteria.findIndex(anchoredOnPatient) : -1;
+  const anchored = anchor >= 0 && req.criteria.every((c, i) => i === anchor || correlatable(c));
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
-  for (const c of req.criteria) where.push(criterionSql(c, 'r', req.resourceType, ctx));
+  req.criteria.forEach((c, i) => where.push(criterionSql(c, 'r', req.resourceType, anchored && i !== anchor ? { ...ctx, correlate: true } : ctx)));
   if (req.compartment) where.push(inCompartments('r', [req.compartment.id], p));
   if (limit) where.push(limitedRows(limit, 'r', req.resourceType, ctx));
-  return where;
+  return { where, anchored };
+}
+
+/**
+ * Statement names for anchored searches (see whereClause), by SQL text. PostgreSQL plans a named
+ * statement for its values five times, then keeps a generic plan when that costs no more: for a
+ * patient's search, planning costs more than running it. Each name stays prepared on every pool
+ * connection that ran it, so the shapes named are capped; later shapes run unnamed.
+ */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_SHAPES = 256;
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_NAMED_SHAPES) {
+    name = `search_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 interface Row {
@@ -158,7 +184,7 @@ const toMatch = (r: Row): Match => ({ rid: Number(r.rid), resourceType: r.resour
 export async function runSearch(q: Queryable, tenantId: string, req: SearchRequest, opts: SearchOptions): Promise<SearchPage> {
   const p = new Params();
   const keys = req.sort.map((k) => sortSql(k, p));
-  const where = await whereClause(q, tenantId, req, p, opts.limit);
+  const { where, anchored } = await whereClause(q, tenantId, req, p, opts.limit, true);
   const reverse = opts.from?.backwards === true;
   const outer = opts.from ? `WHERE ${keysetAfter(keys, opts.from, reverse, p)}` : '';
   const limit = p.add(opts.count + 1);
@@ -168,7 +194,8 @@ export async function runSearch(q: Queryable, tenantId: string, req: SearchReque
     `SELECT t.rid, t.resource_type, t.id, t.version_id, t.content${keyText} FROM (` +
     `SELECT r.rid, r.resource_type, r.id, r.version_id, r.content${keyCols} FROM resource r WHERE ${where.join(' AND ')}` +
     `) t ${outer} ORDER BY ${orderBy(keys, reverse)} LIMIT ${limit}`;
-  const res = await q.query<Row>(sql, p.values);
+  const name = anchored ? statementName(sql) : undefined;
+  const res = await q.query<Row>(sql, p.values, name ? { name } : undefined);
   let rows = res.rows;
   const more = rows.length > opts.count;
   if (more) rows = rows.slice(0, opts.count);
@@ -194,7 +221,7 @@ export async function runSearch(q: Queryable, tenantId: string, req: SearchReque
 
 export async function countSearch(q: Queryable, tenantId: string, req: SearchRequest, limit?: RowLimit): Promise<number> {
   const p = new Params();
-  const where = await whereClause(q, tenantId, req, p, limit);
+  const { where } = await whereClause(q, tenantId, req, p, limit);
   const res = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where.join(' AND ')}`, p.values);
   return Number(res.rows[0]?.n ?? 0);
 }
@@ -202,7 +229,7 @@ export async function countSearch(q: Queryable, tenantId: string, req: SearchReq
 /** The planner's row estimate for the search (`_total=estimate`): no rows are read. */
 export async function estimateSearch(q: Queryable, tenantId: string, req: SearchRequest, limit?: RowLimit): Promise<number> {
   const p = new Params();
-  const where = await whereClause(q, tenantId, req, p, limit);
+  const { where } = await whereClause(q, tenantId, req, p, limit);
   const res = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT r.rid FROM resource r WHERE ${where.join(' AND ')}`, p.values);
   const raw = res.rows[0]?.['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];

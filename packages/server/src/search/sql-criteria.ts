@@ -43,6 +43,12 @@ export interface CompileContext {
   depth: number;
   /** What the caller may find: put on every resource row a chain or `_has` looks through. */
   limit?: RowLimit;
+  /**
+   * Compile value criteria as per-row tests (`EXISTS (... x.rid = a.rid OFFSET 0)`, which the
+   * planner cannot turn into a join it might drive from) instead of semi-joins: for a search
+   * anchored on one patient (see `anchoredOnPatient`), whose plan may then be cached.
+   */
+  correlate?: boolean;
 }
 
 export const INDEX_TABLE: Record<string, string> = {
@@ -203,6 +209,40 @@ function indexRows(table: string, alias: string, ctx: CompileContext, type: stri
   return `${table} ${alias} WHERE ${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param ${match}`;
 }
 
+/**
+ * `a.rid IN (sub)` (or NOT IN), where `sub` is `SELECT x.rid FROM <table> x WHERE ...`; under
+ * `ctx.correlate` the same test made per row: OFFSET 0 keeps PostgreSQL from pulling the EXISTS
+ * up into a semi-join, so the row can only be checked through the index on `rid`.
+ */
+function rowsIn(a: string, sub: string, negate: boolean, ctx: CompileContext): string {
+  if (ctx.correlate && sub.startsWith('SELECT x.rid FROM ')) {
+    return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${sub.slice('SELECT x.rid FROM '.length)} AND x.rid = ${a}.rid OFFSET 0)`;
+  }
+  return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (${sub})`;
+}
+
+/**
+ * Whether criterion `c` anchors a search on exactly one patient: a reference parameter (no
+ * modifier but `:Patient`) with one value naming a Patient, by type or because Patient is the
+ * parameter's only target. Such a search reads at most that patient's references, so driving it
+ * from them is always sound, whatever the other values are.
+ */
+export function anchoredOnPatient(c: Criterion): boolean {
+  if (c.kind !== 'value' || typeof c.def !== 'object' || c.def.type !== 'reference' || c.values.length !== 1) return false;
+  if (c.modifier !== undefined && c.modifier !== 'Patient') return false;
+  const v = c.values[0]!;
+  if (v.kind !== 'reference' || !v.id || v.url !== undefined || v.id.includes('|')) return false;
+  const type = v.type ?? (c.modifier === 'Patient' ? 'Patient' : c.def.targets?.length === 1 ? c.def.targets[0] : undefined);
+  return type === 'Patient';
+}
+
+/** Whether `c` compiles to per-row tests under `correlate` (plain value criteria of a single index table). */
+export function correlatable(c: Criterion): boolean {
+  if (c.kind !== 'value') return false;
+  if (typeof c.def !== 'object') return true;
+  return c.def.type !== 'composite' && c.def.type !== 'special' && INDEX_TABLE[c.def.type] !== undefined;
+}
+
 function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: CompileContext): string {
   const { p } = ctx;
   const first = c.values[0];
@@ -225,7 +265,7 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   if (c.def === 'text' || c.def === 'content') {
     const param = c.def === 'text' ? '_text' : '_content';
     const ors = c.values.map((v) => `x.doc @@ websearch_to_tsquery('english', ${p.add(v.kind === 'text' ? v.query : '')})`);
-    return `${a}.rid IN (SELECT x.rid FROM ${indexRows('sp_text', 'x', ctx, type, param)} AND (${ors.join(' OR ')}))`;
+    return rowsIn(a, `SELECT x.rid FROM ${indexRows('sp_text', 'x', ctx, type, param)} AND (${ors.join(' OR ')})`, false, ctx);
   }
   const def = c.def;
   if (def.type === 'composite') {
@@ -240,11 +280,10 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   const table = INDEX_TABLE[def.type];
   if (!table) throw badRequest(`Search parameter '${c.code}' is not supported`);
   const head = `SELECT x.rid FROM ${indexRows(table, 'x', ctx, type, storedCodes(def))}`;
-  if (first?.kind === 'missing') return first.missing ? `${a}.rid NOT IN (${head})` : `${a}.rid IN (${head})`;
+  if (first?.kind === 'missing') return rowsIn(a, head, first.missing, ctx);
   const col = (name: string): string => `x.${name}`;
   const ors = c.values.map((v) => valuePredicate(c.modifier, v, col, ctx));
-  const sub = `${head} AND (${ors.join(' OR ')})`;
-  return c.modifier === 'not' || c.modifier === 'not-in' ? `${a}.rid NOT IN (${sub})` : `${a}.rid IN (${sub})`;
+  return rowsIn(a, `${head} AND (${ors.join(' OR ')})`, c.modifier === 'not' || c.modifier === 'not-in', ctx);
 }
 
 /** One composite value: every component's row must come from the same element (rid, grp). */
