@@ -16,7 +16,7 @@ import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { closestDistanceSql } from './near-sql.ts';
 import { inCompartments, type RowLimit } from './row-limit.ts';
-import { anchoredOnPatient, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
+import { anchorsSearch, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
 export interface Match {
@@ -137,13 +137,14 @@ async function expansionsFor(q: Queryable, tenantId: string, req: SearchRequest)
 
 /**
  * The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one.
- * When `cacheable` and the search is anchored on one patient (see `anchoredOnPatient`), its other
- * criteria become per-row tests and `anchored` is true: its plan then does not depend on the
- * values, so it may be cached. Counts and estimates keep the planner's free choice.
+ * When `cacheable` and the search has an anchor (one patient or one identifier, see
+ * `anchorsSearch`), its other criteria become per-row tests and `anchored` is true: its plan then
+ * does not depend on the values, so it may be cached. Counts and estimates keep the planner's
+ * free choice.
  */
 async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined, cacheable = false): Promise<{ where: string[]; anchored: boolean }> {
   const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0, ...(limit ? { limit } : {}) };
-  const anchor = cacheable ? req.criteria.findIndex(anchoredOnPatient) : -1;
+  const anchor = cacheable ? req.criteria.findIndex(anchorsSearch) : -1;
   const anchored = anchor >= 0 && req.criteria.every((c, i) => i === anchor || correlatable(c));
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   req.criteria.forEach((c, i) => where.push(criterionSql(c, 'r', req.resourceType, anchored && i !== anchor ? { ...ctx, correlate: true } : ctx)));
@@ -155,8 +156,9 @@ async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p
 /**
  * Statement names for anchored searches (see whereClause), by SQL text. PostgreSQL plans a named
  * statement for its values five times, then keeps a generic plan when that costs no more: for a
- * patient's search, planning costs more than running it. Each name stays prepared on every pool
- * connection that ran it, so the shapes named are capped; later shapes run unnamed.
+ * patient's or an identifier's search, planning costs more than running it. Each name stays
+ * prepared on every pool connection that ran it, so the shapes named are capped; later shapes run
+ * unnamed.
  */
 const statementNames = new Map<string, string>();
 const MAX_NAMED_SHAPES = 256;

@@ -44,9 +44,9 @@ export interface CompileContext {
   /** What the caller may find: put on every resource row a chain or `_has` looks through. */
   limit?: RowLimit;
   /**
-   * Compile value criteria as per-row tests (`EXISTS (... x.rid = a.rid OFFSET 0)`, which the
-   * planner cannot turn into a join it might drive from) instead of semi-joins: for a search
-   * anchored on one patient (see `anchoredOnPatient`), whose plan may then be cached.
+   * Compile value criteria as per-row tests on the row's own index rows (see `rowsIn`), which the
+   * planner cannot turn into a join it might drive from, instead of semi-joins: for the other
+   * criteria of a search with an anchor (see `anchorsSearch`), whose plan may then be cached.
    */
   correlate?: boolean;
 }
@@ -210,27 +210,33 @@ function indexRows(table: string, alias: string, ctx: CompileContext, type: stri
 }
 
 /**
- * `a.rid IN (sub)` (or NOT IN), where `sub` is `SELECT x.rid FROM <table> x WHERE ...`; under
- * `ctx.correlate` the same test made per row: OFFSET 0 keeps PostgreSQL from pulling the EXISTS
- * up into a semi-join, so the row can only be checked through the index on `rid`.
+ * `a.rid IN (sub)` (or NOT IN), where `sub` is `SELECT x.rid FROM <table> x WHERE <cond>`. Under
+ * `ctx.correlate` the same test is made per row, on the row's own index rows only: the inner
+ * subquery (OFFSET 0 keeps the outer conditions from being pushed into it) can only be read
+ * through the index on `rid`, and the outer OFFSET 0 keeps PostgreSQL from turning the EXISTS
+ * into a join it might drive from. A generic plan, which knows no value, once scanned every row
+ * of a common code through the lookup index for each of a patient's rows instead.
  */
 function rowsIn(a: string, sub: string, negate: boolean, ctx: CompileContext): string {
-  if (ctx.correlate && sub.startsWith('SELECT x.rid FROM ')) {
-    return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${sub.slice('SELECT x.rid FROM '.length)} AND x.rid = ${a}.rid OFFSET 0)`;
-  }
+  const m = ctx.correlate ? /^SELECT x\.rid FROM (sp_\w+) x WHERE ([\s\S]*)$/.exec(sub) : null;
+  if (m) return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (SELECT * FROM ${m[1]} WHERE rid = ${a}.rid OFFSET 0) x WHERE ${m[2]} OFFSET 0)`;
   return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (${sub})`;
 }
 
 /**
- * Whether criterion `c` anchors a search on exactly one patient: a reference parameter (no
- * modifier but `:Patient`) with one value naming a Patient, by type or because Patient is the
- * parameter's only target. Such a search reads at most that patient's references, so driving it
- * from them is always sound, whatever the other values are.
+ * Whether criterion `c` anchors a search on a handful of rows whatever its value, so that driving
+ * the search from it is always sound and its plan may be cached:
+ * - one patient: a reference parameter (no modifier but `:Patient`) with one value naming a
+ *   Patient, by type or because Patient is the parameter's only target; a search then reads at
+ *   most that patient's references;
+ * - one identifier: `identifier` with one value that has a code (`value` or `system|value`).
  */
-export function anchoredOnPatient(c: Criterion): boolean {
-  if (c.kind !== 'value' || typeof c.def !== 'object' || c.def.type !== 'reference' || c.values.length !== 1) return false;
-  if (c.modifier !== undefined && c.modifier !== 'Patient') return false;
+export function anchorsSearch(c: Criterion): boolean {
+  if (c.kind !== 'value' || typeof c.def !== 'object' || c.values.length !== 1) return false;
   const v = c.values[0]!;
+  if (c.def.type === 'token') return c.def.code === 'identifier' && c.modifier === undefined && v.kind === 'token' && !!v.code;
+  if (c.def.type !== 'reference') return false;
+  if (c.modifier !== undefined && c.modifier !== 'Patient') return false;
   if (v.kind !== 'reference' || !v.id || v.url !== undefined || v.id.includes('|')) return false;
   const type = v.type ?? (c.modifier === 'Patient' ? 'Patient' : c.def.targets?.length === 1 ? c.def.targets[0] : undefined);
   return type === 'Patient';

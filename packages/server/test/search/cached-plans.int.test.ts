@@ -1,15 +1,16 @@
 /**
- * Searches anchored on one patient run as named statements, so that PostgreSQL may keep one
- * generic plan for them instead of planning each (planning costs more than running such a
- * search). Their other criteria are per-row tests, so the plan cannot drive from a code, category
- * or date index whatever values come next. Here, on PostgreSQL, the database is set to use
- * generic plans from the first execution (`plan_cache_mode = force_generic_plan`), and every
- * search is checked against the matches worked out from the data in JavaScript; on PGlite (no
- * prepared statements) the same SQL runs unnamed. Searches not anchored on a patient stay
- * unnamed.
+ * Searches anchored on one patient or one identifier run as named statements, so that
+ * PostgreSQL may keep one generic plan for them instead of planning each (planning costs more
+ * than running such a search). Their other criteria are per-row tests, so the plan cannot drive
+ * from a code, category or date index whatever values come next. Here, on PostgreSQL, the
+ * database is set to use generic plans from the first execution (`plan_cache_mode =
+ * force_generic_plan`), and every search is checked against the matches worked out from the data
+ * in JavaScript; on PGlite (no prepared statements) the same SQL runs unnamed. Searches without
+ * such an anchor stay unnamed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import type { Observation, Resource } from '@medplum/fhirtypes';
 import { loadDefinitions, parseSearch, SearchParamRegistry } from '@continuum/fhir';
 import type { Database, Queryable } from '../../src/db/database.ts';
@@ -24,14 +25,15 @@ const registry = SearchParamRegistry.r4();
 const CODES = ['8867-4', '8480-6', '2339-0'];
 const LOINC = 'http://loinc.org';
 const PATIENTS = ['pa', 'pb', 'pc', 'pd'];
+const MRN = 'urn:example:mrn';
 
 let t: TestDatabase;
 let db: Database;
 const observations: Observation[] = [];
-const executed: { sql: string; name: string | undefined }[] = [];
+const executed: { sql: string; params: readonly unknown[]; name: string | undefined }[] = [];
 const recording: Queryable = {
   query: (sql, params, opts) => {
-    executed.push({ sql, name: opts?.name });
+    executed.push({ sql, params: params ?? [], name: opts?.name });
     return db.query(sql, params, opts);
   },
   exec: (sql) => db.exec(sql),
@@ -39,9 +41,9 @@ const recording: Queryable = {
 
 /** The matches of a search, by id, after the search ran (recorded) through `runSearch`. */
 async function search(type: string, query: string): Promise<{ ids: string[]; name: string | undefined }> {
-  const before = executed.length;
+  const start = executed.length;
   const page = await runSearch(recording, TENANT, parseSearch(type, [...new URLSearchParams(query)], registry), { count: 500 });
-  const main = executed.slice(before).find((e) => e.sql.includes('ORDER BY'));
+  const main = executed.slice(start).find((e) => e.sql.includes('ORDER BY'));
   return { ids: page.matches.map((m) => m.id).sort(), name: main?.name };
 }
 
@@ -63,7 +65,9 @@ before(async () => {
     db = t.db;
   }
   const repo = new Repository({ db, indexer: createIndexer(registry) }, TENANT);
-  for (const p of PATIENTS) await repo.update('Patient', p, { resourceType: 'Patient', id: p, name: [{ family: `Fam${p}` }] } as Resource);
+  for (const p of PATIENTS) {
+    await repo.update('Patient', p, { resourceType: 'Patient', id: p, name: [{ family: `Fam${p}` }], gender: p === 'pb' ? 'male' : 'female', identifier: [{ system: MRN, value: `MRN-${p}` }] } as Resource);
+  }
   PATIENTS.forEach((p, i) => {
     for (let j = 0; j < 14; j++) {
       const o: Observation = {
@@ -86,7 +90,7 @@ after(async () => {
   await t?.drop();
 });
 
-describe('searches anchored on one patient, with cached generic plans', () => {
+describe('searches anchored on one patient or identifier, with cached generic plans', () => {
   // Each shape runs for every patient twice: eight executions, past the five custom plans after
   // which PostgreSQL's own choice may switch to the generic one.
   const rounds = [...PATIENTS, ...PATIENTS];
@@ -133,7 +137,60 @@ describe('searches anchored on one patient, with cached generic plans', () => {
     }
   });
 
-  it('leaves searches not anchored on one patient to be planned for their values', async () => {
+  it('one identifier, alone or with other criteria', async () => {
+    for (const [k, p] of rounds.entries()) {
+      const alone = await search('Patient', `identifier=${MRN}|MRN-${p}`);
+      assert.deepEqual(alone.ids, [p]);
+      assert.ok(alone.name, 'an identifier anchors');
+      const gender = k % 2 ? 'male' : 'female';
+      const withGender = await search('Patient', `identifier=MRN-${p}&gender=${gender}`);
+      assert.deepEqual(withGender.ids, (p === 'pb') === (gender === 'male') ? [p] : [], `${p} ${gender}`);
+      assert.ok(withGender.name, 'named');
+    }
+    const system = await search('Patient', `identifier=${MRN}|`);
+    assert.deepEqual(system.ids, [...PATIENTS].sort());
+    assert.equal(system.name, undefined, 'a system alone matches any number: unnamed');
+  });
+
+  it("reads each per-row test through the row's own index rows, in the generic plan", { skip: backend === 'postgres' ? false : 'PGlite has no prepared statements' }, async () => {
+    // The generic plan knows no value: it must not read a code's rows through the lookup index for
+    // each of the patient's rows (it once did, scanning every row of a common code each time).
+    const cases: [string, number][] = [
+      [`Observation?patient=pa&code=${LOINC}|${CODES[0]}`, 1],
+      ['Observation?patient=Patient/pb&category=laboratory&date=ge2021-01-01&date=lt2022-01-01', 3],
+      ['Observation?subject=Patient/pc&value-quantity:missing=true&status:not=final', 2],
+    ];
+    const client = new pg.Client({ connectionString: t.url! });
+    await client.connect();
+    try {
+      for (const [path, tests] of cases) {
+        const before = executed.length;
+        const [type, query] = path.split('?') as [string, string];
+        await runSearch(recording, TENANT, parseSearch(type, [...new URLSearchParams(query)], registry), { count: 50 });
+        const main = executed.slice(before).find((e) => e.sql.includes('ORDER BY'))!;
+        assert.ok(main.name, `${path}: named`);
+        await client.query(`PREPARE cached AS ${main.sql}`);
+        const literal = (v: unknown): string => (typeof v === 'number' ? String(v) : Array.isArray(v) ? `'{${v.map((x) => `"${String(x)}"`).join(',')}}'` : `'${String(v).replace(/'/g, "''")}'`);
+        const explained = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE cached(${main.params.map(literal).join(', ')})`);
+        await client.query('DEALLOCATE cached');
+        const scans: { relation: string; node: string; cond: string }[] = [];
+        const walk = (n: Record<string, unknown>): void => {
+          if (typeof n['Relation Name'] === 'string') scans.push({ relation: n['Relation Name'], node: String(n['Node Type']), cond: String(n['Index Cond'] ?? n['Recheck Cond'] ?? '') });
+          for (const child of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        };
+        const raw = explained.rows[0]['QUERY PLAN'];
+        walk((typeof raw === 'string' ? JSON.parse(raw) : raw)[0].Plan);
+        const indexRows = scans.filter((s) => s.relation.startsWith('sp_'));
+        assert.ok(indexRows.every((s) => s.node !== 'Seq Scan'), `${path}: no index table read whole: ${JSON.stringify(scans)}`);
+        assert.equal(indexRows.filter((s) => s.cond === '(rid = r.rid)').length, tests, `${path}: each per-row test reads by rid: ${JSON.stringify(scans)}`);
+        assert.equal(indexRows.length, tests + 1, `${path}: and the patient's references are read once: ${JSON.stringify(scans)}`);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('leaves searches without an anchor to be planned for their values', async () => {
     const byCode = await search('Observation', `code=${LOINC}|${CODES[0]}`);
     assert.deepEqual(byCode.ids, idsOf(observations.filter((o) => o.code?.coding?.[0]?.code === CODES[0])));
     assert.equal(byCode.name, undefined, 'no patient: unnamed');
