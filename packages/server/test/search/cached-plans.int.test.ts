@@ -174,9 +174,10 @@ describe('searches anchored on one patient or identifier, with cached generic pl
         const explained = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE cached(${main.params.map(literal).join(', ')})`);
         await client.query('DEALLOCATE cached');
         const scans: { relation: string; node: string; cond: string }[] = [];
-        const walk = (n: Record<string, unknown>): void => {
-          if (typeof n['Relation Name'] === 'string') scans.push({ relation: n['Relation Name'], node: String(n['Node Type']), cond: String(n['Index Cond'] ?? n['Recheck Cond'] ?? '') });
-          for (const child of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        type PlanNode = { 'Relation Name'?: string; 'Node Type': string; 'Index Cond'?: string; 'Recheck Cond'?: string; Plans?: PlanNode[] };
+        const walk = (n: PlanNode): void => {
+          if (n['Relation Name']) scans.push({ relation: n['Relation Name'], node: n['Node Type'], cond: n['Index Cond'] ?? n['Recheck Cond'] ?? '' });
+          for (const child of n.Plans ?? []) walk(child);
         };
         const raw = explained.rows[0]['QUERY PLAN'];
         walk((typeof raw === 'string' ? JSON.parse(raw) : raw)[0].Plan);
