@@ -157,11 +157,12 @@ async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p
  * Statement names for anchored searches (see whereClause), by SQL text. PostgreSQL plans a named
  * statement for its values five times, then keeps a generic plan when that costs no more: for a
  * patient's or an identifier's search, planning costs more than running it. Each name stays
- * prepared on every pool connection that ran it, so the shapes named are capped; later shapes run
- * unnamed.
+ * prepared on every pool connection that ran it, at about 100 KB of PostgreSQL memory per shape
+ * and connection (measured on the 10,000-patient population), so the shapes named are capped:
+ * at most 64 × the pool size (20 by default: about 128 MB); later shapes run unnamed.
  */
 const statementNames = new Map<string, string>();
-const MAX_NAMED_SHAPES = 256;
+const MAX_NAMED_SHAPES = 64;
 
 function statementName(sql: string): string | undefined {
   let name = statementNames.get(sql);
