@@ -61,7 +61,7 @@ export interface BearerOptions {
  * quarter of the idle time, at most 30 s. A node that did not see the user's latest requests
  * learns of them from that expiry, to within this interval.
  */
-export function touchEvery(idleMs: number): number {
+function touchEvery(idleMs: number): number {
   return Math.min(30_000, idleMs / 4);
 }
 
@@ -132,13 +132,10 @@ export class BearerVerifier {
   private async inUse(session: string, now: number, idleMs: number): Promise<boolean> {
     const seen = this.lastSeen.get(session);
     if (seen?.loggedOff) return false;
-    let touched = seen?.touched ?? 0;
-    const alive = async (): Promise<boolean> => {
-      if (seen && now - seen.last <= idleMs && now - touched < touchEvery(idleMs)) return true;
-      touched = now;
-      return this.keepSession(session, now, idleMs);
-    };
-    if (!(await alive())) {
+    // Seen here within the idle time and pushed forward lately: nothing to ask the store.
+    const recent = seen !== undefined && now - seen.last <= idleMs && now - seen.touched < touchEvery(idleMs);
+    const touched = recent ? seen.touched : now;
+    if (!recent && !(await this.keepSession(session, now, idleMs))) {
       // Idle, signed out on some node, or expired: the session's tokens end with it.
       this.lastSeen.set(session, { last: seen?.last ?? now, loggedOff: true, touched });
       return false;

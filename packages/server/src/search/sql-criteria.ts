@@ -204,23 +204,28 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
  * parameter that is a union of others (see SearchParamDef.unionOf) reads its members' rows.
  */
 function indexRows(table: string, alias: string, ctx: CompileContext, type: string, param: string | readonly string[]): string {
+  return `${table} ${alias} WHERE ${indexKeys(alias, ctx, type, param)}`;
+}
+
+/** The conditions of `indexRows` on alias `alias`, without the table. */
+function indexKeys(alias: string, ctx: CompileContext, type: string, param: string | readonly string[]): string {
   const codes = typeof param === 'string' ? [param] : param;
   const match = codes.length === 1 ? `= ${ctx.p.add(codes[0])}` : `= ANY(${ctx.p.add(codes)}::text[])`;
-  return `${table} ${alias} WHERE ${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param ${match}`;
+  return `${alias}.tenant_id = ${ctx.p.add(ctx.tenant)} AND ${alias}.resource_type = ${ctx.p.add(type)} AND ${alias}.param ${match}`;
 }
 
 /**
- * `a.rid IN (sub)` (or NOT IN), where `sub` is `SELECT x.rid FROM <table> x WHERE <cond>`. Under
- * `ctx.correlate` the same test is made per row, on the row's own index rows only: the inner
- * subquery (OFFSET 0 keeps the outer conditions from being pushed into it) can only be read
- * through the index on `rid`, and the outer OFFSET 0 keeps PostgreSQL from turning the EXISTS
- * into a join it might drive from. A generic plan, which knows no value, once scanned every row
- * of a common code through the lookup index for each of a patient's rows instead.
+ * Whether row `a` has (or, negated, lacks) a row `x` in index table `table` meeting `cond`:
+ * `a.rid IN (SELECT x.rid FROM table x WHERE cond)`. Under `ctx.correlate` the same test is made
+ * per row, on the row's own index rows only: the inner subquery (OFFSET 0 keeps the outer
+ * conditions from being pushed into it) can only be read through the index on `rid`, and the
+ * outer OFFSET 0 keeps PostgreSQL from turning the EXISTS into a join it might drive from. A
+ * generic plan, which knows no value, once scanned every row of a common code through the lookup
+ * index for each of a patient's rows instead.
  */
-function rowsIn(a: string, sub: string, negate: boolean, ctx: CompileContext): string {
-  const m = ctx.correlate ? /^SELECT x\.rid FROM (sp_\w+) x WHERE ([\s\S]*)$/.exec(sub) : null;
-  if (m) return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (SELECT * FROM ${m[1]} WHERE rid = ${a}.rid OFFSET 0) x WHERE ${m[2]} OFFSET 0)`;
-  return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (${sub})`;
+function rowsIn(a: string, table: string, cond: string, negate: boolean, ctx: CompileContext): string {
+  if (ctx.correlate) return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (SELECT * FROM ${table} WHERE rid = ${a}.rid OFFSET 0) x WHERE ${cond} OFFSET 0)`;
+  return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (SELECT x.rid FROM ${table} x WHERE ${cond})`;
 }
 
 /**
@@ -271,7 +276,7 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   if (c.def === 'text' || c.def === 'content') {
     const param = c.def === 'text' ? '_text' : '_content';
     const ors = c.values.map((v) => `x.doc @@ websearch_to_tsquery('english', ${p.add(v.kind === 'text' ? v.query : '')})`);
-    return rowsIn(a, `SELECT x.rid FROM ${indexRows('sp_text', 'x', ctx, type, param)} AND (${ors.join(' OR ')})`, false, ctx);
+    return rowsIn(a, 'sp_text', `${indexKeys('x', ctx, type, param)} AND (${ors.join(' OR ')})`, false, ctx);
   }
   const def = c.def;
   if (def.type === 'composite') {
@@ -285,11 +290,11 @@ function valueCriterionSql(c: ValueCriterion, a: string, type: string, ctx: Comp
   }
   const table = INDEX_TABLE[def.type];
   if (!table) throw badRequest(`Search parameter '${c.code}' is not supported`);
-  const head = `SELECT x.rid FROM ${indexRows(table, 'x', ctx, type, storedCodes(def))}`;
-  if (first?.kind === 'missing') return rowsIn(a, head, first.missing, ctx);
+  const keys = indexKeys('x', ctx, type, storedCodes(def));
+  if (first?.kind === 'missing') return rowsIn(a, table, keys, first.missing, ctx);
   const col = (name: string): string => `x.${name}`;
   const ors = c.values.map((v) => valuePredicate(c.modifier, v, col, ctx));
-  return rowsIn(a, `${head} AND (${ors.join(' OR ')})`, c.modifier === 'not' || c.modifier === 'not-in', ctx);
+  return rowsIn(a, table, `${keys} AND (${ors.join(' OR ')})`, c.modifier === 'not' || c.modifier === 'not-in', ctx);
 }
 
 /** One composite value: every component's row must come from the same element (rid, grp). */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
 import { noChromium, SCREENS } from '../e2e/workspace-fixture.ts';
-import { startHarness, typeNotingPauses, until, type FhirHandler, type Harness } from './harness.ts';
+import { onlyAfterPauses, startHarness, typeNotingPauses, until, type FhirHandler, type Harness } from './harness.ts';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const CODES: [string, string][] = [
@@ -63,9 +63,6 @@ describe('CodePicker widget', { skip: noChromium }, () => {
     // already have sent what was typed so far (typeNotingPauses).
     const paused = await typeNotingPauses(page, 'hyper', 40, 200);
     await page.getByRole('option').nth(2).waitFor();
-    const onlyAfterPauses = (filters: string[], allowed: string[]) => {
-      for (const f of filters) assert.ok(allowed.map((a) => a.trim()).includes(f), `a request for '${f}' only after a pause in typing (pauses after: ${JSON.stringify(allowed)})`);
-    };
     assert.equal(fhir.filters.at(-1), 'hyper', 'a request for the whole word typed');
     onlyAfterPauses(fhir.filters.slice(0, -1), paused);
     if (paused.length === 0) assert.deepEqual(fhir.filters, ['hyper'], 'one request, for the whole word typed, none for each keystroke');

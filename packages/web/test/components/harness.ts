@@ -7,6 +7,7 @@
  * The build is kept between test files, in a folder named after a hash of what it is built from
  * (the app's src/, this folder, the package files): the widget test files share one build.
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,4 +151,14 @@ export async function typeNotingPauses(page: Page, text: string, delay: number, 
   const paused: string[] = [];
   for (let i = 0; i + 1 < inputs.length; i++) if (inputs[i + 1]![0] - inputs[i]![0] >= pauseMs) paused.push(inputs[i]![1]);
   return paused;
+}
+
+/**
+ * Asserts that every request in `early` (those before the last) asked for what was typed up to one
+ * of the `paused` points from typeNotingPauses: a debounced widget may ask there, never between
+ * keys typed on time.
+ */
+export function onlyAfterPauses(early: readonly string[], paused: readonly string[]): void {
+  const points = paused.map((p) => p.trim());
+  for (const f of early) assert.ok(points.includes(f), `a request for '${f}' only after a pause in typing (pauses after: ${JSON.stringify(paused)})`);
 }

@@ -12,9 +12,9 @@
  *
  * Where: `CONTINUUM_TEST_RUN_DIR`, which scripts/test.mjs makes for each run and removes after it,
  * so a clinic is never reused across changes to the code that seeds it. A test file run on its
- * own (no such folder) seeds its clinics into a temporary folder of its own, removed when it exits. Built in a
- * folder of its own and renamed into place: a file starting at the same time sees either no clinic
- * or a whole one, and if two build the same size, the first rename wins.
+ * own (no such folder) seeds its clinics into a temporary folder of its own, removed when it
+ * exits. Built in a folder of its own and renamed into place: a file starting at the same time
+ * sees either no clinic or a whole one, and if two build the same size, the first rename wins.
  *
  * PGlite only: on PostgreSQL the test servers seed their demo as before.
  */
