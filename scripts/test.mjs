@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Runs the test suite with Node's built-in runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs [--suite storage,api,...] [--times] [files...]
+// Usage: node scripts/test.mjs [--suite storage,api,...] [--times] [files...] (suites and files together run both)
 // Suites map to folders: a file `packages/server/test/api/x.int.test.ts` belongs to suite `api`.
 // CONTINUUM_TEST_BACKEND=pglite|postgres picks the database for storage and API suites.
 // Files run two at a time, longest first (by scripts/test-durations.json), except
 // `*.solo.test.ts` files: they time what a user sees on an idle machine, so they run afterwards,
-// one at a time, with nothing beside them.
+// one at a time, with nothing beside them. The few files that mostly wait for the clock
+// (CLOCK_BOUND) run in a third lane beside the two.
 // --times runs each file in a process of its own, still two at a time, and writes how long each
 // took into scripts/test-durations.json (merged with the durations of the files not run).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -36,13 +37,15 @@ function walk(dir, out) {
   return out;
 }
 
+// Files named, the files of the suites named, or both (one run, so that they share the lanes).
 let targets = files;
-if (targets.length === 0) {
-  targets = walk(join(root, 'packages'), []).filter((f) => f.split(sep).includes('test'));
+if (targets.length === 0 || suites) {
+  let found = walk(join(root, 'packages'), []).filter((f) => f.split(sep).includes('test'));
   if (suites) {
-    targets = targets.filter((f) => f.split(sep).some((part) => suites.has(part)));
+    found = found.filter((f) => f.split(sep).some((part) => suites.has(part)));
   }
-  targets = targets.map((f) => relative(process.cwd(), f)).sort();
+  const named = new Set(files.map((f) => resolve(f)));
+  targets = [...files, ...found.filter((f) => !named.has(resolve(f))).map((f) => relative(process.cwd(), f)).sort()];
 }
 if (targets.length === 0) {
   console.error('no test files matched');
@@ -75,10 +78,12 @@ const longestFirst = (list) =>
   [...list].sort((a, b) => (durations[key(b)] ?? Infinity) - (durations[key(a)] ?? Infinity) || a.localeCompare(b));
 
 // Through test-lanes.mjs, which keeps the order given: `node --test` would sort the files by name.
-const run = (files, concurrency) =>
-  files.length === 0
-    ? 0
-    : (spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env }).status ?? 1);
+const run = async (files, concurrency) => {
+  if (files.length === 0) return 0;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env });
+  const [code] = await new Promise((done) => child.once('close', (...r) => done(r)));
+  return code ?? 1;
+};
 
 /** Runs each file in a `node --test` process of its own, `lanes` at a time, and records its time. */
 async function timeEach(files, lanes) {
@@ -99,7 +104,11 @@ async function timeEach(files, lanes) {
 }
 
 const solo = targets.filter((f) => f.endsWith('.solo.test.ts'));
-const shared = longestFirst(targets.filter((f) => !solo.includes(f)));
+// Files that spend most of their time waiting for the clock (an idle logoff must be waited for)
+// run in a lane of their own beside the two: they would leave a core idle in one of those.
+const CLOCK_BOUND = new Set(['packages/web/test/e2e/idle-logoff.int.test.ts']);
+const clockBound = times ? [] : targets.filter((f) => CLOCK_BOUND.has(key(f)));
+const shared = longestFirst(targets.filter((f) => !solo.includes(f) && !clockBound.includes(f)));
 
 /**
  * Test files run several to a process. Starting a process that loads the server costs about
@@ -136,7 +145,11 @@ function groups(files) {
   const entries = bins.map((bin, i) => {
     if (bin.files.length === 1) return bin.files[0];
     const entry = join(dir, `group-${String(i + 1).padStart(2, '0')}.mjs`);
-    writeFileSync(entry, bin.files.map((f) => `await import(${JSON.stringify(pathToFileURL(resolve(f)).href)});\n`).join(''));
+    // Each file's tests and top-level hooks go in a suite of their own: at a module's top level,
+    // `before` and `after` belong to the process's root test, so a file's `after` (closing its
+    // server) would wait for the whole group, and a failing `before` would cancel every file.
+    const suites = bin.files.map((f) => `describe(${JSON.stringify(key(f))}, async () => {\n  await import(${JSON.stringify(pathToFileURL(resolve(f)).href)});\n});\n`);
+    writeFileSync(entry, `import { describe } from 'node:test';\n${suites.join('')}`);
     console.log(`# group ${i + 1} (${Math.round(bin.seconds)} s): ${bin.files.map(key).join(', ')}`);
     return entry;
   });
@@ -148,6 +161,6 @@ if (times) {
   writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 2)}\n`);
   process.exit(failed);
 }
-const sharedStatus = run(groups(shared), 2);
-const alone = run(solo, 1);
-process.exit(sharedStatus || alone);
+const [sharedStatus, clockStatus] = await Promise.all([run(groups(shared), 2), run(clockBound, 1)]);
+const alone = await run(solo, 1);
+process.exit(sharedStatus || clockStatus || alone);

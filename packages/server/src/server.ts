@@ -63,15 +63,32 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const db = opts.db ?? (await openStoreDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
+  // What start-up has opened, closed in reverse if a later step fails: a failed start leaves no
+  // listener, loop or connection behind (a process that retries, or a test, carries on cleanly).
+  const opened: (() => Promise<unknown>)[] = [];
+  if (!opts.db) opened.push(() => db.close());
+  try {
+    return await start(config, opts, db, opened);
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function start(config: Config, opts: StartOptions, db: Database, opened: (() => Promise<unknown>)[]): Promise<RunningServer> {
   loadDefinitions();
   const searchParams = new SearchParamProvider(db, opts.log ? { log: opts.log } : {});
+  opened.push(() => searchParams.close());
   await searchParams.start();
   const indexer = await searchParams.indexerFor(config.defaultTenant);
   const statistics = new StatisticsKeeper(db, opts.log);
+  opened.push(() => statistics.settled());
   void statistics.analyze({ missingOnly: true });
   const runner = config.jobs ? new ReindexRunner({ db, searchParams, statistics, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
   runner?.start();
+  if (runner) opened.push(() => runner.close());
   const audit = new AuditTrail(db, { lanes: config.auditLanes });
+  opened.push(() => audit.flush());
   const repoFor = async (tenant: string): Promise<Repository> => new Repository({ db, indexer: await searchParams.indexerFor(tenant) }, tenant);
   const auth: Auth | undefined = config.auth
     ? await setupAuth({
@@ -102,6 +119,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         },
       })
     : undefined;
+  if (auth) opened.push(() => auth.close());
   const warn = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   if (!config.auth) warn('WARNING: CONTINUUM_AUTH=off: the FHIR API is open to anyone and nothing is audited. Use this only to measure.');
   if (config.auth && config.baseUrl?.startsWith('https://') && !config.tls && !config.trustProxy) {
@@ -122,6 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   if (!config.demo) await seedPortalData();
   const exchange = auth ? await buildExchangeServices(config, db, audit) : undefined;
   const app = buildApp({ ...(exchange ? { exchange } : {}), db, indexers: searchParams, reindex: reindexService(db, runner), config, writes: statistics, companions: buildCompanions(config), ...(opts.log ? { log: opts.log } : {}), ...(auth ? { auth } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  opened.push(() => app.close());
   const address = await app.listen({ port: config.port, host: config.host });
   const erx = startErxSending(config, { db, repoFor, ...(opts.log ? { log: opts.log } : {}) });
   const exchangeLoops = exchange && config.jobs ? startExchange(config, { db, repoFor, exchange, ...(opts.log ? { log: opts.log } : {}) }) : undefined;

@@ -115,6 +115,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logger: false,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Fastify fails start-up when a plugin takes 10 s to load. Loading is quick, but on a loaded
+    // machine the event loop can be held longer than that (PGlite runs its queries on this
+    // thread), and a server that gives up starting helps no one.
+    pluginTimeout: 120_000,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const auth = deps.auth;
