@@ -5,6 +5,7 @@
  * test run once hung on one) and held the store's connections.
  */
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { createServer, type Server } from 'node:net';
 import { after, before, it } from 'node:test';
 import { configFromEnv } from '../../src/config.ts';
@@ -36,23 +37,45 @@ const config = (p: number) => {
   return c;
 };
 
-/** What keeps this process alive, by kind (timers, sockets, servers, ...). */
-const resources = (): Record<string, number> => {
-  const count: Record<string, number> = {};
-  for (const kind of process.getActiveResourcesInfo()) count[kind] = (count[kind] ?? 0) + 1;
-  return count;
-};
+/**
+ * Runs `fn` and returns the listeners, sockets and timers it created that are still open
+ * `settleMs` later. Resources are tracked from their creation (async hooks), so other test files
+ * sharing this process, with servers of their own, do not count.
+ */
+async function leftOpenBy(fn: () => Promise<unknown>, settleMs = 1000): Promise<string[]> {
+  const open = new Map<number, string>();
+  let own = false;
+  const hook = createHook({
+    init(id, type) {
+      if (!own && (type === 'TCPSERVERWRAP' || type === 'TCPWRAP' || type === 'Timeout')) open.set(id, type);
+    },
+    destroy(id) {
+      open.delete(id);
+    },
+  });
+  hook.enable();
+  try {
+    await fn();
+    // A closed socket goes once the peer has seen the end: allow it a moment.
+    for (let waited = 0; open.size > 0 && waited < settleMs; waited += 20) {
+      own = true; // this wait's own timer is not one of them
+      const pause = new Promise((resolve) => setTimeout(resolve, 20));
+      own = false;
+      await pause;
+    }
+  } finally {
+    hook.disable();
+  }
+  return [...open.values()].sort();
+}
 
 it('a start that fails leaves no timer, listener or connection behind, and the store serves the next start', async () => {
   // A first start and stop, so that what a start loads once per process is loaded before counting.
   const warm = await startServer(config(0), { log: () => undefined });
   await warm.close();
-  const before = resources();
 
-  await assert.rejects(startServer(config(port), { log: () => undefined }), /EADDRINUSE/);
-  // A closed socket goes once the peer has seen the end: allow it a moment.
-  for (let i = 0; i < 50 && JSON.stringify(resources()) !== JSON.stringify(before); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.deepEqual(resources(), before, 'nothing the failed start opened is left open');
+  const left = await leftOpenBy(() => assert.rejects(startServer(config(port), { log: () => undefined }), /EADDRINUSE/));
+  assert.deepEqual(left, [], 'nothing the failed start opened is left open');
 
   const next = await startServer(config(0), { log: () => undefined });
   try {
