@@ -63,8 +63,9 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const db = opts.db ?? (await openStoreDatabase({ dataDir: config.dataDir, poolSize: config.poolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
-  // What start-up has opened, closed in reverse if a later step fails: a failed start leaves no
-  // listener, loop or connection behind (a process that retries, or a test, carries on cleanly).
+  // What start-up has opened, in order. `close()` closes it in reverse, and so does a failed
+  // start: it leaves no listener, loop or connection behind (a process that retries, or a test,
+  // carries on cleanly).
   const opened: (() => Promise<unknown>)[] = [];
   if (!opts.db) opened.push(() => db.close());
   try {
@@ -143,7 +144,9 @@ async function start(config: Config, opts: StartOptions, db: Database, opened: (
   opened.push(() => app.close());
   const address = await app.listen({ port: config.port, host: config.host });
   const erx = startErxSending(config, { db, repoFor, ...(opts.log ? { log: opts.log } : {}) });
+  if (erx) opened.push(() => erx.close());
   const exchangeLoops = exchange && config.jobs ? startExchange(config, { db, repoFor, exchange, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
+  if (exchangeLoops) opened.push(() => exchangeLoops.close());
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const stopDemo = new AbortController();
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -194,15 +197,7 @@ async function start(config: Config, opts: StartOptions, db: Database, opened: (
     async close() {
       stopDemo.abort();
       await demo;
-      await erx?.close();
-      await exchangeLoops?.close();
-      await app.close();
-      await auth?.close();
-      await audit.flush();
-      await runner?.close();
-      await searchParams.close();
-      await statistics.settled();
-      if (!opts.db) await db.close();
+      for (const close of [...opened].reverse()) await close();
     },
   };
 }
