@@ -17,6 +17,7 @@ export function page(title: string, body: string, opts: { portal?: boolean } = {
   const ground = opts.portal ? '#eef6f4' : '#f4f6f9';
   const product = opts.portal ? 'Continuum MyHealth' : 'Continuum';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <title>${escapeHtml(title)} · ${product}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:${ground};color:#1d2733;margin:0${opts.portal ? ';font-size:17px' : ''}}

@@ -1,5 +1,6 @@
 /**
- * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching,
+ * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching (its
+ * icon, whose name does not change, for a day),
  * `index.html` (the clinician app) for `/` and its page paths (`/patients/<id>/summary`,
  * `/callback`), and `portal.html` (the patient portal) for `/portal` and every path below it that
  * no server route answers (`/portal/activate` is the server's), so deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
@@ -10,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -60,9 +61,13 @@ export function registerWebApp(app: FastifyInstance, root: string, opts: { idleS
     index: false,
     // The pages are templates: served only by `page`, with their nonce.
     allowedPath: (path) => !/(^|\/)(index|portal)\.html$/.test(path),
-    // Vite names assets by content hash: they never change under one name.
-    maxAge: 365 * 24 * 3600 * 1000,
-    immutable: true,
+    // Vite names what is under assets/ by content hash: it never changes under one name. The
+    // files copied from public/ (the icon) keep their names, so they are cached for a day.
+    cacheControl: false,
+    setHeaders: (res, path) => {
+      const hashed = relative(root, path).split(sep)[0] === 'assets';
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=86400');
+    },
   });
   // Read once: a new build is served after a restart (npm start rebuilds before starting).
   const templates = new Map(

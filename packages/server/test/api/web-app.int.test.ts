@@ -1,7 +1,7 @@
 /**
  * The web app at `/`: pages (and deep links) get index.html with a fresh CSP nonce and a strict
- * policy, hashed assets are cached for good, and the server's own routes keep their answers and
- * their 404s. The app's OAuth client accepts only its own origin's /callback. Runs against a
+ * policy, hashed assets are cached for good (the icon, which keeps its name, is not), and the
+ * server's own routes keep their answers and their 404s. The app's OAuth client accepts only its own origin's /callback. Runs against a
  * stand-in build, so it does not need `vite build`.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +21,7 @@ describe('web app at /', () => {
     writeFileSync(join(root, 'index.html'), '<!doctype html><html><head><meta property="csp-nonce" nonce="__CSP_NONCE__"><script type="module" src="/assets/app-abc123.js"></script></head><body><div id="root"></div></body></html>');
     writeFileSync(join(root, 'portal.html'), '<!doctype html><html><head><meta property="csp-nonce" nonce="__CSP_NONCE__"><title>portal</title><script type="module" src="/assets/portal-def456.js"></script></head><body><div id="root"></div></body></html>');
     writeFileSync(join(root, 'assets', 'app-abc123.js'), 'console.log("app");');
+    writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     server = await startTestServer({}, { webRoot: root });
   });
   after(async () => {
@@ -71,6 +72,11 @@ describe('web app at /', () => {
     const asset = await get('/assets/app-abc123.js');
     assert.equal(asset.status, 200, 'the asset is served');
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/, 'hashed assets never change');
+    const icon = await get('/favicon.svg');
+    assert.equal(icon.status, 200, 'the icon is served');
+    assert.match(icon.headers.get('content-type') ?? '', /image\/svg\+xml/, 'as SVG');
+    const iconCache = icon.headers.get('cache-control') ?? '';
+    assert.ok(/max-age=\d+/.test(iconCache) && !iconCache.includes('immutable'), `the icon keeps its name, so it is not cached for good: ${iconCache}`);
     assert.equal((await get('/assets/missing-1.js')).status, 404, 'a missing asset is a 404, not the app');
     assert.equal((await get('/favicon.ico')).status, 404, 'a missing file is a 404');
     assert.equal((await get('/index.html')).status, 404, 'the raw template is not served');
@@ -97,6 +103,15 @@ describe('web app at /', () => {
     const ours = await auth(`${server.origin}/callback`);
     assert.equal(ours.status, 303, `this origin's /callback starts a sign-in (${ours.status})`);
     assert.match(ours.headers.get('location') ?? '', /\/auth\/interaction\//, 'to the login page');
+    // The browser asks for an icon on every page; the sign-in page names the app's, and its
+    // policy lets it load from this origin (and still nothing from any other).
+    const login = await get(new URL(ours.headers.get('location')!, server.origin).pathname, { headers: { cookie: (ours.headers.getSetCookie()).map((c) => c.split(';')[0]).join('; ') } });
+    assert.equal(login.status, 200, `the login page is served (${login.status})`);
+    assert.match(await login.text(), /<link rel="icon" type="image\/svg\+xml" href="\/favicon\.svg">/, 'the login page names the icon');
+    const loginCsp = login.headers.get('content-security-policy') ?? '';
+    assert.match(loginCsp, /img-src 'self' data:;/, `its images come from this origin or the page: ${loginCsp}`);
+    assert.match(loginCsp, /default-src 'none'/, `and nothing else loads: ${loginCsp}`);
+    assert.equal((await get('/favicon.svg')).status, 200, 'the icon it names is there');
     const theirs = await auth('https://evil.example/callback');
     assert.equal(theirs.status, 400, 'another origin is refused');
   });
