@@ -13,6 +13,7 @@ import { resourceTypes, type SearchParamRegistry } from '@continuum/fhir';
 import type { ApiContext, OAuthUris } from './types.ts';
 import { portalRoutes } from '../portal/routes.ts';
 import { exchangeRoutes } from '../exchange/routes.ts';
+import { VERSION } from '../version.ts';
 
 const SUPPORTED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri', 'composite']);
 const SUPPORTED_SPECIAL = new Set(['near', '_text', '_content']);
@@ -75,10 +76,12 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
-    date: '2026-11-22',
+    // When this statement last changed: it is built at start-up and again when a tenant's
+    // searchable parameters change.
+    date: new Date().toISOString(),
     publisher: 'Continuum',
     kind: 'instance',
-    software: { name: 'Continuum', version: '0.1.0' },
+    software: { name: 'Continuum', version: VERSION },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],

@@ -7,6 +7,7 @@
  * the NCPDP XSD (not shipped) nor sends.
  */
 import type { MedicationRequest, Organization, Patient, Practitioner } from '@medplum/fhirtypes';
+import { VERSION } from '../version.ts';
 import { el, elAttrs, renderXml } from './xml.ts';
 import { medicationElement, type Diagnosis } from './newrx-medication.ts';
 import { patientElement, pharmacyElement, pharmacyNcpdpId, prescriberElement, prescriberNpi } from './newrx-parties.ts';
@@ -14,7 +15,7 @@ import { patientElement, pharmacyElement, pharmacyNcpdpId, prescriberElement, pr
 export const SCRIPT_NAMESPACE = 'http://www.ncpdp.org/schema/SCRIPT';
 /** SCRIPT 2017071's schema version, as its messages' version attributes carry it. */
 export const SCRIPT_VERSION = '20170715';
-export const SENDER_SOFTWARE = { developer: 'Continuum', product: 'Continuum EHR', version: '0.1.0' } as const;
+export const SENDER_SOFTWARE = { developer: 'Continuum', product: 'Continuum EHR', version: VERSION } as const;
 
 export interface NewRxInput {
   messageId: string;

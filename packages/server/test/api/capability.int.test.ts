@@ -7,13 +7,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resourceTypes } from '@continuum/fhir';
 import { startTestServer, type TestServer } from '../fixtures/server.ts';
 
 let s: TestServer;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let cs: any;
+let started = 0;
 before(async () => {
+  started = Date.now();
   s = await startTestServer();
   const res = await s.request('GET', '/metadata');
   assert.equal(res.status, 200);
@@ -45,7 +48,11 @@ describe('CapabilityStatement', () => {
     assert.equal(cs.fhirVersion, '4.0.1');
     assert.equal(cs.kind, 'instance');
     assert.equal(cs.status, 'active');
-    assert.ok(typeof cs.date === 'string' && cs.date.length >= 4);
+    // When the statement last changed: built by this server, so not before it started.
+    const date = Date.parse(cs.date as string);
+    assert.ok(/^\d{4}-\d\d-\d\dT/.test(cs.date as string) && date >= started - 1000 && date <= Date.now(), `dated when this server built it: ${cs.date}`);
+    const release = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    assert.deepEqual(cs.software, { name: 'Continuum', version: release }, 'the release the package names');
     assert.ok((cs.format as string[]).some((f) => f.includes('json')));
     assert.equal(cs.rest.length, 1);
     assert.equal(cs.rest[0].mode, 'server');
