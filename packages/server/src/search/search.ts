@@ -16,7 +16,7 @@ import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { closestDistanceSql } from './near-sql.ts';
 import { inCompartments, type RowLimit } from './row-limit.ts';
-import { anchorsSearch, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
+import { anchorOf, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
 export interface Match {
@@ -137,17 +137,18 @@ async function expansionsFor(q: Queryable, tenantId: string, req: SearchRequest)
 
 /**
  * The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one.
- * When `cacheable` and the search has an anchor (one patient or one identifier, see
- * `anchorsSearch`), its other criteria become per-row tests and `anchored` is true: its plan then
- * does not depend on the values, so it may be cached. Counts and estimates keep the planner's
+ * When `cacheable` and the search has an anchor (one patient, one identifier or one string
+ * prefix, see `anchorRank`), its other criteria become per-row tests and `anchored` is true: its
+ * plan then does not depend on the values, so it may be cached. Counts and estimates keep the planner's
  * free choice.
  */
 async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined, cacheable = false): Promise<{ where: string[]; anchored: boolean }> {
   const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0, ...(limit ? { limit } : {}) };
-  const anchor = cacheable ? req.criteria.findIndex(anchorsSearch) : -1;
+  const anchor = cacheable ? anchorOf(req.criteria) : -1;
   const anchored = anchor >= 0 && req.criteria.every((c, i) => i === anchor || correlatable(c));
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
-  req.criteria.forEach((c, i) => where.push(criterionSql(c, 'r', req.resourceType, anchored && i !== anchor ? { ...ctx, correlate: true } : ctx)));
+  const compiling = (i: number): CompileContext => (!anchored ? ctx : i === anchor ? { ...ctx, anchor: true } : { ...ctx, correlate: true });
+  req.criteria.forEach((c, i) => where.push(criterionSql(c, 'r', req.resourceType, compiling(i))));
   if (req.compartment) where.push(inCompartments('r', [req.compartment.id], p));
   if (limit) where.push(limitedRows(limit, 'r', req.resourceType, ctx));
   return { where, anchored };

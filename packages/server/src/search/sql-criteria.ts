@@ -46,9 +46,15 @@ export interface CompileContext {
   /**
    * Compile value criteria as per-row tests on the row's own index rows (see `rowsIn`), which the
    * planner cannot turn into a join it might drive from, instead of semi-joins: for the other
-   * criteria of a search with an anchor (see `anchorsSearch`), whose plan may then be cached.
+   * criteria of a search with an anchor (see `anchorRank`), whose plan may then be cached.
    */
   correlate?: boolean;
+  /**
+   * Compiling the anchor of such a search: a string prefix also states its bounds as a range of
+   * the index's text_pattern_ops order, which a generic plan (knowing no pattern) can still read
+   * through the lookup index; a planned LIKE derives that range from its constant pattern itself.
+   */
+  anchor?: boolean;
 }
 
 export const INDEX_TABLE: Record<string, string> = {
@@ -64,6 +70,19 @@ export const INDEX_TABLE: Record<string, string> = {
 };
 
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The least string above every string that starts with `prefix`, in byte order (UTF-8 keeps code
+ * point order): the prefix with its last code point raised by one. Undefined when there is none.
+ */
+export function successor(prefix: string): string | undefined {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return points.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}
 
 /** Range comparison by prefix; `lo`/`hi` are the stored range columns, `low`/`high` the searched. */
 function rangePredicate(prefix: Prefix, lo: string, hi: string, low: () => string, high: () => string, approx: () => string): string {
@@ -123,7 +142,10 @@ function valuePredicate(modifier: string | undefined, v: SearchValue, col: (name
       const norm = indexKey(normaliseText(v.value));
       if (modifier === 'exact') return `(${col('norm')} = ${p.add(norm)} AND ${col('exact')} = ${p.add(v.value)})`;
       if (modifier === 'contains') return `${col('norm')} LIKE ${p.add('%' + likeEscape(norm) + '%')}`;
-      return `${col('norm')} LIKE ${p.add(likeEscape(norm) + '%')}`;
+      const like = `${col('norm')} LIKE ${p.add(likeEscape(norm) + '%')}`;
+      if (!ctx.anchor || norm === '') return like;
+      const above = successor(norm);
+      return `(${col('norm')} ~>=~ ${p.add(norm)}${above === undefined ? '' : ` AND ${col('norm')} ~<~ ${p.add(above)}`} AND ${like})`;
     }
     case 'date': {
       // ap: overlap with the searched range widened by 10% of its distance from now (at least a day).
@@ -229,22 +251,38 @@ function rowsIn(a: string, table: string, cond: string, negate: boolean, ctx: Co
 }
 
 /**
- * Whether criterion `c` anchors a search on a handful of rows whatever its value, so that driving
- * the search from it is always sound and its plan may be cached:
+ * How well criterion `c` anchors a search: whether driving the search from it is sound whatever
+ * its value, so that its plan may be cached. 0: it does not. 2: it reads a handful of rows:
  * - one patient: a reference parameter (no modifier but `:Patient`) with one value naming a
  *   Patient, by type or because Patient is the parameter's only target; a search then reads at
  *   most that patient's references;
  * - one identifier: `identifier` with one value that has a code (`value` or `system|value`).
+ *
+ * 1: one string value, as a prefix (the default) or `:exact`: the search reads one range of the
+ * parameter's lookup index, as a plan for that value would (a name is what people search by, and
+ * the shortest prefix still reads only the rows that start with it).
  */
-export function anchorsSearch(c: Criterion): boolean {
-  if (c.kind !== 'value' || typeof c.def !== 'object' || c.values.length !== 1) return false;
+export function anchorRank(c: Criterion): number {
+  if (c.kind !== 'value' || typeof c.def !== 'object' || c.values.length !== 1) return 0;
   const v = c.values[0]!;
-  if (c.def.type === 'token') return c.def.code === 'identifier' && c.modifier === undefined && v.kind === 'token' && !!v.code;
-  if (c.def.type !== 'reference') return false;
-  if (c.modifier !== undefined && c.modifier !== 'Patient') return false;
-  if (v.kind !== 'reference' || !v.id || v.url !== undefined || v.id.includes('|')) return false;
+  if (c.def.type === 'string') return (c.modifier === undefined || c.modifier === 'exact') && v.kind === 'string' && normaliseText(v.value) !== '' ? 1 : 0;
+  if (c.def.type === 'token') return c.def.code === 'identifier' && c.modifier === undefined && v.kind === 'token' && !!v.code ? 2 : 0;
+  if (c.def.type !== 'reference') return 0;
+  if (c.modifier !== undefined && c.modifier !== 'Patient') return 0;
+  if (v.kind !== 'reference' || !v.id || v.url !== undefined || v.id.includes('|')) return 0;
   const type = v.type ?? (c.modifier === 'Patient' ? 'Patient' : c.def.targets?.length === 1 ? c.def.targets[0] : undefined);
-  return type === 'Patient';
+  return type === 'Patient' ? 2 : 0;
+}
+
+/** The criterion a search is best driven from (see `anchorRank`), or -1 when none anchors it. */
+export function anchorOf(criteria: readonly Criterion[]): number {
+  let best = -1;
+  let rank = 0;
+  criteria.forEach((c, i) => {
+    const r = anchorRank(c);
+    if (r > rank) [best, rank] = [i, r];
+  });
+  return best;
 }
 
 /** Whether `c` compiles to per-row tests under `correlate` (plain value criteria of a single index table). */

@@ -1,7 +1,7 @@
 /**
- * Searches anchored on one patient or one identifier run as named statements, so that
- * PostgreSQL may keep one generic plan for them instead of planning each (planning costs more
- * than running such a search). Their other criteria are per-row tests, so the plan cannot drive
+ * Searches anchored on one patient, one identifier or one string prefix run as named statements,
+ * so that PostgreSQL may keep one generic plan for them instead of planning each (planning costs
+ * more than running such a search). Their other criteria are per-row tests, so the plan cannot drive
  * from a code, category or date index whatever values come next. Here, on PostgreSQL, the
  * database is set to use generic plans from the first execution (`plan_cache_mode =
  * force_generic_plan`), and every search is checked against the matches worked out from the data
@@ -15,6 +15,7 @@ import type { Observation, Resource } from '@medplum/fhirtypes';
 import { loadDefinitions, parseSearch, SearchParamRegistry } from '@continuum/fhir';
 import type { Database, Queryable } from '../../src/db/database.ts';
 import { runSearch } from '../../src/search/search.ts';
+import { successor } from '../../src/search/sql-criteria.ts';
 import { createIndexer } from '../../src/store/indexer.ts';
 import { openStoreDatabase } from '../../src/store/open-store.ts';
 import { Repository } from '../../src/store/repository.ts';
@@ -26,6 +27,18 @@ const CODES = ['8867-4', '8480-6', '2339-0'];
 const LOINC = 'http://loinc.org';
 const PATIENTS = ['pa', 'pb', 'pc', 'pd'];
 const MRN = 'urn:example:mrn';
+
+/** Patients to find by name: accents, case, a LIKE wildcard character in a name, given names. */
+const NAMED = [
+  { id: 'na', family: 'Müller', given: ['Anna'], birthDate: '1980-05-01' },
+  { id: 'nb', family: 'Muller', given: ['Jon'], birthDate: '1980-05-02' },
+  { id: 'nc', family: 'Mull_er', given: ['Ines'], birthDate: '1980-05-01' },
+  { id: 'nd', family: 'Mullins', given: ['Mullah'], birthDate: '1975-01-31' },
+  { id: 'ne', family: 'Smith', given: ['Mulberry', 'Ann'], birthDate: '1980-05-01' },
+];
+/** Case and accents folded, as R4's string search compares (the expectation, worked out here). */
+const folded = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const byName = (prefix: string): string[] => NAMED.filter((n) => [n.family, ...n.given].some((part) => folded(part).startsWith(folded(prefix)))).map((n) => n.id).sort();
 
 let t: TestDatabase;
 let db: Database;
@@ -68,6 +81,7 @@ before(async () => {
   for (const p of PATIENTS) {
     await repo.update('Patient', p, { resourceType: 'Patient', id: p, name: [{ family: `Fam${p}` }], gender: p === 'pb' ? 'male' : 'female', identifier: [{ system: MRN, value: `MRN-${p}` }] } as Resource);
   }
+  for (const n of NAMED) await repo.update('Patient', n.id, { resourceType: 'Patient', id: n.id, name: [{ family: n.family, given: n.given }], birthDate: n.birthDate } as Resource);
   PATIENTS.forEach((p, i) => {
     for (let j = 0; j < 14; j++) {
       const o: Observation = {
@@ -152,18 +166,45 @@ describe('searches anchored on one patient or identifier, with cached generic pl
     assert.equal(system.name, undefined, 'a system alone matches any number: unnamed');
   });
 
+  it('one name, as a prefix or exact, alone or with a birth date', async () => {
+    const prefixes = ['mul', 'MÜLL', 'Mull_', 'mulb', 'ann', 'Smi', 'mullx'];
+    for (const [k, prefix] of [...prefixes, ...prefixes].entries()) {
+      const got = await search('Patient', `name=${encodeURIComponent(prefix)}`);
+      assert.deepEqual(got.ids, byName(prefix), `name=${prefix}`);
+      assert.ok(got.name, `name=${prefix}: a string prefix anchors`);
+      const day = k % 2 ? '1980-05-01' : '1975-01-31';
+      const born = await search('Patient', `birthdate=${day}&name=${encodeURIComponent(prefix)}`);
+      assert.deepEqual(born.ids, byName(prefix).filter((id) => NAMED.find((n) => n.id === id)!.birthDate === day), `birthdate=${day}&name=${prefix}`);
+      assert.ok(born.name, 'named');
+    }
+    for (const family of ['Muller', 'Müller', 'muller', 'Mull_er', 'Mull%er']) {
+      const exact = await search('Patient', `family:exact=${encodeURIComponent(family)}`);
+      assert.deepEqual(exact.ids, NAMED.filter((n) => n.family === family).map((n) => n.id), `family:exact=${family}: case and accents count`);
+      assert.ok(exact.name, ':exact anchors');
+    }
+    const contains = await search('Patient', 'name:contains=ll');
+    assert.deepEqual(contains.ids, NAMED.filter((n) => [n.family, ...n.given].some((part) => folded(part).includes('ll'))).map((n) => n.id).sort());
+    assert.equal(contains.name, undefined, ':contains reads no one range: unnamed');
+    const both = await search('Patient', `identifier=MRN-pa&name=fam`);
+    assert.deepEqual(both.ids, ['pa'], 'an identifier and a name');
+    assert.ok(both.name, 'named, driven from the identifier');
+  });
+
   it("reads each per-row test through the row's own index rows, in the generic plan", { skip: backend === 'postgres' ? false : 'PGlite has no prepared statements' }, async () => {
     // The generic plan knows no value: it must not read a code's rows through the lookup index for
     // each of the patient's rows (it once did, scanning every row of a common code each time).
-    const cases: [string, number][] = [
+    // A name is read as a range of the lookup index (the generic plan knows no LIKE pattern).
+    const cases: [string, number, RegExp?][] = [
       [`Observation?patient=pa&code=${LOINC}|${CODES[0]}`, 1],
       ['Observation?patient=Patient/pb&category=laboratory&date=ge2021-01-01&date=lt2022-01-01', 3],
       ['Observation?subject=Patient/pc&value-quantity:missing=true&status:not=final', 2],
+      ['Patient?name=mul', 0, /norm ~>=~ .*norm ~<~ /],
+      ['Patient?birthdate=1980-05-01&name=mul', 1, /norm ~>=~ .*norm ~<~ /],
     ];
     const client = new pg.Client({ connectionString: t.url! });
     await client.connect();
     try {
-      for (const [path, tests] of cases) {
+      for (const [path, tests, anchorCond] of cases) {
         const before = executed.length;
         const [type, query] = path.split('?') as [string, string];
         await runSearch(recording, TENANT, parseSearch(type, [...new URLSearchParams(query)], registry), { count: 50 });
@@ -184,7 +225,8 @@ describe('searches anchored on one patient or identifier, with cached generic pl
         const indexRows = scans.filter((s) => s.relation.startsWith('sp_'));
         assert.ok(indexRows.every((s) => s.node !== 'Seq Scan'), `${path}: no index table read whole: ${JSON.stringify(scans)}`);
         assert.equal(indexRows.filter((s) => s.cond === '(rid = r.rid)').length, tests, `${path}: each per-row test reads by rid: ${JSON.stringify(scans)}`);
-        assert.equal(indexRows.length, tests + 1, `${path}: and the patient's references are read once: ${JSON.stringify(scans)}`);
+        assert.equal(indexRows.length, tests + 1, `${path}: and the anchor's rows are read once: ${JSON.stringify(scans)}`);
+        if (anchorCond) assert.ok(indexRows.some((s) => s.node.startsWith('Index') && anchorCond.test(s.cond)), `${path}: the anchor is read through its index: ${JSON.stringify(scans)}`);
       }
     } finally {
       await client.end();
@@ -201,5 +243,21 @@ describe('searches anchored on one patient or identifier, with cached generic pl
     const chained = await search('Observation', `patient=pa&subject:Patient.name=Fampa`);
     assert.deepEqual(chained.ids, idsOf(ofPatient('pa')));
     assert.equal(chained.name, undefined, 'a chain beside the patient: unnamed');
+  });
+});
+
+describe('the upper bound of a string prefix', () => {
+  it('is above every string that starts with the prefix, in byte order, and below the next', () => {
+    const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
+    for (const prefix of ['mul', 'a\u{10FFFF}', 'z\u{D7FF}', 'éa', 'x\u{FFFF}']) {
+      const above = successor(prefix);
+      assert.ok(above !== undefined, prefix);
+      for (const tail of ['', 'a', '\u{10FFFF}\u{10FFFF}', '\u{E000}', 'ÿÿÿ']) {
+        assert.ok(Buffer.compare(bytes(prefix + tail), bytes(above)) < 0, `${JSON.stringify(prefix + tail)} < ${JSON.stringify(above)}`);
+      }
+      assert.ok(!above.startsWith(prefix), `${JSON.stringify(above)} itself does not start with the prefix`);
+    }
+    assert.equal(successor('\u{10FFFF}'), undefined, 'nothing is above the last code point');
+    assert.equal(successor(''), undefined, 'nor above everything');
   });
 });
