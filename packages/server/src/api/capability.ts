@@ -76,8 +76,8 @@ function build(registry: SearchParamRegistry): Omit<CapabilityStatement, 'implem
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
-    // When this statement last changed: it is built at start-up and again when a tenant's
-    // searchable parameters change.
+    // When this statement last changed: built when first asked for, and again when a tenant's
+    // searchable parameters change (it is cached per registry).
     date: new Date().toISOString(),
     publisher: 'Continuum',
     kind: 'instance',
