@@ -1,7 +1,6 @@
 /**
- * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching (its
- * icon, whose name does not change, for a day),
- * `index.html` (the clinician app) for `/` and its page paths (`/patients/<id>/summary`,
+ * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching
+ * (its icon, whose name does not change, for a day), `index.html` (the clinician app) for `/` and its page paths (`/patients/<id>/summary`,
  * `/callback`), and `portal.html` (the patient portal) for `/portal` and every path below it that
  * no server route answers (`/portal/activate` is the server's), so deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
  * /healthz) included, keeps its answer, 404s too. The app's pages get a strict Content-Security-Policy: only this origin's

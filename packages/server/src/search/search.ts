@@ -139,8 +139,8 @@ async function expansionsFor(q: Queryable, tenantId: string, req: SearchRequest)
  * The WHERE clause of a request on alias `r`, held to the caller's row limit when there is one.
  * When `cacheable` and the search has an anchor (one patient, one identifier or one string
  * prefix, see `anchorRank`), its other criteria become per-row tests and `anchored` is true: its
- * plan then does not depend on the values, so it may be cached. Counts and estimates keep the planner's
- * free choice.
+ * plan then does not depend on the values, so it may be cached. Counts and estimates keep the
+ * planner's free choice.
  */
 async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p: Params, limit: RowLimit | undefined, cacheable = false): Promise<{ where: string[]; anchored: boolean }> {
   const ctx: CompileContext = { tenant: tenantId, p, expansions: await expansionsFor(q, tenantId, req), depth: 0, ...(limit ? { limit } : {}) };

@@ -1,8 +1,8 @@
 /**
  * Searches anchored on one patient, one identifier or one string prefix run as named statements,
  * so that PostgreSQL may keep one generic plan for them instead of planning each (planning costs
- * more than running such a search). Their other criteria are per-row tests, so the plan cannot drive
- * from a code, category or date index whatever values come next. Here, on PostgreSQL, the
+ * more than running such a search). Their other criteria are per-row tests, so the plan cannot
+ * drive from a code, category or date index whatever values come next. Here, on PostgreSQL, the
  * database is set to use generic plans from the first execution (`plan_cache_mode =
  * force_generic_plan`), and every search is checked against the matches worked out from the data
  * in JavaScript; on PGlite (no prepared statements) the same SQL runs unnamed. Searches without
@@ -104,7 +104,7 @@ after(async () => {
   await t?.drop();
 });
 
-describe('searches anchored on one patient or identifier, with cached generic plans', () => {
+describe('searches anchored on one patient, identifier or name, with cached generic plans', () => {
   // Each shape runs for every patient twice: eight executions, past the five custom plans after
   // which PostgreSQL's own choice may switch to the generic one.
   const rounds = [...PATIENTS, ...PATIENTS];
