@@ -6,7 +6,6 @@
  * replayed; remembering that step is the caller's job (the users repository).
  */
 import { generate, generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_ISSUER = 'Continuum';
@@ -21,7 +20,8 @@ export function totpUri(secret: string, username: string, tenantId: string): str
   return generateURI({ issuer: TOTP_ISSUER, label: `${tenantId}:${username}`, secret, period: TOTP_PERIOD_SECONDS });
 }
 
-export function totpQrDataUrl(uri: string): Promise<string> {
+export async function totpQrDataUrl(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode'); // loaded on the first enrolment, not at start-up
   return QRCode.toDataURL(uri, { errorCorrectionLevel: 'M' });
 }
 

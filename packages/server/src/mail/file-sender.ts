@@ -8,12 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailMessage, MailSender } from './mail-sender.ts';
 
 export class FileMailSender implements MailSender {
   readonly transport = 'file';
-  private readonly composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  /** nodemailer is loaded on the first message, not at start-up. */
+  private composer: Promise<Transporter> | undefined;
 
   constructor(
     private readonly dir: string,
@@ -21,7 +22,8 @@ export class FileMailSender implements MailSender {
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const info = await this.composer.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, ...(message.html !== undefined ? { html: message.html } : {}) });
+    this.composer ??= import('nodemailer').then((m) => m.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
+    const info = await (await this.composer).sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, ...(message.html !== undefined ? { html: message.html } : {}) });
     const eml = info.message;
     if (!Buffer.isBuffer(eml)) throw new Error('the mail composer gave no message');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });

@@ -5,23 +5,24 @@
  * instead of holding it for minutes. Errors never carry the relay's password, nor an email
  * address (a relay's refusal often quotes the recipient, who may be a patient).
  */
-import { createTransport } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { Transporter } from 'nodemailer';
 import type { MailMessage, MailSender } from './mail-sender.ts';
-
-type Transporter = ReturnType<typeof createTransport>;
 
 const ADDRESS = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
 
 export class SmtpMailSender implements MailSender {
   readonly transport = 'smtp';
-  private readonly transporter: Transporter;
+  private readonly options: SMTPTransport.Options;
+  /** nodemailer is loaded on the first message, not at start-up. */
+  private transporter: Promise<Transporter> | undefined;
   private readonly where: string;
 
   constructor(url: string, private readonly from: string) {
     const u = new URL(url);
     this.where = `${u.protocol}//${u.host}`;
     const secure = u.protocol === 'smtps:';
-    this.transporter = createTransport({
+    this.options = {
       host: u.hostname.replace(/^\[|\]$/g, ''),
       ...(u.port ? { port: Number(u.port) } : {}),
       secure,
@@ -31,12 +32,13 @@ export class SmtpMailSender implements MailSender {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
-    });
+    };
   }
 
   async send(message: MailMessage): Promise<void> {
     try {
-      await this.transporter.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, ...(message.html !== undefined ? { html: message.html } : {}) });
+      this.transporter ??= import('nodemailer').then((m) => m.createTransport(this.options));
+      await (await this.transporter).sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, ...(message.html !== undefined ? { html: message.html } : {}) });
     } catch (err) {
       // nodemailer's messages name the relay and the SMTP reply, not the credentials.
       const reason = (err instanceof Error ? err.message : String(err)).replace(ADDRESS, '<address>');

@@ -3,10 +3,11 @@
  * or hand to another clinic: the patient's name and details, then each section as a table, on
  * US Letter pages with the name repeated at the top of every page. Made with pdfkit; the font
  * (DejaVu Sans, from the dejavu-fonts-ttf package) is embedded, so names in any Latin, Greek or
- * Cyrillic script print as written and nothing is fetched at run time.
+ * Cyrillic script print as written and nothing is fetched at run time. pdfkit is loaded on the
+ * first summary printed, not at start-up: its import takes about half a second of CPU.
  */
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import { SUMMARY_TITLE, type SummaryView } from './summary-bundle.ts';
 
 const require = createRequire(import.meta.url);
@@ -40,8 +41,9 @@ function row(doc: Doc, cells: readonly string[], widths: readonly number[], font
 }
 
 /** The summary as PDF bytes. */
-export function renderSummaryPdf(view: SummaryView): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'LETTER', margin: MARGIN, lang: 'en-US', displayTitle: true, info: { Title: `${SUMMARY_TITLE}: ${view.patientName}`, Creator: 'Continuum' } });
+export async function renderSummaryPdf(view: SummaryView): Promise<Buffer> {
+  const { default: PDFKit } = await import('pdfkit');
+  const doc = new PDFKit({ size: 'LETTER', margin: MARGIN, lang: 'en-US', displayTitle: true, info: { Title: `${SUMMARY_TITLE}: ${view.patientName}`, Creator: 'Continuum' } });
   doc.registerFont('regular', REGULAR);
   doc.registerFont('bold', BOLD);
   const chunks: Buffer[] = [];
