@@ -53,35 +53,36 @@ const head = (type: string): string => `SELECT r.id, r.content FROM resource r W
 const tail = `ORDER BY r.rid LIMIT ${PAGE + 1}`;
 const sub = (table: string, type: string, param: string, pred: string): string =>
   `r.rid IN (SELECT rid FROM ${table} WHERE tenant_id = $1 AND resource_type = '${type}' AND param = '${param}' AND ${pred})`;
-/** The same test per row, on the row's own index rows (see the server's `rowsIn`): for searches anchored on a patient. */
+/**
+ * The anchor's rows, each tested on its own index rows before its resource row is read (see the
+ * server's `rowsIn`): for searches anchored on a patient or a name with other criteria.
+ */
+const within = (table: string, type: string, param: string, pred: string, tests: string[]): string =>
+  `r.rid IN (SELECT c.rid FROM (SELECT rid FROM ${table} WHERE tenant_id = $1 AND resource_type = '${type}' AND param = '${param}' AND ${pred}) c WHERE ${tests.join(' AND ')})`;
+/** A per-row test of candidate `c` on its own index rows. */
 const each = (table: string, type: string, param: string, pred: string): string =>
-  `EXISTS (SELECT 1 FROM (SELECT * FROM ${table} WHERE rid = r.rid OFFSET 0) x WHERE x.tenant_id = $1 AND x.resource_type = '${type}' AND x.param = '${param}' AND ${pred} OFFSET 0)`;
-const ofPatient = sub('sp_reference', 'Observation', 'patient', 'target_id = $2');
+  `EXISTS (SELECT 1 FROM (SELECT * FROM ${table} WHERE rid = c.rid OFFSET 0) x WHERE x.tenant_id = $1 AND x.resource_type = '${type}' AND x.param = '${param}' AND ${pred} OFFSET 0)`;
+const ofPatient = (...tests: string[]): string => within('sp_reference', 'Observation', 'patient', 'target_id = $2', tests);
 
 /**
  * The ceiling: each kind's search as one hand-written statement, run as a named statement, so
  * PostgreSQL may keep a generic plan for it, as it may for the server's (every kind has an
  * anchor: one patient, one identifier or a name). Written as the server writes them: the kinds
- * anchored on one patient read the patient's references, then test each row; a name is read as
- * a range of the lookup index (a generic plan knows no LIKE pattern), then tested by LIKE; a
- * birth date beside a name is a per-row test.
+ * anchored on one patient read the patient's references and test each on its own index rows
+ * before reading the resource; a name is read as a range of the lookup index (a generic plan
+ * knows no LIKE pattern), then tested by LIKE; a birth date beside a name is such a per-row test.
  */
 export const CEILING_SQL: Record<Kind, string> = {
-  'patient+code': `${head('Observation')} AND ${ofPatient} AND ${each('sp_token', 'Observation', 'code', 'x.code = $3 AND x.system = $4')} ${tail}`,
-  'patient+category+date': `${head('Observation')} AND ${ofPatient} AND ${each('sp_token', 'Observation', 'category', 'x.code = $3')} AND ${each(
-    'sp_date',
-    'Observation',
-    'date',
-    'x.low >= $4::timestamptz AND x.low < $5::timestamptz',
+  'patient+code': `${head('Observation')} AND ${ofPatient(each('sp_token', 'Observation', 'code', 'x.code = $3 AND x.system = $4'))} ${tail}`,
+  'patient+category+date': `${head('Observation')} AND ${ofPatient(
+    each('sp_token', 'Observation', 'category', 'x.code = $3'),
+    each('sp_date', 'Observation', 'date', 'x.low >= $4::timestamptz AND x.low < $5::timestamptz'),
   )} ${tail}`,
   name: `${head('Patient')} AND ${sub('sp_string', 'Patient', 'name', 'norm ~>=~ $2 AND norm ~<~ $3 AND norm LIKE $4')} ${tail}`,
   identifier: `${head('Patient')} AND ${sub('sp_token', 'Patient', 'identifier', 'code = $2 AND system = $3')} ${tail}`,
-  'birthdate+name': `${head('Patient')} AND ${each('sp_date', 'Patient', 'birthdate', 'x.low >= $2::timestamptz AND x.high <= $3::timestamptz')} AND ${sub(
-    'sp_string',
-    'Patient',
-    'name',
-    'norm ~>=~ $4 AND norm ~<~ $5 AND norm LIKE $6',
-  )} ${tail}`,
+  'birthdate+name': `${head('Patient')} AND ${within('sp_string', 'Patient', 'name', 'norm ~>=~ $4 AND norm ~<~ $5 AND norm LIKE $6', [
+    each('sp_date', 'Patient', 'birthdate', 'x.low >= $2::timestamptz AND x.high <= $3::timestamptz'),
+  ])} ${tail}`,
 };
 
 interface PatientRow {

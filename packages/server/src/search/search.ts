@@ -16,7 +16,7 @@ import { badRequest, storedCodes } from '@continuum/fhir';
 import type { Queryable } from '../db/database.ts';
 import { closestDistanceSql } from './near-sql.ts';
 import { inCompartments, type RowLimit } from './row-limit.ts';
-import { anchorOf, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
+import { anchorOf, CANDIDATE, correlatable, criterionSql, INDEX_TABLE, limitedRows, Params, testsIndexRowsOnly, valueSetUrls, type CompileContext, type Expansion } from './sql-criteria.ts';
 import { expandValueSet } from './valuesets.ts';
 
 export interface Match {
@@ -147,8 +147,21 @@ async function whereClause(q: Queryable, tenantId: string, req: SearchRequest, p
   const anchor = cacheable ? anchorOf(req.criteria) : -1;
   const anchored = anchor >= 0 && req.criteria.every((c, i) => i === anchor || correlatable(c));
   const where = [`r.tenant_id = ${p.add(tenantId)}`, `r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
-  const compiling = (i: number): CompileContext => (!anchored ? ctx : i === anchor ? { ...ctx, anchor: true } : { ...ctx, correlate: true });
-  req.criteria.forEach((c, i) => where.push(criterionSql(c, 'r', req.resourceType, compiling(i))));
+  if (!anchored) {
+    req.criteria.forEach((c) => where.push(criterionSql(c, 'r', req.resourceType, ctx)));
+  } else {
+    // The other criteria test the anchor's candidates on their index rows before any resource
+    // row is read (a patient's 170 Observations, say, of which a code keeps 14: 14 resource rows
+    // read instead of 170). `_id` and `_lastUpdated` test the resource row, after it.
+    const correlated: CompileContext = { ...ctx, correlate: true };
+    const rowTests: string[] = [];
+    req.criteria.forEach((c, i) => {
+      if (i === anchor) return;
+      if (testsIndexRowsOnly(c)) rowTests.push(criterionSql(c, CANDIDATE, req.resourceType, correlated));
+      else where.push(criterionSql(c, 'r', req.resourceType, correlated));
+    });
+    where.push(criterionSql(req.criteria[anchor]!, 'r', req.resourceType, { ...ctx, anchor: true, rowTests }));
+  }
   if (req.compartment) where.push(inCompartments('r', [req.compartment.id], p));
   if (limit) where.push(limitedRows(limit, 'r', req.resourceType, ctx));
   return { where, anchored };

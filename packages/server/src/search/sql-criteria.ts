@@ -55,7 +55,16 @@ export interface CompileContext {
    * through the lookup index; a planned LIKE derives that range from its constant pattern itself.
    */
   anchor?: boolean;
+  /**
+   * With `anchor`: the search's other criteria as per-row tests on alias `CANDIDATE`, applied to
+   * the anchor's index rows, so that a candidate failing them never reads its resource row (see
+   * `rowsIn`).
+   */
+  rowTests?: readonly string[];
 }
+
+/** The alias of an anchor's candidate rows, on which the other criteria's per-row tests are made. */
+export const CANDIDATE = 'cand';
 
 export const INDEX_TABLE: Record<string, string> = {
   string: 'sp_string',
@@ -247,6 +256,9 @@ function indexKeys(alias: string, ctx: CompileContext, type: string, param: stri
  */
 function rowsIn(a: string, table: string, cond: string, negate: boolean, ctx: CompileContext): string {
   if (ctx.correlate) return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (SELECT * FROM ${table} WHERE rid = ${a}.rid OFFSET 0) x WHERE ${cond} OFFSET 0)`;
+  if (ctx.anchor && ctx.rowTests?.length && !negate) {
+    return `${a}.rid IN (SELECT ${CANDIDATE}.rid FROM (SELECT x.rid FROM ${table} x WHERE ${cond}) ${CANDIDATE} WHERE ${ctx.rowTests.join(' AND ')})`;
+  }
   return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (SELECT x.rid FROM ${table} x WHERE ${cond})`;
 }
 
@@ -283,6 +295,15 @@ export function anchorOf(criteria: readonly Criterion[]): number {
     if (r > rank) [best, rank] = [i, r];
   });
   return best;
+}
+
+/**
+ * Whether `c`'s per-row test reads only the row's index rows (by `rid`), so it can be made on an
+ * anchor's candidates before their resource rows are read; `_id` and `_lastUpdated` test the
+ * resource row itself.
+ */
+export function testsIndexRowsOnly(c: Criterion): boolean {
+  return correlatable(c) && c.kind === 'value' && c.def !== 'id' && c.def !== 'lastUpdated';
 }
 
 /** Whether `c` compiles to per-row tests under `correlate` (plain value criteria of a single index table). */

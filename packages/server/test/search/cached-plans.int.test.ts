@@ -143,6 +143,15 @@ describe('searches anchored on one patient, identifier or name, with cached gene
       const quantity = await search('Observation', `patient=${p}&value-quantity=gt${above}`);
       assert.deepEqual(quantity.ids, idsOf(ofPatient(p).filter((o) => (o.valueQuantity?.value ?? -1) > above)), `${p} value > ${above}`);
 
+      // `_id` and `_lastUpdated` test the resource row itself, beside the index rows' tests.
+      const mine = ofPatient(p);
+      const picked = [mine[k % mine.length]!.id!, mine[(k + 1) % mine.length]!.id!, observations.find((o) => !mine.includes(o))!.id!];
+      const byId = await search('Observation', `patient=${p}&_id=${picked.join(',')}&code:not=${LOINC}|${code}`);
+      assert.deepEqual(byId.ids, idsOf(mine.filter((o) => picked.includes(o.id!) && o.code?.coding?.[0]?.code !== code)), `${p} _id and :not`);
+      assert.ok(byId.name, '_id beside an anchor: named');
+      const updated = await search('Observation', `patient=${p}&_lastUpdated=${k % 2 ? 'gt2000-01-01' : 'lt2000-01-01'}&code=${LOINC}|${code}`);
+      assert.deepEqual(updated.ids, k % 2 ? idsOf(mine.filter((o) => o.code?.coding?.[0]?.code === code)) : [], `${p} _lastUpdated`);
+
       const sorted = await runSearch(recording, TENANT, parseSearch('Observation', [...new URLSearchParams(`patient=${p}&status=preliminary,final&code=${LOINC}|${code},${LOINC}|${CODES[(k + 1) % 3]}&_sort=-date`)], registry), { count: 500 });
       const want = ofPatient(p)
         .filter((o) => o.code?.coding?.[0]?.code === code || o.code?.coding?.[0]?.code === CODES[(k + 1) % 3])
@@ -214,18 +223,26 @@ describe('searches anchored on one patient, identifier or name, with cached gene
         const literal = (v: unknown): string => (typeof v === 'number' ? String(v) : Array.isArray(v) ? `'{${v.map((x) => `"${String(x)}"`).join(',')}}'` : `'${String(v).replace(/'/g, "''")}'`);
         const explained = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE cached(${main.params.map(literal).join(', ')})`);
         await client.query('DEALLOCATE cached');
-        const scans: { relation: string; node: string; cond: string }[] = [];
+        // Each scan, with the relation of the scan it runs under (a per-row test is a subplan of
+        // the scan whose rows it tests).
+        const scans: { relation: string; node: string; cond: string; under?: string }[] = [];
         type PlanNode = { 'Relation Name'?: string; 'Node Type': string; 'Index Cond'?: string; 'Recheck Cond'?: string; Plans?: PlanNode[] };
-        const walk = (n: PlanNode): void => {
-          if (n['Relation Name']) scans.push({ relation: n['Relation Name'], node: n['Node Type'], cond: n['Index Cond'] ?? n['Recheck Cond'] ?? '' });
-          for (const child of n.Plans ?? []) walk(child);
+        const walk = (n: PlanNode, under?: string): void => {
+          const relation = n['Relation Name'];
+          if (relation) scans.push({ relation, node: n['Node Type'], cond: n['Index Cond'] ?? n['Recheck Cond'] ?? '', ...(under ? { under } : {}) });
+          for (const child of n.Plans ?? []) walk(child, relation ?? under);
         };
         const raw = explained.rows[0]['QUERY PLAN'];
         walk((typeof raw === 'string' ? JSON.parse(raw) : raw)[0].Plan);
         const indexRows = scans.filter((s) => s.relation.startsWith('sp_'));
         assert.ok(indexRows.every((s) => s.node !== 'Seq Scan'), `${path}: no index table read whole: ${JSON.stringify(scans)}`);
-        assert.equal(indexRows.filter((s) => s.cond === '(rid = r.rid)').length, tests, `${path}: each per-row test reads by rid: ${JSON.stringify(scans)}`);
+        const perRow = indexRows.filter((s) => s.cond === '(rid = x.rid)');
+        assert.equal(perRow.length, tests, `${path}: each per-row test reads by the candidate's rid: ${JSON.stringify(scans)}`);
         assert.equal(indexRows.length, tests + 1, `${path}: and the anchor's rows are read once: ${JSON.stringify(scans)}`);
+        // The tests run on the anchor's index rows, so a candidate that fails them is never read
+        // from the resource table.
+        const anchorScan = indexRows.find((s) => !perRow.includes(s))!;
+        assert.ok(perRow.every((s) => s.under === anchorScan.relation), `${path}: the per-row tests run under the anchor's scan, before the resource is read: ${JSON.stringify(scans)}`);
         if (anchorCond) assert.ok(indexRows.some((s) => s.node.startsWith('Index') && anchorCond.test(s.cond)), `${path}: the anchor is read through its index: ${JSON.stringify(scans)}`);
       }
     } finally {
