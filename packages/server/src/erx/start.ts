@@ -6,17 +6,14 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Repository } from '../store/repository.ts';
+import { tenantsWithToken } from '../store/tenants.ts';
 import { ERX_SEND } from './codes.ts';
 import { ErxSendLoop, type SendLoopOptions } from './send-loop.ts';
 import { senderFor } from './sender.ts';
 
 /** The tenants holding erx-send Tasks (read from the token index, so only current versions count). */
-export async function erxTenants(db: Database): Promise<string[]> {
-  const { rows } = await db.query<{ tenant_id: string }>(
-    `SELECT DISTINCT tenant_id FROM sp_token WHERE resource_type = 'Task' AND param = 'code' AND system = $1 AND code = $2`,
-    [ERX_SEND.system, ERX_SEND.code],
-  );
-  return rows.map((r) => r.tenant_id);
+export function erxTenants(db: Database): Promise<string[]> {
+  return tenantsWithToken(db, { resourceType: 'Task', param: 'code', system: ERX_SEND.system, code: ERX_SEND.code });
 }
 
 export function startErxSending(

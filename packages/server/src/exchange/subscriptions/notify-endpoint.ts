@@ -14,6 +14,7 @@ import type { Bundle, Parameters, ParametersParameter, Task } from '@medplum/fhi
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound, unauthorized } from '@continuum/fhir';
 import { Repository } from '../../store/repository.ts';
+import { tenantsWithToken } from '../../store/tenants.ts';
 import { EXCHANGE_NOTICE_CODE, PARTNER_TAG, TOPICS } from '../codes.ts';
 import type { ExchangeHttpDeps } from '../register.ts';
 import type { Partner } from '../types.ts';
@@ -137,12 +138,9 @@ async function partnerIn(deps: ExchangeHttpDeps, tenant: string, iss: string, or
 
 /** Every tenant's active partner whose FHIR base is `iss`. */
 async function partnersWithBase(deps: ExchangeHttpDeps, iss: string): Promise<{ tenant: string; partner: Partner }[]> {
-  const { rows } = await deps.db.query<{ tenant_id: string }>(
-    `SELECT DISTINCT tenant_id FROM sp_token WHERE resource_type = 'Organization' AND param = '_tag' AND system = $1 AND code = $2`,
-    [PARTNER_TAG.system, PARTNER_TAG.code],
-  );
+  const tagged = await tenantsWithToken(deps.db, { resourceType: 'Organization', param: '_tag', system: PARTNER_TAG.system, code: PARTNER_TAG.code });
   const out: { tenant: string; partner: Partner }[] = [];
-  for (const tenant of new Set([...rows.map((r) => r.tenant_id), deps.config.defaultTenant])) {
+  for (const tenant of new Set([...tagged, deps.config.defaultTenant])) {
     const repo = new Repository({ db: deps.db, indexer: await deps.indexers.indexerFor(tenant) }, tenant);
     for (const partner of await deps.exchange.partners(repo).list()) if (partner.active && sameBase(partner.fhirBase, iss)) out.push({ tenant, partner });
   }
