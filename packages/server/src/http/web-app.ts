@@ -1,12 +1,14 @@
 /**
  * Serves the built web app (`packages/web/dist`) at `/`: its hashed assets with long caching
- * (its icon, whose name does not change, for a day), `index.html` (the clinician app) for `/` and its page paths (`/patients/<id>/summary`,
- * `/callback`), and `portal.html` (the patient portal) for `/portal` and every path below it that
- * no server route answers (`/portal/activate` is the server's), so deep links and reloads work. Every other path, the server's own routes (/fhir, /oauth, /auth,
- * /healthz) included, keeps its answer, 404s too. The app's pages get a strict Content-Security-Policy: only this origin's
- * scripts, no inline script, no remote origins; style elements only with the page's nonce (the
- * component library writes its CSS variables and media queries into `<style>` elements, and
- * reads the nonce from `<meta property="csp-nonce">`). Without a build, nothing is served.
+ * (its icon, whose name does not change, for a day), `index.html` (the clinician app) for `/`
+ * and its page paths (`/patients/<id>/summary`, `/callback`), and `portal.html` (the patient
+ * portal) for `/portal` and every path below it that no server route answers (`/portal/activate`
+ * is the server's), so deep links and reloads work. Every other path, the server's own routes
+ * (/fhir, /oauth, /auth, /healthz) included, keeps its answer, 404s too. The app's pages get a
+ * strict Content-Security-Policy: only this origin's scripts, no inline script, no remote
+ * origins; style elements only with the page's nonce (the component library writes its CSS
+ * variables and media queries into `<style>` elements, and reads the nonce from
+ * `<meta property="csp-nonce">`). Without a build, nothing is served.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -256,7 +256,9 @@ function indexKeys(alias: string, ctx: CompileContext, type: string, param: stri
  */
 function rowsIn(a: string, table: string, cond: string, negate: boolean, ctx: CompileContext): string {
   if (ctx.correlate) return `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (SELECT * FROM ${table} WHERE rid = ${a}.rid OFFSET 0) x WHERE ${cond} OFFSET 0)`;
-  if (ctx.anchor && ctx.rowTests?.length && !negate) {
+  if (ctx.rowTests?.length) {
+    // Only a plain value anchors a search (see anchorRank): its tests must never be dropped.
+    if (negate) throw new Error('a negated criterion cannot anchor a search');
     return `${a}.rid IN (SELECT ${CANDIDATE}.rid FROM (SELECT x.rid FROM ${table} x WHERE ${cond}) ${CANDIDATE} WHERE ${ctx.rowTests.join(' AND ')})`;
   }
   return `${a}.rid ${negate ? 'NOT IN' : 'IN'} (SELECT x.rid FROM ${table} x WHERE ${cond})`;
