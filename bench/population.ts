@@ -1,6 +1,6 @@
 /**
  * `--population N`: loads N synthetic patients into a backend's throwaway database with the real
- * seeder (`cli/main.ts seed --patients N --seed bench` as a child process, before the server
+ * seeder (`bin/continuum.js seed --patients N --seed bench` as a child process, before the server
  * starts), streaming its progress lines, then samples ids of the seeded Patients and Observations
  * straight from the database (at most `SAMPLE` of each, so memory stays bounded whatever N is).
  * On a kept store (`--population-db`) the seeder runs all the same: it is resumable and writes
@@ -132,7 +132,7 @@ export async function loadPopulation(root: string, backend: Backend, patients: n
   const t0 = performance.now();
   let seederSeconds: number | null = null;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'seed', '--patients', String(patients), '--seed', 'bench'], {
+    const child = spawn(process.execPath, ['packages/server/bin/continuum.js', 'seed', '--patients', String(patients), '--seed', 'bench'], {
       cwd: root,
       env: { ...process.env, ...backend.serverEnv, CONTINUUM_DEMO: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * Runs the server under test as a separate child process (`cli/main.ts start` through tsx), so
+ * Runs the server under test as a separate child process (`bin/continuum.js start`), so
  * that the load generator and the server never share an event loop. It picks a free port, waits
  * for the start-up line (which a `--workers N` cluster prints once every worker listens) and
  * `/healthz`, reads the resident memory of the child and its descendants from /proc, and stops
@@ -55,7 +55,7 @@ export async function startServer(
   const timers: NodeJS.Timeout[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', ...startArgs],
+    [...nodeArgs, 'packages/server/bin/continuum.js', 'start', ...startArgs],
     {
       cwd: repoRoot,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CONTINUUM_DEMO: '0' },

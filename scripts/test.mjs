@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the test suite with Node's built-in runner (TypeScript through tsx).
+// Runs the test suite with Node's built-in runner (TypeScript through tsx's ESM loader).
 // Usage: node scripts/test.mjs [--suite storage,api,...] [--times] [files...] (suites and files together run both)
 // Suites map to folders: a file `packages/server/test/api/x.int.test.ts` belongs to suite `api`.
 // CONTINUUM_TEST_BACKEND=pglite|postgres picks the database for storage and API suites.
@@ -10,7 +10,7 @@
 // --times runs each file in a process of its own, still two at a time, and writes how long each
 // took into scripts/test-durations.json (merged with the durations of the files not run).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { join, relative, resolve, sep } from 'node:path';
@@ -70,6 +70,14 @@ if (targets.some((f) => key(f).startsWith('packages/web/'))) {
   env.CONTINUUM_TEST_WEB_BUILT = '1';
 }
 
+// The `continuum` processes the tests start (CLI commands, servers killed mid-write, app nodes)
+// run the CLI's bundle (packages/server/bin/bundle.mjs): build it once here, before files that
+// would otherwise each find it missing at the same moment.
+{
+  const { serverBundle } = await import('../packages/server/bin/bundle.mjs');
+  await serverBundle();
+}
+
 const durations = JSON.parse(readFileSync(DURATIONS, 'utf8'));
 // Two lanes each take the next file when they free up. Starting the long files first keeps one
 // lane from running a long file alone at the end. A file not in the table goes first of all: it
@@ -80,7 +88,9 @@ const longestFirst = (list) =>
 // Through test-lanes.mjs, which keeps the order given: `node --test` would sort the files by name.
 const run = async (files, concurrency) => {
   if (files.length === 0) return 0;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env });
+  // Bundled entries are plain JavaScript (see `bundle` below); source maps point failures at the sources.
+  const loader = BUNDLE ? ['--enable-source-maps'] : ['--import', 'tsx/esm'];
+  const child = spawn(process.execPath, [...loader, join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env });
   const [code] = await new Promise((done) => child.once('close', (...r) => done(r)));
   return code ?? 1;
 };
@@ -92,7 +102,7 @@ async function timeEach(files, lanes) {
   const lane = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
       const start = Date.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: 'inherit', env });
+      const child = spawn(process.execPath, ['--import', 'tsx/esm', '--test', '--test-reporter=spec', file], { stdio: 'inherit', env });
       const code = await new Promise((done) => child.once('close', done));
       if (code !== 0) failed = 1;
       durations[key(file)] = Math.round((Date.now() - start) / 100) / 10;
@@ -122,7 +132,7 @@ const shared = longestFirst(targets.filter((f) => !solo.includes(f) && !clockBou
  */
 const GROUP_SECONDS = 45;
 function groups(files) {
-  if (process.env.CONTINUUM_TEST_GROUPS === '0' || files.length < 2) return files;
+  if (process.env.CONTINUUM_TEST_GROUPS === '0' || files.length < 2) return files.map((f) => [f]);
   const bins = [];
   const unknown = [];
   for (const file of files) {
@@ -140,20 +150,76 @@ function groups(files) {
     }
   }
   bins.sort((a, b) => b.seconds - a.seconds);
-  const dir = mkdtempSync(join(tmpdir(), 'continuum-test-groups-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const entries = bins.map((bin, i) => {
-    if (bin.files.length === 1) return bin.files[0];
-    const entry = join(dir, `group-${String(i + 1).padStart(2, '0')}.mjs`);
-    // Each file's tests and top-level hooks go in a suite of their own: at a module's top level,
-    // `before` and `after` belong to the process's root test, so a file's `after` (closing its
-    // server) would wait for the whole group, and a failing `before` would cancel every file.
-    const suites = bin.files.map((f) => `describe(${JSON.stringify(key(f))}, async () => {\n  await import(${JSON.stringify(pathToFileURL(resolve(f)).href)});\n});\n`);
-    writeFileSync(entry, `import { describe } from 'node:test';\n${suites.join('')}`);
-    console.log(`# group ${i + 1} (${Math.round(bin.seconds)} s): ${bin.files.map(key).join(', ')}`);
+  bins.forEach((bin, i) => {
+    if (bin.files.length > 1) console.log(`# group ${i + 1} (${Math.round(bin.seconds)} s): ${bin.files.map(key).join(', ')}`);
+  });
+  return [...unknown.map((f) => [f]), ...bins.map((bin) => bin.files)];
+}
+
+/**
+ * The processes' entries, one per group of files. A group of several files is a module that
+ * imports each in turn; each file's tests and top-level hooks go in a suite of their own: at a
+ * module's top level, `before` and `after` belong to the process's root test, so a file's `after`
+ * (closing its server) would wait for the whole group, and a failing `before` would cancel every
+ * file.
+ *
+ * Bundled (the default): every entry, a lone file included, is such a module, and esbuild bundles
+ * them all in one build (code they share goes into shared chunks) with the plugin the CLI's bundle
+ * uses (packages/server/bin/bundle.mjs: packages stay imports, each module keeps its own
+ * import.meta.url). The processes then load plain JavaScript: through tsx's loader, every module a
+ * process loads passes through its hooks, which cost each process about two seconds of CPU
+ * (2026-11-28: importing the server took 3.6 s through tsx and 1.2 s bundled).
+ * CONTINUUM_TEST_BUNDLE=0 runs the TypeScript through tsx instead.
+ */
+const BUNDLE = process.env.CONTINUUM_TEST_BUNDLE !== '0';
+let entryCount = 0;
+async function entries(sets) {
+  if (!BUNDLE) {
+    const dir = mkdtempSync(join(tmpdir(), 'continuum-test-groups-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return sets.map((files) => {
+      if (files.length === 1) return files[0];
+      const entry = join(dir, `group-${String(++entryCount).padStart(3, '0')}.mjs`);
+      writeFileSync(entry, groupModule(files, (f) => pathToFileURL(resolve(f)).href));
+      return entry;
+    });
+  }
+  // Inside the repository, so that the bundles' imports of packages resolve to its node_modules.
+  const cache = join(root, 'node_modules', '.cache', 'continuum-tests');
+  mkdirSync(cache, { recursive: true });
+  const bundleDir = mkdtempSync(join(cache, 'run-'));
+  process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+  const dir = join(bundleDir, 'entries');
+  mkdirSync(dir);
+  const sources = sets.map((files) => {
+    const entry = join(dir, `group-${String(++entryCount).padStart(3, '0')}.mjs`);
+    writeFileSync(entry, groupModule(files, (f) => resolve(f)));
     return entry;
   });
-  return [...unknown, ...entries];
+  const { build } = await import('esbuild');
+  const { sourceTree } = await import('../packages/server/bin/bundle.mjs');
+  const outdir = join(bundleDir, 'bundle');
+  await build({
+    entryPoints: sources,
+    outdir,
+    entryNames: '[name]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'error',
+    plugins: [sourceTree],
+  });
+  return sources.map((entry) => join(outdir, relative(dir, entry).replace(/\.mjs$/, '.js')));
+}
+
+function groupModule(files, specifier) {
+  const suites = files.map((f) => `describe(${JSON.stringify(key(f))}, async () => {\n  await import(${JSON.stringify(specifier(f))});\n});\n`);
+  return `import { describe } from 'node:test';\n${suites.join('')}`;
 }
 if (times) {
   const failed = (await timeEach(shared, 2)) || (await timeEach(solo, 1));
@@ -161,6 +227,11 @@ if (times) {
   writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 2)}\n`);
   process.exit(failed);
 }
-const [sharedStatus, clockStatus] = await Promise.all([run(groups(shared), 2), run(clockBound, 1)]);
-const alone = await run(solo, 1);
+const [sharedEntries, clockEntries, soloEntries] = [groups(shared), clockBound.map((f) => [f]), solo.map((f) => [f])];
+const all = await entries([...sharedEntries, ...clockEntries, ...soloEntries]);
+const [sharedStatus, clockStatus] = await Promise.all([
+  run(all.slice(0, sharedEntries.length), 2),
+  run(all.slice(sharedEntries.length, sharedEntries.length + clockEntries.length), 1),
+]);
+const alone = await run(all.slice(sharedEntries.length + clockEntries.length), 1);
 process.exit(sharedStatus || clockStatus || alone);

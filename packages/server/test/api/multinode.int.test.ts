@@ -1,5 +1,5 @@
 /**
- * Several app nodes on one PostgreSQL, as real child processes (`cli/main.ts start`): two
+ * Several app nodes on one PostgreSQL, as real child processes (`bin/continuum.js start`): two
  * independent `start` processes on different ports, started at once on an empty database (so
  * their migrations race), and one `start --workers 2` cluster on a single port. Through both
  * topologies: a write on one node is readable at once on the other (read, search, history and a
@@ -60,7 +60,7 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs `continuum start` as a child and resolves once it announces its URL. */
 async function startNode(env: Record<string, string>, args: string[] = []): Promise<Node> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', ...args], {
+  const child = spawn(process.execPath, ['packages/server/bin/continuum.js', 'start', ...args], {
     cwd: ROOT,
     env: cliEnv({ ...env, PORT: String(port) }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -262,7 +262,7 @@ describe('start --workers on PGlite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'continuum-multinode-'));
     try {
       const dataDir = join(dir, 'data');
-      const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--workers', '2'], {
+      const child = spawn(process.execPath, ['packages/server/bin/continuum.js', 'start', '--workers', '2'], {
         cwd: ROOT,
         env: cliEnv({ CONTINUUM_DATA_DIR: dataDir, PORT: String(await freePort()) }),
         stdio: ['ignore', 'pipe', 'pipe'],

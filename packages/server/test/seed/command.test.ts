@@ -23,7 +23,7 @@ it('rejects missing, malformed and unknown options', () => {
 });
 
 it('exits with code 2 and says why on bad arguments', () => {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'seed', '--patients', 'lots'], {
+  const res = spawnSync(process.execPath, ['packages/server/bin/continuum.js', 'seed', '--patients', 'lots'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CONTINUUM_DATA_DIR: '/nonexistent/never-opened' },

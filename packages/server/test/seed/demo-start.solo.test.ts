@@ -49,7 +49,7 @@ it('the real `continuum start` seeds the demo clinic over a fresh store within 6
     delete env.CONTINUUM_DEMO;
     if (!pg) delete env.DATABASE_URL;
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['packages/server/bin/continuum.js', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

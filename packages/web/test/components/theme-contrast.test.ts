@@ -12,11 +12,13 @@ type Palettes = Record<string, readonly string[]>;
 /**
  * The theme and the library's defaults, loaded by a computed specifier: their types would bring
  * React's DOM stubs into this Node-typed program, where they clash with the browser tests' types.
+ * The theme is TypeScript loaded at run time, so it goes through tsx's `tsImport` (the test runner
+ * bundles the test files and runs them without a loader).
  */
 async function load(): Promise<{ colors: Palettes; defaults: Palettes }> {
-  const themeModule = String(new URL('../../src/ui/theme.ts', import.meta.url));
+  const { tsImport } = await import('tsx/esm/api');
   const mantine = '@mantine/core';
-  const [{ theme }, { DEFAULT_THEME }] = (await Promise.all([import(themeModule), import(mantine)])) as [{ theme: { colors: Palettes } }, { DEFAULT_THEME: { colors: Palettes } }];
+  const [{ theme }, { DEFAULT_THEME }] = (await Promise.all([tsImport('../../src/ui/theme.ts', import.meta.url), import(mantine)])) as [{ theme: { colors: Palettes } }, { DEFAULT_THEME: { colors: Palettes } }];
   return { colors: theme.colors, defaults: DEFAULT_THEME.colors };
 }
 

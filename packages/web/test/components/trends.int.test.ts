@@ -155,7 +155,11 @@ describe('Trends widget: flowsheet and charts', { skip: noChromium }, () => {
     assert.ok(inner! > outer! * 2, `the table is wider than its card (${inner} > ${outer})`);
     await viewport.focus();
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
-    assert.ok((await viewport.evaluate((e) => e.scrollLeft)) > 0, 'the arrow keys scroll it');
+    // Chromium scrolls smoothly, over several frames after the key press: wait for it to move.
+    const scrolled = await page
+      .waitForFunction((e) => e!.scrollLeft > 0, await viewport.elementHandle(), { timeout: 5_000 })
+      .then(() => true, () => false);
+    assert.ok(scrolled, 'the arrow keys scroll it');
     const measure = viewport.getByRole('rowheader', { name: 'Heart rate' });
     const box = await measure.boundingBox();
     assert.ok(box && box.x >= 0 && box.x < 60, `the measure names stay in view while the days scroll (${JSON.stringify(box)})`);

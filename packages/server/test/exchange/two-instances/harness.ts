@@ -96,7 +96,7 @@ export class Instance {
 
   /** Starts `continuum start` and resolves once it listens and /healthz answers. */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start'], {
+    const child = spawn(process.execPath, ['packages/server/bin/continuum.js', 'start'], {
       cwd: ROOT,
       env: childEnv(this.env),
       stdio: ['ignore', 'pipe', 'pipe'],
