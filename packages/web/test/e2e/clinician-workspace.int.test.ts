@@ -135,6 +135,10 @@ describe('clinician workspace in Chromium', { skip: noChromium }, () => {
     // Sign out: the token is revoked and the server session ends; the app asks to sign in again.
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The app revokes the token, then goes to the server's sign-out page, which asks to confirm.
+    // Until it has gone, the app's own button still matches: a second click there would start a
+    // second sign-out racing the first.
+    await page.waitForURL(/\/oauth\/session\/end/);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('User name').waitFor();
     await context.close();
