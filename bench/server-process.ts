@@ -1,5 +1,6 @@
 /**
- * Runs the server under test as a separate child process (`bin/continuum.js start`), so
+ * Runs the server under test as a separate child process (`bin/continuum.js start`; with
+ * `--cpu-prof`, the sources through tsx), so
  * that the load generator and the server never share an event loop. It picks a free port, waits
  * for the start-up line (which a `--workers N` cluster prints once every worker listens) and
  * `/healthz`, reads the resident memory of the child and its descendants from /proc, and stops
@@ -53,9 +54,12 @@ export async function startServer(
   const auth = env.CONTINUUM_AUTH !== 'off';
   env = { CONTINUUM_BOOTSTRAP_CLIENT_ID: BENCH_CLIENT.id, CONTINUUM_BOOTSTRAP_CLIENT_SECRET: BENCH_CLIENT.secret, ...(keysDir ? { CONTINUUM_DATA_DIR: keysDir } : {}), ...env };
   const timers: NodeJS.Timeout[] = [];
+  // A profiled server runs its TypeScript through tsx, so that the profile names the source files
+  // (the CLI's bundle would name its chunks); otherwise the bundle, as `npm start` runs it.
+  const entry = nodeArgs.some((a) => a.startsWith('--cpu-prof')) ? ['--import', 'tsx', 'packages/server/src/cli/main.ts'] : ['packages/server/bin/continuum.js'];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, 'packages/server/bin/continuum.js', 'start', ...startArgs],
+    [...nodeArgs, ...entry, 'start', ...startArgs],
     {
       cwd: repoRoot,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CONTINUUM_DEMO: '0' },
