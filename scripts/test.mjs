@@ -187,6 +187,11 @@ async function entries(sets) {
   // Inside the repository, so that the bundles' imports of packages resolve to its node_modules.
   const cache = join(root, 'node_modules', '.cache', 'continuum-tests');
   mkdirSync(cache, { recursive: true });
+  // A run stopped by a signal leaves its bundles behind: clear those of runs that ended long ago.
+  for (const old of readdirSync(cache)) {
+    const path = join(cache, old);
+    if (Date.now() - statSync(path).mtimeMs > 24 * 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+  }
   const bundleDir = mkdtempSync(join(cache, 'run-'));
   process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
   const dir = join(bundleDir, 'entries');

@@ -1,4 +1,4 @@
-// The CLI as one JavaScript file: esbuild bundles src/cli/main.ts and the workspace packages it
+// The CLI as bundled JavaScript: esbuild bundles src/cli/main.ts and the workspace packages it
 // imports into dist/, so that a `continuum` process loads plain JavaScript instead of running
 // every module through tsx's loader (measured 2026-11-28: importing the server took 4.2 s of CPU
 // through tsx and 1.2 s from the bundle). Packages from node_modules stay outside the bundle and
@@ -6,9 +6,12 @@
 //
 // The bundle is rebuilt whenever one of its inputs changes: dist/manifest.json records the inputs
 // (esbuild's metafile) and a digest of their contents, and each start checks the digest (reading
-// the sources, a few tens of milliseconds). The bundle's name carries the digest, and both files
-// are written under temporary names and renamed, so processes that start together never read a
-// half-written bundle, and an older process keeps its own.
+// the sources, about 0.2 s in all). The bundle's folder is named by the digest, and the folder and
+// the manifest are written under temporary names and renamed, so processes that start together
+// never read a half-written bundle. Older bundles stay while they are among the newest few or
+// younger than a day: a process started from one loads some of its chunks only when it first
+// needs them (a command, a summary PDF), so removing its bundle under it would break that. A
+// server started from a bundle that was since removed must be restarted.
 //
 // Each module keeps its own `import.meta.url` (replaced by the module's source URL at build time),
 // so files found next to a module (migrations, shipped terminology, the web app, the seeding
@@ -21,8 +24,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const serverRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The CLI's bundle: the workspace, the CLI's entry and where its bundles go. */
 const CLI = { root: join(serverRoot, '..', '..'), entry: join(serverRoot, 'src', 'cli', 'main.ts'), dist: join(serverRoot, 'dist'), name: 'continuum' };
-/** Bundles older than this are removed when a new one is written (a process may still be loading one). */
-const KEEP_MS = 60 * 60 * 1000;
+/** When a new bundle is written, older ones are removed unless among the newest KEEP or younger than KEEP_MS. */
+const KEEP = 4;
+const KEEP_MS = 24 * 60 * 60 * 1000;
 
 /** What a bundle depends on besides its inputs: this script, esbuild's version and the workspace's package files. */
 function extraInputs(root) {
@@ -146,10 +150,12 @@ async function build({ root, entry, dist, name: base }) {
   writeFileSync(`${manifest}.tmp-${process.pid}`, JSON.stringify({ file: `${name}/${base}.js`, esbuild: version, digest: sum, inputs }, null, 1));
   renameSync(`${manifest}.tmp-${process.pid}`, manifest);
   const now = Date.now();
-  for (const old of readdirSync(dist)) {
-    if (!(old.startsWith(`${base}-`) || old.startsWith('.tmp-')) || old === name) continue;
-    const path = join(dist, old);
-    if (now - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
+  const older = readdirSync(dist)
+    .filter((f) => (f.startsWith(`${base}-`) || f.startsWith('.tmp-')) && f !== name)
+    .map((f) => ({ path: join(dist, f), built: statSync(join(dist, f)).mtimeMs }))
+    .sort((a, b) => b.built - a.built);
+  for (const old of older.slice(KEEP - 1)) {
+    if (now - old.built > KEEP_MS) rmSync(old.path, { recursive: true, force: true });
   }
   return join(dist, name, `${base}.js`);
 }

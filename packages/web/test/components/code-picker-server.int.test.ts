@@ -92,7 +92,8 @@ describe('CodePicker', { skip: noChromium }, () => {
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
     await page.keyboard.type('e11.9');
-    await page.getByRole('option').first().waitFor();
+    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     assert.deepEqual(await chosen(page), { system: ICD, code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
     await box.fill('asthma');
@@ -166,7 +167,8 @@ describe('CodePicker', { skip: noChromium }, () => {
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
     await page.keyboard.type('I10');
-    await page.getByRole('option').first().waitFor();
+    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     assert.equal((await chosen(page) as { code: string }).code, 'I10');
     await page.getByRole('button', { name: 'Clear Diagnosis' }).click();
@@ -174,7 +176,8 @@ describe('CodePicker', { skip: noChromium }, () => {
     assert.equal(await box.inputValue(), '');
     await box.click();
     await page.keyboard.type('I10');
-    await page.getByRole('option').first().waitFor();
+    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     await box.fill('');
     assert.equal(await chosen(page), undefined);
@@ -186,7 +189,7 @@ describe('CodePicker', { skip: noChromium }, () => {
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
     await page.keyboard.type('Grandmother’s quilt');
-    await page.getByRole('option', { name: 'Use “Grandmother’s quilt” without a code' }).waitFor();
+    await page.getByRole('option', { name: 'Use “Grandmother’s quilt” without a code', selected: true }).waitFor();
     await page.keyboard.press('Enter');
     assert.deepEqual(await chosen(page), { display: 'Grandmother’s quilt' });
     await page.context().close();
