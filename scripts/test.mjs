@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the test suite with Node's built-in runner (TypeScript through tsx's ESM loader).
+// Runs the test suite with Node's built-in runner, on bundles of the TypeScript (see `entries`).
 // Usage: node scripts/test.mjs [--suite storage,api,...] [--times] [files...] (suites and files together run both)
 // Suites map to folders: a file `packages/server/test/api/x.int.test.ts` belongs to suite `api`.
 // CONTINUUM_TEST_BACKEND=pglite|postgres picks the database for storage and API suites.
@@ -88,7 +88,7 @@ const longestFirst = (list) =>
 // Through test-lanes.mjs, which keeps the order given: `node --test` would sort the files by name.
 const run = async (files, concurrency) => {
   if (files.length === 0) return 0;
-  // Bundled entries are plain JavaScript (see `bundle` below); source maps point failures at the sources.
+  // Bundled entries are plain JavaScript (see `entries` below); source maps point failures at the sources.
   const loader = BUNDLE ? ['--enable-source-maps'] : ['--import', 'tsx/esm'];
   const child = spawn(process.execPath, [...loader, join(root, 'scripts', 'test-lanes.mjs'), String(concurrency), ...files], { stdio: 'inherit', env });
   const [code] = await new Promise((done) => child.once('close', (...r) => done(r)));
@@ -202,23 +202,9 @@ async function entries(sets) {
     return entry;
   });
   const { build } = await import('esbuild');
-  const { sourceTree } = await import('../packages/server/bin/bundle.mjs');
+  const { nodeBundleOptions } = await import('../packages/server/bin/bundle.mjs');
   const outdir = join(bundleDir, 'bundle');
-  await build({
-    entryPoints: sources,
-    outdir,
-    entryNames: '[name]',
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    keepNames: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    logLevel: 'error',
-    plugins: [sourceTree],
-  });
+  await build({ ...nodeBundleOptions, entryPoints: sources, outdir, entryNames: '[name]' });
   return sources.map((entry) => join(outdir, relative(dir, entry).replace(/\.mjs$/, '.js')));
 }
 
