@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- audit-append [--entries 8000] [--batches 1,4,8,16]` (or
+ * `npm run bench -- audit-append [--entries 8000] [--batches 1,4,8,16] [--patients 1]` (or
  * `node --import tsx bench/audit-append.ts ...`): what one durable audit append costs on the local
  * PostgreSQL, by batch size, and what the database's own commit of the same rows costs.
  *
- * For each batch size, `--entries` read entries are appended through the real AuditRepository
+ * For each batch size, `--entries` entries are appended through the real AuditRepository
  * (the hash chain, the head's compare-and-set and the insert, one commit per batch) on one
  * connection, one batch after another. Printed per entry: the wall time of a batch divided by its
  * size, the PostgreSQL backend's CPU (user + system, from /proc: the server must be on this
- * machine) and this process's CPU (building, hashing, serialising, the driver). Ceiling, in the
+ * machine) and this process's CPU (building, hashing, serialising, the driver). With `--patients 1`
+ * (the default) each entry is a read naming one patient; with more, a search naming that many
+ * (the US Core search mix averages about 10, a name search 44). Ceiling, in the
  * same run and database: the same number of rows, batched the same way, as a bare multi-row
  * INSERT of a plain text column (no indexes, no chain, no head) committed per batch, which is the
  * least a durable append of that batch could cost. The ratio is ceiling CPU over trail CPU.
@@ -37,10 +39,17 @@ function backendCpuUs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-async function measure(db: Database, pid: number, entries: number, batch: number, append: (rows: AuditContent[]) => Promise<void>): Promise<Figures> {
-  const rows = Array.from({ length: entries }, (_, i) =>
-    auditFields({ tenant: 'default', action: 'read', outcome: 'success', userId: 'u-1', username: 'bench', fhirUser: 'Practitioner/p-1', role: 'physician', clientId: 'bench-app', patients: [`pat-${i % 1000}`], resource: `Patient/pat-${i % 1000}`, sourceIp: '127.0.0.1', detail: 'GET 200' }, new Date()),
-  );
+async function measure(db: Database, pid: number, entries: number, batch: number, patients: number, append: (rows: AuditContent[]) => Promise<void>): Promise<Figures> {
+  const rows = Array.from({ length: entries }, (_, i) => {
+    // A read names its one patient; a search (patients > 1) names every patient it returned.
+    const named = Array.from({ length: patients }, (_, k) => `6f1c0a52-0000-4000-8000-${String((i * 7919 + k * 104_729) % 10_000).padStart(12, '0')}`);
+    return auditFields(
+      patients === 1
+        ? { tenant: 'default', action: 'read', outcome: 'success', userId: 'u-1', username: 'bench', fhirUser: 'Practitioner/p-1', role: 'physician', clientId: 'bench-app', patients: named, resource: `Patient/${named[0]}`, sourceIp: '127.0.0.1', detail: 'GET 200' }
+        : { tenant: 'default', action: 'search', outcome: 'success', userId: 'u-1', username: 'bench', fhirUser: 'Practitioner/p-1', role: 'physician', clientId: 'bench-app', patients: named, resource: 'Observation', query: 'patient=x&code=y', sourceIp: '127.0.0.1', detail: 'GET 200' },
+      new Date(),
+    );
+  });
   const pg0 = backendCpuUs(pid);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -51,7 +60,9 @@ async function measure(db: Database, pid: number, entries: number, batch: number
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { entries: { type: 'string', default: '8000' }, batches: { type: 'string', default: '1,4,8,16' } } });
+  const { values } = parseArgs({ args: argv, options: { entries: { type: 'string', default: '8000' }, batches: { type: 'string', default: '1,4,8,16' }, patients: { type: 'string', default: '1' } } });
+  const patients = Number(values.patients);
+  if (!Number.isInteger(patients) || patients < 1 || patients > 1000) throw new Error('--patients must be an integer from 1 to 1000');
   const entries = Number(values.entries);
   const batches = values.batches.split(',').map(Number);
   if (!Number.isInteger(entries) || entries < 16 || batches.some((b) => !Number.isInteger(b) || b < 1 || b > 500)) throw new Error('--entries must be an integer of at least 16, --batches integers from 1 to 500');
@@ -65,11 +76,11 @@ export async function main(argv: string[]): Promise<void> {
       await db.exec('CREATE TABLE bench_audit_ceiling (entry text NOT NULL)');
       const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const repo = new AuditRepository(db);
-      process.stdout.write(`audit append on PostgreSQL (${SERVER}), ${entries} entries per measurement, one connection, one commit per batch\n\n`);
+      process.stdout.write(`audit append on PostgreSQL (${SERVER}), ${entries} entries per measurement naming ${patients} patient(s) each, one connection, one commit per batch\n\n`);
       process.stdout.write('| batch | trail: wall / entry | trail: PostgreSQL CPU / entry | trail: client CPU / entry | ceiling: PostgreSQL CPU / entry | ceiling: client CPU / entry | ratio (ceiling CPU / trail CPU) |\n|---|---|---|---|---|---|---|\n');
       for (const batch of batches) {
-        const trail = await measure(db, pid, entries, batch, (rows) => repo.append(0, rows));
-        const ceiling = await measure(db, pid, entries, batch, async (rows) => {
+        const trail = await measure(db, pid, entries, batch, patients, (rows) => repo.append(0, rows));
+        const ceiling = await measure(db, pid, entries, batch, patients, async (rows) => {
           await db.query('INSERT INTO bench_audit_ceiling (entry) SELECT unnest($1::text[])', [rows.map((r) => JSON.stringify(r))]);
         });
         const ratio = (ceiling.pgCpuPerEntryUs + ceiling.clientCpuPerEntryUs) / (trail.pgCpuPerEntryUs + trail.clientCpuPerEntryUs);

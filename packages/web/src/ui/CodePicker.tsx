@@ -7,7 +7,7 @@
  * search each say so in the list. With `freeText`, the typed words can be kept uncoded (a
  * Coding with only a display) when no code fits. Emptying the box clears the value.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useState, type ReactNode } from 'react';
 import { CloseButton, Combobox, Group, InputBase, Loader, Text, useCombobox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import './code-picker.css';
@@ -71,8 +71,10 @@ export function CodePicker({ label, system, value, onChange, required, error, de
   const codings = search.kind === 'done' && !pending ? search.result.codings : [];
   const typed = text.trim();
 
-  // The best match is pre-selected, so Enter takes it; arrows move from there.
-  useEffect(() => {
+  // The best match is pre-selected, so Enter takes it; arrows move from there. A layout effect:
+  // it runs in the same commit that puts the matches in the page, so there is no moment when the
+  // list shows with nothing selected and an Enter would choose nothing.
+  useLayoutEffect(() => {
     if (codings.length > 0 || (freeText && typed)) combobox.selectFirstOption();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search, pending]);

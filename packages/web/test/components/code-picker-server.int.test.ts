@@ -87,12 +87,35 @@ describe('CodePicker', { skip: noChromium }, () => {
     await page.context().close();
   });
 
+  it('has the best match selected as soon as the list shows, so an Enter pressed at once takes it', async () => {
+    const page = await open();
+    const box = page.getByRole('combobox', { name: 'Diagnosis' });
+    await box.click();
+    // Whether an option is selected at the moment the first one enters the page: the observer's
+    // callback runs right after the change that added it, before the page handles any key.
+    await page.evaluate(() => {
+      const w = window as unknown as { firstListSelected?: boolean };
+      new MutationObserver((_, observer) => {
+        const options = [...document.querySelectorAll('[role="option"]')];
+        if (options.length === 0) return;
+        w.firstListSelected = options.some((o) => o.getAttribute('aria-selected') === 'true');
+        observer.disconnect();
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.keyboard.type('e11.9');
+    await page.getByRole('option').first().waitFor();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => (window as unknown as { firstListSelected?: boolean }).firstListSelected), true, 'the list never shows without a selected match');
+    assert.deepEqual(await chosen(page), { system: ICD, code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
+    await page.context().close();
+  });
+
   it('finds by code, and Escape backs out leaving the chosen entry', async () => {
     const page = await open();
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
     await page.keyboard.type('e11.9');
-    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    // What a user sees before pressing Enter: the best match highlighted.
     await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     assert.deepEqual(await chosen(page), { system: ICD, code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
@@ -167,7 +190,7 @@ describe('CodePicker', { skip: noChromium }, () => {
     const box = page.getByRole('combobox', { name: 'Diagnosis' });
     await box.click();
     await page.keyboard.type('I10');
-    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    // What a user sees before pressing Enter: the best match highlighted.
     await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     assert.equal((await chosen(page) as { code: string }).code, 'I10');
@@ -176,7 +199,7 @@ describe('CodePicker', { skip: noChromium }, () => {
     assert.equal(await box.inputValue(), '');
     await box.click();
     await page.keyboard.type('I10');
-    // The best match is pre-selected just after the list shows (an effect): Enter waits for it.
+    // What a user sees before pressing Enter: the best match highlighted.
     await page.getByRole('option', { selected: true }).waitFor();
     await page.keyboard.press('Enter');
     await box.fill('');
