@@ -132,6 +132,38 @@ describe('audit trail: the database refuses changes', () => {
     }
     assert.equal((await new AuditTrail(t.db).verify()).ok, true);
   });
+
+  it('refuses an entry whose hashes are not 64 lower-case hex digits', async () => {
+    const tenant = newTenant();
+    const good = 'ab'.repeat(32);
+    // One statement each, outside any transaction: a refused one writes nothing.
+    const insert = (prevHash: string, hash: string, pos: number): Promise<unknown> =>
+      t.db.query(
+        `INSERT INTO audit_entry (lane, pos, tenant_id, recorded, action, outcome, priority, prev_hash, hash)
+         VALUES (15, $1, $2, now(), 'read', 'success', 'normal', $3, $4)`,
+        [pos, tenant, prevHash, hash],
+      );
+    const bad = ['AB'.repeat(32), 'ab'.repeat(31), 'ab'.repeat(33), `${'ab'.repeat(31)}zz`, `${'ab'.repeat(31)}a`, ''];
+    for (const [i, h] of bad.entries()) {
+      await assert.rejects(insert(good, h, 1_000_000 + 2 * i), (e: unknown) => ['23514', '22023'].includes(String((e as { code?: unknown }).code)), `hash ${JSON.stringify(h)}`);
+      await assert.rejects(insert(h, good, 1_000_001 + 2 * i), (e: unknown) => ['23514', '22023'].includes(String((e as { code?: unknown }).code)), `prev_hash ${JSON.stringify(h)}`);
+    }
+    // The same statement with well-formed hashes goes in; rolled back, as this row is on no chain
+    // and later tests verify this database.
+    const rollback = new Error('rollback');
+    await assert.rejects(
+      t.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO audit_entry (lane, pos, tenant_id, recorded, action, outcome, priority, prev_hash, hash)
+           VALUES (15, 2000000, $1, now(), 'read', 'success', 'normal', $2, $3)`,
+          [tenant, good, 'cd'.repeat(32)],
+        );
+        assert.equal((await tx.query(`SELECT count(*)::int AS n FROM audit_entry WHERE tenant_id = $1`, [tenant])).rows[0]!.n, 1);
+        throw rollback;
+      }),
+      (e: unknown) => e === rollback,
+    );
+  });
 });
 
 // Each tampering test breaks the shared chain, so each starts from a fresh database. One lane, so

@@ -93,19 +93,16 @@ describe('CodePicker', { skip: noChromium }, () => {
     await box.click();
     // Whether an option is selected at the moment the first one enters the page: the observer's
     // callback runs right after the change that added it, before the page handles any key.
-    await page.evaluate(() => {
-      const w = window as unknown as { firstListSelected?: boolean };
-      new MutationObserver((_, observer) => {
-        const options = [...document.querySelectorAll('[role="option"]')];
-        if (options.length === 0) return;
-        w.firstListSelected = options.some((o) => o.getAttribute('aria-selected') === 'true');
-        observer.disconnect();
-      }).observe(document.body, { childList: true, subtree: true });
-    });
+    await page.evaluate(`new MutationObserver((_, observer) => {
+      const options = [...document.querySelectorAll('[role="option"]')];
+      if (options.length === 0) return;
+      window.firstListSelected = options.some((o) => o.getAttribute('aria-selected') === 'true');
+      observer.disconnect();
+    }).observe(document.body, { childList: true, subtree: true })`);
     await page.keyboard.type('e11.9');
     await page.getByRole('option').first().waitFor();
     await page.keyboard.press('Enter');
-    assert.equal(await page.evaluate(() => (window as unknown as { firstListSelected?: boolean }).firstListSelected), true, 'the list never shows without a selected match');
+    assert.equal(await page.evaluate<boolean | undefined>('window.firstListSelected'), true, 'the list never shows without a selected match');
     assert.deepEqual(await chosen(page), { system: ICD, code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
     await page.context().close();
   });
