@@ -3,7 +3,8 @@
  * `rest` (audit-event-type) with the restful-interaction subtype; logins and logouts are DICOM
  * User Authentication; break-glass and permission changes are DICOM Security Alerts; exports are
  * DICOM Export. The user is the requesting agent and the client app a second one; the resource
- * and each patient are entities, and a search carries its query (base64, as the spec asks).
+ * and each patient are entities, and a search carries its query (base64, as the spec asks). An
+ * operation also names itself, as a second subtype (`urn:continuum:operation`, e.g. `everything`).
  */
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from '@medplum/fhirtypes';
 import type { AuditAction, AuditOutcome, AuditRow } from './types.ts';
@@ -111,16 +112,28 @@ function entities(row: AuditRow, shape: Shape): AuditEventEntity[] {
   return out;
 }
 
+/** The operation an operation's or export's entry names in its detail (`POST $everything 200`, see http/audit-fhir.ts). */
+const OPERATION_DETAIL = /^[A-Z]+ \$([A-Za-z][A-Za-z0-9-]{0,63}) \d{3}$/;
+export const OPERATION_SYSTEM = 'urn:continuum:operation';
+
+function subtypes(row: AuditRow, kind: EventKind, shape: Shape): Coding[] {
+  const out = kind.subtype ? [kind.subtype(shape)] : [];
+  const op = (row.action === 'operation' || row.action === 'export') && row.detail !== null ? OPERATION_DETAIL.exec(row.detail)?.[1] : undefined;
+  if (op !== undefined) out.push({ system: OPERATION_SYSTEM, code: op, display: `$${op}` });
+  return out;
+}
+
 export function toAuditEvent(row: AuditRow): AuditEvent {
   const kind = KINDS[row.action];
   const shape = shapeOf(row.resource);
   const entity = entities(row, shape);
+  const subtype = subtypes(row, kind, shape);
   return {
     resourceType: 'AuditEvent',
     id: row.seq,
     meta: { versionId: '1', lastUpdated: row.recorded },
     type: kind.type,
-    ...(kind.subtype ? { subtype: [kind.subtype(shape)] } : {}),
+    ...(subtype.length > 0 ? { subtype } : {}),
     action: kind.action,
     recorded: row.recorded,
     outcome: OUTCOMES[row.outcome],

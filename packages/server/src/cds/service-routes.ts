@@ -42,6 +42,7 @@ function hookAudit(p: Principal, service: ServiceDefinition, req: HookRequest | 
     outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
     ...(p.userId ? { userId: p.userId } : {}),
     ...(p.username ? { username: p.username } : {}),
+    ...(p.fhirUser ? { fhirUser: p.fhirUser } : {}),
     ...(p.roles.length ? { role: p.roles.join(' ') } : {}),
     clientId: p.clientId,
     patients: req ? [req.context.patientId] : [],

@@ -20,12 +20,21 @@ export function patientsIn(json: string, into = new Set<string>()): Set<string> 
   return into;
 }
 
-export function actionOf(req: FhirRequest): { action: AuditAction; resource?: string } {
+/** An operation's name as the URL gives it (`$everything`): letters, digits and hyphens. */
+const OPERATION = /^\$[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+export function actionOf(req: FhirRequest): { action: AuditAction; resource?: string; operation?: string } {
   const segs = req.path.split('/').filter(Boolean);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
   const last = segs[segs.length - 1] ?? '';
   if (segs.length === 0) return { action: m === 'POST' ? 'transaction' : 'read' };
-  if (last.startsWith('$')) return { action: last === '$export' ? 'export' : 'operation', resource: segs.slice(0, -1).join('/') || last };
+  if (last.startsWith('$')) {
+    return {
+      action: last === '$export' ? 'export' : 'operation',
+      resource: segs.slice(0, -1).join('/') || last,
+      ...(OPERATION.test(last) ? { operation: last } : {}),
+    };
+  }
   if (segs.includes('_history')) {
     const at = segs.indexOf('_history');
     return { action: segs.length === at + 2 ? 'vread' : 'history', resource: segs.slice(0, at).join('/') || '*' };
@@ -47,7 +56,7 @@ export function actionOf(req: FhirRequest): { action: AuditAction; resource?: st
 }
 
 export function auditFhir(p: Principal, req: FhirRequest, status: number, body: FhirResponse['body'], ip: string): AuditRecord {
-  const { action, resource } = actionOf(req);
+  const { action, resource, operation } = actionOf(req);
   const patients = new Set<string>();
   // The patient a request names: Patient/x, Patient/x/Observation, Patient/x/$everything.
   const segs = req.path.split('/').filter(Boolean);
@@ -60,12 +69,14 @@ export function auditFhir(p: Principal, req: FhirRequest, status: number, body: 
     outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
     ...(p.userId ? { userId: p.userId } : {}),
     ...(p.username ? { username: p.username } : {}),
+    ...(p.fhirUser ? { fhirUser: p.fhirUser } : {}),
     ...(p.roles.length ? { role: p.roles.join(',') } : { role: p.kind }),
     clientId: p.clientId,
     patients: [...patients],
     ...(resource ? { resource } : {}),
     ...(query ? { query } : {}),
     sourceIp: ip,
-    detail: `${req.method} ${status}`,
+    // Which operation ran ($everything, $summary-pdf, ...): the AuditEvent names it (audit-event.ts).
+    detail: operation ? `${req.method} ${operation} ${status}` : `${req.method} ${status}`,
   };
 }

@@ -4,10 +4,13 @@
  * minor failure, a login DICOM User Authentication / Login), not against a snapshot of output.
  */
 import assert from 'node:assert/strict';
+import type { AuditEvent } from '@medplum/fhirtypes';
 import { describe, it } from 'node:test';
 import { loadDefinitions, validateResource } from '@continuum/fhir';
-import { toAuditEvent } from '../../src/audit/audit-event.ts';
-import { AUDIT_ACTIONS, type AuditRow } from '../../src/audit/types.ts';
+import type { Principal } from '../../src/access/policy.ts';
+import { OPERATION_SYSTEM, toAuditEvent } from '../../src/audit/audit-event.ts';
+import { AUDIT_ACTIONS, auditFields, type AuditRow } from '../../src/audit/types.ts';
+import { auditFhir } from '../../src/http/audit-fhir.ts';
 
 function row(overrides: Partial<AuditRow> = {}): AuditRow {
   return {
@@ -101,6 +104,35 @@ describe('toAuditEvent', () => {
       assert.equal(e.agent.length, 1, action);
       assert.equal(e.agent[0]?.requestor, true, action);
     }
+  });
+
+  it('names the operation that ran: what the request\'s URL says, as a second subtype', () => {
+    const doctor: Principal = { kind: 'staff', tenant: 'clinic-a', clientId: 'continuum-web', userId: 'u-1', username: 'dr.synthetic', fhirUser: 'Practitioner/prac-1', roles: ['physician'], scopes: [], securityRights: [], breakGlass: [] };
+    // As the FHIR route records a request, stored, then read back as an AuditEvent.
+    const recorded = (method: string, path: string, status: number): AuditEvent => {
+      const fields = auditFields(auditFhir(doctor, { method, path, query: [['_count', '50']], headers: {}, body: undefined }, status, undefined, '192.0.2.10'), new Date('2031-03-04T05:06:07.891Z'));
+      return toAuditEvent({ ...fields, seq: '7', lane: 0, pos: '7', prevHash: '0'.repeat(64), hash: 'a'.repeat(64) });
+    };
+    const everything = recorded('GET', '/Patient/pat-9/$everything', 200);
+    assert.deepEqual(everything.subtype, [
+      { system: 'http://hl7.org/fhir/restful-interaction', code: 'operation', display: 'operation' },
+      { system: OPERATION_SYSTEM, code: 'everything', display: '$everything' },
+    ]);
+    assert.equal(everything.outcome, '0');
+    assert.ok(everything.entity?.some((x) => x.what?.reference === 'Patient/pat-9' && x.role?.code === '1'), 'on the patient named by the URL');
+    const typeLevel = recorded('POST', '/Patient/$match', 200);
+    assert.deepEqual(typeLevel.subtype?.map((c) => c.code), ['operation', 'match']);
+    const refused = recorded('POST', '/Patient/pat-9/$summary-pdf', 403);
+    assert.deepEqual(refused.subtype?.map((c) => c.code), ['operation', 'summary-pdf'], 'a refused operation is named too');
+    assert.equal(refused.outcome, '4');
+    const exported = recorded('GET', '/Group/g-1/$export', 202);
+    assert.deepEqual([exported.type.code, exported.subtype?.map((c) => c.code)], ['110106', ['export']]);
+    // Not an operation: no such subtype; nor for a detail written by other routes (a CDS hook's).
+    assert.deepEqual(recorded('GET', '/Observation/obs-1', 200).subtype?.map((c) => c.code), ['read']);
+    const hook = toAuditEvent(row({ action: 'operation', resource: 'cds-services/patient-view', detail: 'CDS hook patient-view: 2 card(s)' }));
+    assert.deepEqual(hook.subtype?.map((c) => c.code), ['operation']);
+    loadDefinitions();
+    for (const e of [everything, typeLevel, refused, exported]) assert.deepEqual(validateResource(e), [], JSON.stringify(e.subtype));
   });
 
   it('passes the R4 validator for every action, outcome and shape', () => {

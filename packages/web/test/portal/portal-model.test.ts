@@ -56,6 +56,36 @@ test('an AuditEvent reads as who, role, what and when', () => {
   assert.equal(activityRow(own).what, 'Viewed personal details', 'the patient resource itself');
 });
 
+test('the activity log names people, says "You", and puts operations in words', () => {
+  const base: AuditEvent = {
+    resourceType: 'AuditEvent',
+    type: { code: 'rest' },
+    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+    action: 'R',
+    recorded: '2026-01-02T10:00:00Z',
+    outcome: '0',
+    agent: [{ who: { reference: 'Practitioner/1', display: 'dr.jones' }, role: [{ text: 'physician' }], requestor: true }],
+    source: { observer: { display: 'Continuum' } },
+    entity: [{ what: { reference: 'Patient/1' }, role: { code: '1' } }],
+  };
+  const names = new Map([['Practitioner/1', 'Ana Jones']]);
+  assert.equal(activityRow(base, names).who, 'Ana Jones', 'staff by their Practitioner\'s name');
+  assert.equal(activityRow(base).who, 'dr.jones', 'else by username');
+  const own: AuditEvent = { ...base, agent: [{ who: { reference: 'Patient/1', display: 'pat.one' }, role: [{ text: 'patient' }], requestor: true }] };
+  assert.equal(activityRow(own, names, 'Patient/1').who, 'You');
+  assert.equal(activityRow(own, names, 'RelatedPerson/9').who, 'pat.one', 'someone else signed in (a parent) sees the patient\'s username');
+  const op = (code: string): AuditEvent => ({ ...base, action: 'E', subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'operation' }, { system: 'urn:continuum:operation', code, display: `$${code}` }] });
+  assert.equal(activityRow(op('everything')).what, 'Opened the whole record');
+  assert.equal(activityRow(op('summary-pdf')).what, 'Made a summary of the record (PDF)');
+  assert.equal(activityRow(op('grant-proxy')).what, 'Gave family access');
+  assert.equal(activityRow(op('some-new-operation')).what, 'Worked with personal details', 'an operation without words: what it worked on');
+  const unnamed: AuditEvent = { ...base, action: 'E', subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'operation' }] };
+  assert.equal(activityRow(unnamed).what, 'Worked with personal details', 'an entry from before operations were named');
+  const hook: AuditEvent = { ...unnamed, entity: [{ description: 'cds-services/continuum-patient-view' }, { what: { reference: 'Patient/1' }, role: { code: '1' } }] };
+  assert.equal(activityRow(hook).what, 'Checked the record for care reminders and alerts');
+  assert.equal(activityRow({ ...hook, entity: [{ description: 'cds-client/patient-view' }] }).what, 'Checked the record for care reminders and alerts');
+});
+
 test('refill requests: the newest per medication, and their status in words', () => {
   const t = (id: string, status: Task['status'], authoredOn: string, reason?: string): Task => ({ resourceType: 'Task', id, status, intent: 'order', authoredOn, focus: { reference: 'MedicationRequest/m1' }, ...(reason ? { statusReason: { text: reason } } : {}) });
   const latest = latestRefills([t('a', 'rejected', '2026-01-01', 'Needs a visit'), t('b', 'requested', '2026-02-01')]);

@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Condition, DiagnosticReport, Observation, Patient, Person, RelatedPerson, Task } from '@medplum/fhirtypes';
-import { noChromium, SCREENS } from '../e2e/workspace-fixture.ts';
+import type { AuditEvent, Bundle, Condition, DiagnosticReport, Observation, Patient, Person, Practitioner, RelatedPerson, Task } from '@medplum/fhirtypes';
+import { desktopPage, noChromium, SCREENS, signIn } from '../e2e/workspace-fixture.ts';
 import { axeViolations, describeViolations } from '../e2e/axe-audit.ts';
 import { DESKTOP, open, PHONE, portalPage, signInPortal, startPortal, tokenOf, type PortalWorkspace } from './portal-fixture.ts';
 
@@ -133,13 +133,36 @@ describe('patient portal in Chromium', { skip: noChromium }, () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
       assert.equal(readFileSync((await download.path())).subarray(0, 4).toString('latin1'), '%PDF');
     });
+    await t.test('a doctor who opens the chart is named in the log, with the decision support that ran', async () => {
+      const doctor = await desktopPage(ws);
+      await doctor.page.goto(`${ws.origin}/`);
+      await signIn(doctor.page);
+      await doctor.page.getByRole('heading', { name: 'Patients' }).waitFor();
+      await doctor.page.goto(`${ws.origin}/patients/${patientId}/summary`);
+      await doctor.page.getByRole('region', { name: 'Active problems' }).waitFor();
+      await doctor.page.waitForLoadState('networkidle');
+      await doctor.context.close();
+      // Who the doctor is, from the audit trail as an auditor reads it and the Practitioner it names.
+      const trail = await ws.read<Bundle<AuditEvent>>(`AuditEvent?patient=Patient/${patientId}&_count=200`);
+      const agent = trail.entry?.map((e) => e.resource!.agent[0]!).find((a) => a.who?.display === 'demo.physician');
+      assert.match(agent?.who?.reference ?? '', /^Practitioner\//, 'the trail names the doctor\'s Practitioner');
+      const name = (await ws.read<Practitioner>(agent!.who!.reference!)).name?.[0];
+      const doctorName = `${name?.given?.join(' ') ?? ''} ${name?.family ?? ''}`.trim();
+      await open(page, 'Activity log');
+      await page.locator('[data-section="activity-list"] tbody tr').first().waitFor();
+      const text = await page.locator('[data-section="activity-list"]').innerText();
+      assert.ok(doctorName.length > 0 && !text.includes('demo.physician'), 'the doctor by name, not by username');
+      assert.match(text, new RegExp(`${doctorName}\\s+Doctor\\s+Searched personal details`), `the chart's look-up of the patient: ${text.replace(/\s+/g, ' ').slice(0, 2000)}`);
+      assert.match(text, new RegExp(`${doctorName}\\s+Doctor\\s+Checked the record for care reminders and alerts`), 'the decision support the chart ran');
+    });
     await t.test('the activity log lists the reads just made, by this patient', async () => {
       await open(page, 'Activity log');
       const rows = page.locator('[data-section="activity-list"] tbody tr');
       await rows.first().waitFor();
       const text = await page.locator('[data-section="activity-list"]').innerText();
-      assert.match(text, /demo\.patient1\s+Patient\s+Searched lab reports/, 'the results page\'s search, by the patient, in the patient role');
-      assert.match(text, /demo\.patient1\s+Patient\s+Searched documents and notes/, 'the visits page\'s');
+      assert.match(text, /You\s+Patient\s+Searched lab reports/, 'the results page\'s search, by the patient (you), in the patient role');
+      assert.match(text, /You\s+Patient\s+Searched documents and notes/, 'the visits page\'s');
+      assert.match(text, /You\s+Patient\s+Made a summary of the record \(PDF\)/, 'the PDF just downloaded, in words');
       await page.screenshot({ path: `${SCREENS}portal-activity-desktop.png` });
     });
     assert.deepEqual(cspErrors, [], 'the portal runs under the strict CSP');

@@ -128,6 +128,7 @@ export function registerCdsClient(app: FastifyInstance, deps: CdsClientDeps): vo
       outcome: 'success',
       ...(principal.userId ? { userId: principal.userId } : {}),
       ...(principal.username ? { username: principal.username } : {}),
+      ...(principal.fhirUser ? { fhirUser: principal.fhirUser } : {}),
       ...(principal.roles.length ? { role: principal.roles.join(' ') } : {}),
       clientId: principal.clientId,
       patients: [request.context.patientId],
