@@ -23,17 +23,19 @@ import { IntakeReview } from './intake/IntakeReview.tsx';
 import { ReferralsPage } from './exchange/referrals/ReferralsPage.tsx';
 import { PartnersPage } from './exchange/admin/PartnersPage.tsx';
 import { DuplicatesPage } from './exchange/admin/DuplicatesPage.tsx';
+import { AuditLog } from './audit/AuditLog.tsx';
+import type { Session } from './auth/session.ts';
 
-/** The home page of a role that has no screen here yet (the auditor's reports are in the CLI). */
-function NoPages() {
+/** The home page of a role that may not search patients: its first page, or a note when it has none. */
+function Home({ roles }: { roles: Session['roles'] }) {
+  const first = navFor(roles)[0];
+  if (first) return <Navigate to={first.to} replace />;
   return (
     <Stack maw={640} gap="xs">
       <Title order={1} size="h3">
         Nothing here for your role yet
       </Title>
-      <Text>
-        Your account may not open patient records. Audit reports are run with <code>npx continuum audit report</code>.
-      </Text>
+      <Text>Your account may not open patient records.</Text>
     </Stack>
   );
 }
@@ -47,7 +49,7 @@ export function App() {
       {idle.plan && <IdleWarning plan={idle.plan} lastActivity={idle.lastActivity} onStay={idle.stay} onSignOut={idle.signOut} />}
       <Shell session={session} onSignOut={signOut}>
         <Routes>
-          <Route path="/" element={navFor(session.roles).some((i) => i.to === '/') ? <PatientSearch /> : <NoPages />} />
+          <Route path="/" element={navFor(session.roles).some((i) => i.to === '/') ? <PatientSearch /> : <Home roles={session.roles} />} />
           <Route path="/patients/new" element={<NewPatient />} />
           <Route path="/patients/:id" element={<Navigate to="summary" replace />} />
           <Route path="/patients/:id/:tab" element={<Chart />} />
@@ -60,6 +62,7 @@ export function App() {
           <Route path="/referrals" element={<ReferralsPage />} />
           <Route path="/admin/partners" element={<PartnersPage />} />
           <Route path="/admin/duplicates" element={<DuplicatesPage />} />
+          <Route path="/audit" element={<AuditLog />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </Shell>

@@ -44,7 +44,7 @@ const IDLE_PLACEHOLDER = '__IDLE_SECONDS__';
  * other path stays the server's 404 (and a mistyped URL is not answered with a page). A new
  * top-level route of the app is added here too.
  */
-export const APP_PATHS = /^\/(callback|patients|inbox|tasks|orders|results|intake|referrals|admin)(\/[^.]*)?$/;
+export const APP_PATHS = /^\/(callback|patients|inbox|tasks|orders|results|intake|referrals|admin|audit)(\/[^.]*)?$/;
 /** The patient portal's page paths: `/portal` and below (server routes there are matched first). */
 export const PORTAL_PATHS = /^\/portal(\/[^.]*)?$/;
 

@@ -35,6 +35,7 @@ const ITEMS: readonly (NavItem & { roles: readonly StaffRole[] })[] = [
   { to: '/admin/partners', label: 'Partners', roles: ['admin'], active: (p) => p.startsWith('/admin/partners') },
   { to: '/admin/duplicates', label: 'Duplicates', roles: ['admin', 'front-desk'], active: (p) => p.startsWith('/admin/duplicates') },
   { to: '/patients/new', label: 'Register patient', roles: ['front-desk', 'nurse', 'admin'], active: (p) => p === '/patients/new' },
+  { to: '/audit', label: 'Audit log', roles: ['auditor', 'admin'], active: (p) => p.startsWith('/audit') },
 ];
 
 export function navFor(roles: readonly StaffRole[]): NavItem[] {

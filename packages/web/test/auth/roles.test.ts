@@ -16,11 +16,12 @@ describe('role navigation', () => {
     assert.deepEqual(navFor(['front-desk']).map((i) => i.to), ['/', '/admin/duplicates', '/patients/new']);
   });
 
-  it('hides what billing, audit and admin may not use; the partner directory is the administrator’s alone', () => {
+  it('hides what billing, audit and admin may not use; the partner directory is the administrator’s alone, the audit log the auditor’s and the administrator’s', () => {
     assert.deepEqual(labels(['biller']), ['Patients']);
-    assert.deepEqual(labels(['auditor']), [], 'an auditor reads no patient data, and the audit screens are not in this app');
-    assert.deepEqual(labels(['admin']), ['Patients', 'Partners', 'Duplicates', 'Register patient']);
-    assert.deepEqual(navFor(['admin']).map((i) => i.to), ['/', '/admin/partners', '/admin/duplicates', '/patients/new']);
+    assert.deepEqual(labels(['auditor']), ['Audit log'], 'an auditor reads no patient data: the audit log only');
+    assert.deepEqual(labels(['admin']), ['Patients', 'Partners', 'Duplicates', 'Register patient', 'Audit log']);
+    assert.deepEqual(navFor(['admin']).map((i) => i.to), ['/', '/admin/partners', '/admin/duplicates', '/patients/new', '/audit']);
+    for (const role of ['physician', 'nurse', 'front-desk', 'biller'] as const) assert.ok(!labels([role]).includes('Audit log'), `${role} does not read the audit log`);
     for (const role of ['physician', 'nurse', 'front-desk', 'biller', 'auditor'] as const) assert.ok(!labels([role]).includes('Partners'), `${role} does not manage partners`);
     for (const role of ['front-desk', 'biller', 'auditor', 'admin'] as const) assert.ok(!labels([role]).includes('Referrals'), `${role} does not handle referrals`);
     assert.deepEqual(labels([]), []);

@@ -17,6 +17,7 @@ import type { Appointment, CareTeam, Flag, Patient } from '@medplum/fhirtypes';
 import { emlFiles, readEml } from '../../../server/test/auth/mail-peer.ts';
 import { clientCredentialsToken, TEST_CLIENT } from '../../../server/test/fixtures/server.ts';
 import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, type Workspace } from './workspace-fixture.ts';
+import { axeViolations, describeViolations } from './axe-audit.ts';
 
 const CODE_STATUS = 'urn:continuum:code-status';
 /** The banner's short wording for each code status, restated from the product's rule. */
@@ -166,13 +167,74 @@ describe('chart frame in Chromium', { skip: noChromium }, () => {
     await context.close();
   });
 
-  it('gives the auditor, who may open no chart, a home page that says so instead of a refused search', async () => {
-    const { context, page } = await desktopPage(workspace);
+  it('gives the auditor the audit log as home: filtered by user, action and patient, a page at a time', async () => {
+    // Something to find: the physician opens the patient's chart.
+    const doctor = await desktopPage(workspace);
+    await doctor.page.goto(`${workspace.origin}/`);
+    await signIn(doctor.page);
+    await doctor.page.getByLabel('Search patients').waitFor();
+    await doctor.page.goto(`${workspace.origin}/patients/${patient.id}/summary`);
+    await doctor.page.getByRole('region', { name: 'Active problems' }).waitFor();
+    await doctor.page.waitForLoadState('networkidle');
+    await doctor.context.close();
+
+    const context = await workspace.browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
     await page.goto(`${workspace.origin}/`);
     await signIn(page, 'demo.auditor');
-    await page.getByText('Nothing here for your role yet').waitFor();
-    assert.deepEqual(await navLinks(page), [], 'no page is offered');
-    assert.equal(await page.getByRole('searchbox').count() + await page.getByRole('alert').count(), 0, 'no patient search, and no error');
+    await page.waitForURL(`${workspace.origin}/audit`);
+    const rows = page.locator('table[aria-label="Audit entries"] tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(await navLinks(page), ['Audit log'], 'the audit log is the auditor\'s one page');
+    assert.equal(await page.getByLabel('Search patients').count(), 0, 'no patient search');
+    const attr = (name: string) => rows.evaluateAll((trs, n) => trs.map((tr) => tr.getAttribute(n) ?? ''), name);
+    const search = async (): Promise<void> => {
+      const before = page.url();
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForURL((u) => u.toString() !== before);
+      await page.locator('table[aria-label="Audit entries"], [role="status"]:has-text("No entry matches")').first().waitFor();
+    };
+
+    // Unfiltered: a page of 50, newest first, and older ones on request, with no entry twice.
+    assert.equal(await rows.count(), 50);
+    await page.getByRole('button', { name: 'Show older entries' }).click();
+    await page.waitForFunction(`document.querySelectorAll('table[aria-label="Audit entries"] tbody tr').length > 50`);
+    const ids = (await attr('data-audit-id')).map(Number);
+    assert.equal(new Set(ids).size, ids.length, 'no entry twice');
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+
+    // By user: the same entries the FHIR API gives for that user, as an auditor's tool would ask.
+    await page.getByLabel('User').fill('demo.physician');
+    await search();
+    assert.ok(page.url().includes('user=demo.physician'), 'the filter is in the URL');
+    const users = await attr('data-user');
+    assert.ok(users.length > 0 && users.every((u) => u === 'demo.physician'), `only the physician's entries: ${[...new Set(users)].join(', ')}`);
+    const token = await clientCredentialsToken(workspace.origin, TEST_CLIENT);
+    const api = (await (await fetch(`${workspace.origin}/fhir/AuditEvent?agent=demo.physician&_count=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as { entry?: { resource: { id: string } }[] };
+    assert.deepEqual(await attr('data-audit-id'), (api.entry ?? []).map((e) => e.resource.id), 'the same entries as the API');
+
+    // And by action, then by patient: each row is what the filter asks for.
+    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'Search', exact: true }).click();
+    await search();
+    const actions = await attr('data-action');
+    assert.ok(actions.length > 0 && actions.every((a) => a === 'Search'), `searches only: ${[...new Set(actions)].join(', ')}`);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL(`${workspace.origin}/audit`);
+    await page.getByLabel('Patient').fill(patient.id!);
+    await search();
+    const patients = await attr('data-patients');
+    assert.ok(patients.length > 0 && patients.every((p) => p.split(',').includes(patient.id!)), 'every row names the patient');
+    assert.ok((await attr('data-user')).includes('demo.physician'), 'among them the physician who opened the chart');
+
+    // A reload keeps the report; the page passes the WCAG A/AA audit.
+    await page.reload();
+    await rows.first().waitFor();
+    assert.equal(await page.getByLabel('Patient').inputValue(), patient.id);
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations('audit log', violations));
+    await page.screenshot({ path: `${SCREENS}audit-log.png`, fullPage: true });
     await context.close();
   });
 });
