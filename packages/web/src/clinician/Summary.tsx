@@ -4,6 +4,7 @@ import { Badge, Card, Group, List, Table, Text, Title } from '@mantine/core';
 import type { Observation } from '@medplum/fhirtypes';
 import type { ChartSummary, SummarySection } from './chart-data.ts';
 import { PatientViewCards } from '../cds/PatientViewCards.tsx';
+import { vitalName } from './trends/measures.ts';
 import { conceptText, effectiveDate, formatDate, formatDateTime, labFlag, observationValue } from '../fhir/format.ts';
 
 function Section({ title, count, className, children }: { title: string; count?: number; className?: string; children: ReactNode }) {
@@ -126,7 +127,7 @@ export function Summary({ data }: { data: ChartSummary }) {
             <Table.Tbody>
               {data.vitals.map((o) => (
                 <Table.Tr key={o.id}>
-                  <Table.Td>{conceptText(o.code)}</Table.Td>
+                  <Table.Td>{vitalName(o)}</Table.Td>
                   <Table.Td className="nowrap">
                     <Text size="sm" fw={600}>
                       {observationValue(o)}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Observation } from '@medplum/fhirtypes';
 import { pivotFlowsheet } from '../../src/clinician/trends/flowsheet.ts';
-import { labNames, measuresOf, observationPoints } from '../../src/clinician/trends/measures.ts';
+import { labNames, measuresOf, observationPoints, vitalName } from '../../src/clinician/trends/measures.ts';
 import { seriesRange, seriesSummary } from '../../src/clinician/trends/chart-summary.ts';
 
 const loinc = (code: string, text?: string) => ({ coding: [{ system: 'http://loinc.org', code }], ...(text ? { text } : {}) });
@@ -60,4 +60,13 @@ it('pivots measures by day, newest day first, the latest reading of a day', () =
   const limited = pivotFlowsheet(points, measures, 2);
   assert.deepEqual(limited.days, ['2024-05-02', '2024-05-01'], 'at most the newest days asked for');
   assert.equal(limited.rows.some((r) => r.cells.size === 0), false, 'rows without a value in those days are left out');
+});
+
+it('names vital signs as clinicians do, whatever text the record carries; other observations keep theirs', () => {
+  const loinc = (code: string, text: string): Pick<Observation, 'code'> => ({ code: { coding: [{ system: 'http://loinc.org', code }], text } });
+  assert.equal(vitalName(loinc('85354-9', 'Blood pressure panel with all children optional')), 'Blood pressure');
+  assert.equal(vitalName(loinc('2708-6', 'Oxygen saturation in Arterial blood')), 'Oxygen saturation');
+  assert.equal(vitalName(loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry')), 'Oxygen saturation');
+  assert.equal(vitalName(loinc('4548-4', 'Hemoglobin A1c')), 'Hemoglobin A1c', 'a lab keeps its own text');
+  assert.equal(vitalName({ code: { coding: [{ system: 'urn:other', code: '85354-9' }], text: 'Local BP' } }), 'Local BP', 'only LOINC codes are recognised');
 });

@@ -13,6 +13,13 @@ import { desktopPage, noChromium, SCREENS, signIn, startWorkspace, unlabelled, t
 
 /** What the screen should show for a concept (the same rule as the app's, restated). */
 const text = (c: CodeableConcept | undefined): string => c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? 'Unspecified';
+/** The vital signs by the names of the FHIR R4 vital signs profiles (hl7.org/fhir/R4/observation-vitalsigns.html). */
+const VITAL_PROFILE_NAMES: Record<string, string> = {
+  '85354-9': 'Blood pressure', '8867-4': 'Heart rate', '9279-1': 'Respiratory rate', '8310-5': 'Body temperature',
+  '2708-6': 'Oxygen saturation', '59408-5': 'Oxygen saturation', '29463-7': 'Body weight', '8302-2': 'Body height', '39156-5': 'BMI',
+  '8480-6': 'Systolic blood pressure', '8462-4': 'Diastolic blood pressure',
+};
+const vitalText = (c: CodeableConcept): string => c.coding?.map((x) => VITAL_PROFILE_NAMES[x.code ?? '']).find(Boolean) ?? text(c);
 
 describe('clinician workspace in Chromium', { skip: noChromium }, () => {
   let workspace: Workspace;
@@ -108,7 +115,9 @@ describe('clinician workspace in Chromium', { skip: noChromium }, () => {
     const vitalsText = await card('Latest vitals');
     const latest = new Map<string, Observation>();
     for (const o of vitals) if (!latest.has(o.code.coding?.[0]?.code ?? text(o.code))) latest.set(o.code.coding?.[0]?.code ?? text(o.code), o);
-    for (const o of latest.values()) assert.ok(vitalsText.includes(text(o.code)), `vital ${text(o.code)} is shown`);
+    for (const o of latest.values()) assert.ok(vitalsText.includes(vitalText(o.code)), `vital ${vitalText(o.code)} is shown (${text(o.code)} in the record)`);
+    assert.ok([...latest.values()].some((o) => o.code.coding?.some((c) => c.code === '85354-9')), 'the demo patient has a blood pressure panel');
+    assert.ok(!vitalsText.includes('all children optional'), 'by the names clinicians use, not LOINC\'s long names');
     assert.equal(await page.getByRole('table', { name: 'Latest vitals' }).getByRole('row').count(), latest.size, 'one row per vital sign: the latest');
     const labsTable = page.getByRole('table', { name: 'Recent labs' });
     assert.equal(await labsTable.getByRole('row').count(), labs.length, 'one row per recent lab result');

@@ -36,6 +36,25 @@ export const VITAL_MEASURES: readonly Measure[] = [
   { code: '39156-5', label: 'BMI', group: 'vitals', usualRange: { low: 18.5, high: 24.9 } },
 ];
 
+/**
+ * A vital sign's name as clinicians say it (the names of the FHIR vital signs profiles), whatever
+ * text the record carries: Synthea and many interfaces send LOINC's long names, such as "Blood
+ * pressure panel with all children optional". Other Observations keep their own text.
+ */
+const VITAL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['85354-9', 'Blood pressure'],
+  ['59408-5', 'Oxygen saturation'],
+  ...VITAL_MEASURES.map((m): [string, string] => [m.code, m.label]),
+]);
+
+export function vitalName(o: Pick<Observation, 'code'>): string {
+  for (const c of o.code.coding ?? []) {
+    const name = c.system === 'http://loinc.org' && c.code ? VITAL_NAMES.get(c.code) : undefined;
+    if (name) return name;
+  }
+  return conceptText(o.code);
+}
+
 /** Labs listed first, in this order, when present; any other lab follows by name. */
 export const KEY_LABS: readonly string[] = ['4548-4', '2345-7', '2093-3', '18262-6', '2085-9', '2571-8'];
 

@@ -7,7 +7,8 @@ import { Alert, Button, Card, Center, Group, Loader, Stack, Table, Text, Title }
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { FhirError } from '../../fhir/client.ts';
 import '../notes/documentation.css';
-import { conceptText, formatDateTime, observationValue } from '../../fhir/format.ts';
+import { formatDateTime, observationValue } from '../../fhir/format.ts';
+import { vitalName } from '../trends/measures.ts';
 import { latestPerCode, summaryCriteria } from '../chart-data.ts';
 import { EncounterBar } from '../encounters/EncounterBar.tsx';
 import { useCurrentEncounter } from '../encounters/use-encounter.ts';
@@ -67,7 +68,7 @@ export function VitalsTab({ patientId }: { patientId: string }) {
                 {data.map((o) => (
                   <Table.Tr key={o.id}>
                     <Table.Th scope="row" fw={500}>
-                      {conceptText(o.code)}
+                      {vitalName(o)}
                     </Table.Th>
                     <Table.Td>{observationValue(o)}</Table.Td>
                     <Table.Td className="nowrap">{formatDateTime(o.effectiveDateTime)}</Table.Td>
