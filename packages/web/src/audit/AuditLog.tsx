@@ -68,12 +68,11 @@ function Lines({ lines }: { lines: AuditLine[] }) {
   return (
     // Wider than most windows: a region of its own that scrolls sideways and takes the keyboard.
     <div role="region" aria-label="Audit entries (scrolls sideways)" tabIndex={0} style={{ overflowX: 'auto' }}>
-      <Table verticalSpacing="xs" fz="sm" striped aria-label="Audit entries" miw={1280}>
+      <Table verticalSpacing="xs" fz="sm" striped aria-label="Audit entries" miw={1080}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">When</Table.Th>
-            <Table.Th scope="col">User</Table.Th>
-            <Table.Th scope="col">App</Table.Th>
+            <Table.Th scope="col">User, role and app</Table.Th>
             <Table.Th scope="col">Action</Table.Th>
             <Table.Th scope="col">What</Table.Th>
             <Table.Th scope="col">Patients</Table.Th>
@@ -89,13 +88,12 @@ function Lines({ lines }: { lines: AuditLine[] }) {
                 <Text size="sm" fw={500}>
                   {l.user || '—'}
                 </Text>
-                {l.role && (
+                {(l.role || l.app) && (
                   <Text size="xs" className="muted">
-                    {l.role}
+                    {[l.role, l.app].filter(Boolean).join(' · ')}
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td>{l.app || '—'}</Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
                   <span>{l.action}</span>
@@ -111,7 +109,7 @@ function Lines({ lines }: { lines: AuditLine[] }) {
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td style={{ wordBreak: 'break-all', minWidth: 260 }}>{l.what || '—'}</Table.Td>
+              <Table.Td style={{ wordBreak: 'break-all', minWidth: 240 }}>{l.what || '—'}</Table.Td>
               <Table.Td style={{ wordBreak: 'break-all' }}>
                 {l.patients.length === 0 ? '—' : l.patients.length <= 3 ? l.patients.join(', ') : `${l.patients.slice(0, 3).join(', ')} and ${l.patients.length - 3} more`}
               </Table.Td>
