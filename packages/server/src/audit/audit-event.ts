@@ -112,13 +112,27 @@ function entities(row: AuditRow, shape: Shape): AuditEventEntity[] {
   return out;
 }
 
-/** The operation an operation's or export's entry names in its detail (`POST $everything 200`, see http/audit-fhir.ts). */
-const OPERATION_DETAIL = /^[A-Z]+ \$([A-Za-z][A-Za-z0-9-]{0,63}) \d{3}$/;
 export const OPERATION_SYSTEM = 'urn:continuum:operation';
+/** An operation's name without its `$`: letters, digits and hyphens. */
+const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+/**
+ * The detail of a FHIR request's entry: `GET 200`, or for an operation `GET $everything 200`
+ * (`segment`: the URL's last segment). The one writer of the form `operationIn` reads back.
+ */
+export function requestDetail(method: string, status: number, segment?: string): string {
+  return segment?.startsWith('$') && OPERATION_NAME.test(segment.slice(1)) ? `${method} ${segment} ${status}` : `${method} ${status}`;
+}
+
+/** The operation a detail written by `requestDetail` names, without its `$`. */
+function operationIn(detail: string): string | undefined {
+  const [method, op, status, ...rest] = detail.split(' ');
+  return method && status && rest.length === 0 && op?.startsWith('$') && OPERATION_NAME.test(op.slice(1)) ? op.slice(1) : undefined;
+}
 
 function subtypes(row: AuditRow, kind: EventKind, shape: Shape): Coding[] {
   const out = kind.subtype ? [kind.subtype(shape)] : [];
-  const op = (row.action === 'operation' || row.action === 'export') && row.detail !== null ? OPERATION_DETAIL.exec(row.detail)?.[1] : undefined;
+  const op = (row.action === 'operation' || row.action === 'export') && row.detail !== null ? operationIn(row.detail) : undefined;
   if (op !== undefined) out.push({ system: OPERATION_SYSTEM, code: op, display: `$${op}` });
   return out;
 }

@@ -5,6 +5,7 @@
  * a Patient, so a search entry lists the patients whose data it returned.
  */
 import type { Principal } from '../access/policy.ts';
+import { requestDetail } from '../audit/audit-event.ts';
 import type { AuditAction, AuditRecord } from '../auth/audit-sink.ts';
 import type { FhirRequest, FhirResponse } from '../api/types.ts';
 
@@ -20,21 +21,13 @@ export function patientsIn(json: string, into = new Set<string>()): Set<string> 
   return into;
 }
 
-/** An operation's name as the URL gives it (`$everything`): letters, digits and hyphens. */
-const OPERATION = /^\$[A-Za-z][A-Za-z0-9-]{0,63}$/;
-
+/** `operation`: the URL's last segment when it names an operation (`$everything`). */
 export function actionOf(req: FhirRequest): { action: AuditAction; resource?: string; operation?: string } {
   const segs = req.path.split('/').filter(Boolean);
   const m = req.method === 'HEAD' ? 'GET' : req.method;
   const last = segs[segs.length - 1] ?? '';
   if (segs.length === 0) return { action: m === 'POST' ? 'transaction' : 'read' };
-  if (last.startsWith('$')) {
-    return {
-      action: last === '$export' ? 'export' : 'operation',
-      resource: segs.slice(0, -1).join('/') || last,
-      ...(OPERATION.test(last) ? { operation: last } : {}),
-    };
-  }
+  if (last.startsWith('$')) return { action: last === '$export' ? 'export' : 'operation', resource: segs.slice(0, -1).join('/') || last, operation: last };
   if (segs.includes('_history')) {
     const at = segs.indexOf('_history');
     return { action: segs.length === at + 2 ? 'vread' : 'history', resource: segs.slice(0, at).join('/') || '*' };
@@ -76,7 +69,7 @@ export function auditFhir(p: Principal, req: FhirRequest, status: number, body: 
     ...(resource ? { resource } : {}),
     ...(query ? { query } : {}),
     sourceIp: ip,
-    // Which operation ran ($everything, $summary-pdf, ...): the AuditEvent names it (audit-event.ts).
-    detail: operation ? `${req.method} ${operation} ${status}` : `${req.method} ${status}`,
+    // With the operation that ran ($everything, ...), which the AuditEvent then names.
+    detail: requestDetail(req.method, status, operation),
   };
 }

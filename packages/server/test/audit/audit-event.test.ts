@@ -127,6 +127,10 @@ describe('toAuditEvent', () => {
     assert.equal(refused.outcome, '4');
     const exported = recorded('GET', '/Group/g-1/$export', 202);
     assert.deepEqual([exported.type.code, exported.subtype?.map((c) => c.code)], ['110106', ['export']]);
+    // A segment that is no operation name is not written into the detail, so nothing is named.
+    const odd = recorded('GET', '/Patient/pat-9/$not.a-name', 400);
+    assert.deepEqual(odd.subtype?.map((c) => c.code), ['operation']);
+    assert.equal(odd.outcomeDesc, 'GET 400');
     // Not an operation: no such subtype; nor for a detail written by other routes (a CDS hook's).
     assert.deepEqual(recorded('GET', '/Observation/obs-1', 200).subtype?.map((c) => c.code), ['read']);
     const hook = toAuditEvent(row({ action: 'operation', resource: 'cds-services/patient-view', detail: 'CDS hook patient-view: 2 card(s)' }));

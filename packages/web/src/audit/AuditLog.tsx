@@ -127,19 +127,15 @@ function Lines({ lines }: { lines: AuditLine[] }) {
   );
 }
 
-export function AuditLog() {
+/** The report for one filter: its first page, then older pages on request (remounted for a new filter). */
+function Report({ query }: { query: AuditQuery }) {
   const client = useFhir();
-  const [params, setParams] = useSearchParams();
-  const query = queryFromUrl(params);
-  const key = queryToUrl(query).toString();
-  const first = useLoad(async (c, signal) => toPage(await c.search('AuditEvent', searchParams(query, PAGE), signal)), [key]);
-  // Older pages, loaded on request, for the query they were loaded for.
-  const [more, setMore] = useState<{ key: string; pages: Page[] }>({ key, pages: [] });
+  const first = useLoad(async (c, signal) => toPage(await c.search('AuditEvent', searchParams(query, PAGE), signal)), []);
+  const [older, setOlder] = useState<Page[]>([]);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<string | undefined>();
-  const extra = more.key === key ? more.pages : [];
-  const last = extra.length > 0 ? extra[extra.length - 1] : first.data;
-  const lines = [...(first.data?.lines ?? []), ...extra.flatMap((p) => p.lines)];
+  const last = older.length > 0 ? older[older.length - 1] : first.data;
+  const lines = [...(first.data?.lines ?? []), ...older.flatMap((p) => p.lines)];
 
   const loadMore = async (): Promise<void> => {
     if (!last?.cursor) return;
@@ -147,7 +143,7 @@ export function AuditLog() {
     setMoreError(undefined);
     try {
       const page = toPage(await client.search('AuditEvent', searchParams(query, PAGE, last.cursor)));
-      setMore({ key, pages: [...extra, page] });
+      setOlder((pages) => [...pages, page]);
     } catch (err) {
       setMoreError(errorMessage(err));
     } finally {
@@ -155,6 +151,55 @@ export function AuditLog() {
     }
   };
 
+  if (first.loading) {
+    return (
+      <Group gap="xs">
+        <Loader size="sm" />
+        <Text size="sm">Loading the audit log…</Text>
+      </Group>
+    );
+  }
+  if (first.error) {
+    return (
+      <Alert color="red" title="Could not load the audit log">
+        {errorMessage(first.error)}
+      </Alert>
+    );
+  }
+  if (lines.length === 0) {
+    return (
+      <Text size="sm" role="status">
+        No entry matches.
+      </Text>
+    );
+  }
+  return (
+    <>
+      <Text size="sm" role="status">
+        {lines.length} {lines.length === 1 ? 'entry' : 'entries'} shown{last?.cursor ? '; older ones follow' : ''}.
+      </Text>
+      <Lines lines={lines} />
+      {moreError && (
+        <Alert color="red" title="Could not load older entries">
+          {moreError}
+        </Alert>
+      )}
+      {last?.cursor && (
+        <Group>
+          <Button variant="default" onClick={() => void loadMore()} loading={loadingMore}>
+            Show older entries
+          </Button>
+        </Group>
+      )}
+    </>
+  );
+}
+
+export function AuditLog() {
+  const [params, setParams] = useSearchParams();
+  const query = queryFromUrl(params);
+  // A new filter starts a new form and a new report: each is keyed by it (siblings, so each its own key).
+  const key = queryToUrl(query).toString();
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
@@ -163,40 +208,8 @@ export function AuditLog() {
       <Text size="sm" className="muted">
         Every sign-in, read, search, change, export and emergency access, newest first. Looking at this log is recorded in it too.
       </Text>
-      <Filters key={key} query={query} onSearch={(q) => setParams(queryToUrl(q))} />
-      {first.loading ? (
-        <Group gap="xs">
-          <Loader size="sm" />
-          <Text size="sm">Loading the audit log…</Text>
-        </Group>
-      ) : first.error ? (
-        <Alert color="red" title="Could not load the audit log">
-          {errorMessage(first.error)}
-        </Alert>
-      ) : lines.length === 0 ? (
-        <Text size="sm" role="status">
-          No entry matches.
-        </Text>
-      ) : (
-        <>
-          <Text size="sm" role="status">
-            {lines.length} {lines.length === 1 ? 'entry' : 'entries'} shown{last?.cursor ? '; older ones follow' : ''}.
-          </Text>
-          <Lines lines={lines} />
-          {moreError && (
-            <Alert color="red" title="Could not load older entries">
-              {moreError}
-            </Alert>
-          )}
-          {last?.cursor && (
-            <Group>
-              <Button variant="default" onClick={() => void loadMore()} loading={loadingMore}>
-                Show older entries
-              </Button>
-            </Group>
-          )}
-        </>
-      )}
+      <Filters key={`filters?${key}`} query={query} onSearch={(q) => setParams(queryToUrl(q))} />
+      <Report key={`report?${key}`} query={query} />
     </Stack>
   );
 }

@@ -6,6 +6,8 @@
  * and from where. Break-the-glass entries are marked high priority. Pure: no I/O.
  */
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
+import { operationOf } from '../fhir/audit-events.ts';
+import { base64Text } from '../fhir/format.ts';
 
 /** The server's audit actions, which the `action` filter takes, with their labels. */
 export const AUDIT_ACTIONS: readonly { value: string; label: string }[] = [
@@ -126,7 +128,7 @@ const REST_LABELS: Record<string, string> = {
 
 function actionLabel(e: AuditEvent): string {
   const codes = (e.subtype ?? []).map((c) => c.code ?? '');
-  const operation = e.subtype?.find((c) => c.system === 'urn:continuum:operation')?.code;
+  const operation = operationOf(e);
   if (e.type.code === '110106') return operation ? `Export ($${operation})` : 'Export';
   if (codes.includes('110122')) return e.outcome === '0' ? 'Sign-in' : 'Failed sign-in';
   for (const c of codes) if (DCM_LABELS[c]) return DCM_LABELS[c];
@@ -135,19 +137,6 @@ function actionLabel(e: AuditEvent): string {
     if (label) return c === 'operation' && operation ? `Operation $${operation}` : label;
   }
   return e.type.code === '110114' ? 'Token' : (e.type.display ?? e.type.code ?? 'Event');
-}
-
-function base64Text(b64: string): string {
-  try {
-    return decodeURIComponent(
-      atob(b64)
-        .split('')
-        .map((ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .join(''),
-    );
-  } catch {
-    return '';
-  }
 }
 
 /** A query string as a person reads it: `category=vital-signs&_sort=-date`, not percent-encoded. */

@@ -93,3 +93,12 @@ export function labFlag(o: Observation): LabFlag {
 export function effectiveDate(o: Observation): string | undefined {
   return o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.issued;
 }
+
+/** A base64 value's text, read as UTF-8; empty when it is not valid base64. */
+export function base64Text(b64: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
+  } catch {
+    return '';
+  }
+}

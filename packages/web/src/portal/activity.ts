@@ -6,6 +6,7 @@
  * the page has it, the signed-in user as "You". Pure: no I/O.
  */
 import type { AuditEvent } from '@medplum/fhirtypes';
+import { operationOf } from '../fhir/audit-events.ts';
 
 export interface ActivityRow {
   id: string;
@@ -103,7 +104,6 @@ const OPERATIONS: Record<string, string> = {
   'mark-read': 'Read messages',
   export: 'Exported records',
 };
-const OPERATION_SYSTEM = 'urn:continuum:operation';
 
 function kindOf(type: string | undefined): string {
   if (!type) return 'record';
@@ -139,7 +139,7 @@ export function activityRow(e: AuditEvent, names: ReadonlyMap<string, string> = 
   const sub = e.subtype?.[0];
   const verb = (sub?.code && VERBS[sub.code]) ?? sub?.display ?? (e.action === 'R' ? 'Viewed' : e.action === 'C' ? 'Added' : e.action === 'U' ? 'Changed' : e.action === 'D' ? 'Deleted' : 'Used');
   const isLogin = sub?.code === '110122' || sub?.code === '110123';
-  const operation = e.subtype?.find((c) => c.system === OPERATION_SYSTEM)?.code;
+  const operation = operationOf(e);
   let what = isLogin ? (sub?.display ?? 'Signed in') : `${verb} ${kindOf(resourceType(e))}`;
   if (sub?.code === 'operation' && isDecisionSupport(e)) what = 'Checked the record for care reminders and alerts';
   else if (operation !== undefined && OPERATIONS[operation]) what = OPERATIONS[operation];

@@ -32,19 +32,22 @@ test('only data from another system carries a "From" badge', () => {
   assert.equal(foreignSource({ resourceType: 'Observation', meta: { source: 'urn:oid:2.16.840.1.113883.3.1' } } as never, own), 'urn:oid:2.16.840.1.113883.3.1', 'a non-web source is named as it is');
 });
 
+/** A physician's read of the patient's record, as the server's AuditEvents give it. */
+const READ: AuditEvent = {
+  resourceType: 'AuditEvent',
+  id: '42',
+  type: { code: 'rest' },
+  subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+  action: 'R',
+  recorded: '2026-01-02T10:00:00Z',
+  outcome: '0',
+  agent: [{ who: { reference: 'Practitioner/1', display: 'dr.jones' }, role: [{ text: 'physician' }], requestor: true }, { who: { display: 'continuum-web' }, requestor: false }],
+  source: { observer: { display: 'Continuum' } },
+  entity: [{ what: { reference: 'DiagnosticReport/7' }, role: { code: '4' } }, { what: { reference: 'Patient/1' }, role: { code: '1' } }],
+};
+
 test('an AuditEvent reads as who, role, what and when', () => {
-  const read: AuditEvent = {
-    resourceType: 'AuditEvent',
-    id: '42',
-    type: { code: 'rest' },
-    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
-    action: 'R',
-    recorded: '2026-01-02T10:00:00Z',
-    outcome: '0',
-    agent: [{ who: { reference: 'Practitioner/1', display: 'dr.jones' }, role: [{ text: 'physician' }], requestor: true }, { who: { display: 'continuum-web' }, requestor: false }],
-    source: { observer: { display: 'Continuum' } },
-    entity: [{ what: { reference: 'DiagnosticReport/7' }, role: { code: '4' } }, { what: { reference: 'Patient/1' }, role: { code: '1' } }],
-  };
+  const read = READ;
   assert.deepEqual(activityRow(read), { id: '42', when: '2026-01-02T10:00:00Z', who: 'dr.jones', role: 'Doctor', what: 'Viewed lab reports' });
   const search: AuditEvent = { ...read, id: '43', subtype: [{ code: 'search-type' }], agent: [{ who: { display: 'demo.parent' }, role: [{ text: 'proxy' }], requestor: true }], entity: [{ role: { code: '24' }, description: 'Observation' }, { what: { reference: 'Patient/1' }, role: { code: '1' } }], outcome: '4' };
   const row = activityRow(search);
@@ -57,17 +60,7 @@ test('an AuditEvent reads as who, role, what and when', () => {
 });
 
 test('the activity log names people, says "You", and puts operations in words', () => {
-  const base: AuditEvent = {
-    resourceType: 'AuditEvent',
-    type: { code: 'rest' },
-    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
-    action: 'R',
-    recorded: '2026-01-02T10:00:00Z',
-    outcome: '0',
-    agent: [{ who: { reference: 'Practitioner/1', display: 'dr.jones' }, role: [{ text: 'physician' }], requestor: true }],
-    source: { observer: { display: 'Continuum' } },
-    entity: [{ what: { reference: 'Patient/1' }, role: { code: '1' } }],
-  };
+  const base: AuditEvent = { ...READ, entity: [{ what: { reference: 'Patient/1' }, role: { code: '1' } }] };
   const names = new Map([['Practitioner/1', 'Ana Jones']]);
   assert.equal(activityRow(base, names).who, 'Ana Jones', 'staff by their Practitioner\'s name');
   assert.equal(activityRow(base).who, 'dr.jones', 'else by username');

@@ -6,7 +6,7 @@
  */
 import { Badge, Code, Drawer, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { MedicationRequest } from '@medplum/fhirtypes';
-import { conceptText, formatDate, formatDateTime } from '../../fhir/format.ts';
+import { base64Text, conceptText, formatDate, formatDateTime } from '../../fhir/format.ts';
 import { useLoad } from '../../fhir/use-fhir.ts';
 import { ERX_TASK, transmission, type Transmission } from './prescription-model.ts';
 
@@ -78,7 +78,7 @@ export function PrescriptionDetail({ order, onClose }: { order: MedicationReques
             <details>
               <summary>NCPDP SCRIPT NewRx message</summary>
               <Code block aria-label="NewRx message" tabIndex={0}>
-                {new TextDecoder().decode(Uint8Array.from(atob(xml), (ch) => ch.charCodeAt(0))).replace(/></g, '>\n<')}
+                {base64Text(xml).replace(/></g, '>\n<')}
               </Code>
             </details>
           )}
