@@ -33,7 +33,8 @@ export interface CodePickerProps {
   debounceMs?: number;
 }
 
-type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; result: Expansion } | { kind: 'error'; message: string };
+/** A finished search names the text it answers (`filter`), so an answer for older text never passes for the current one. */
+type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; filter: string; result: Expansion } | { kind: 'error'; filter: string; message: string };
 
 const FREE_TEXT = 'free-text';
 const shownText = (c: Coding | undefined): string => c?.display ?? c?.code ?? '';
@@ -61,13 +62,16 @@ export function CodePicker({ label, system, value, onChange, required, error, de
     const ac = new AbortController();
     setSearch({ kind: 'loading' });
     expand(client, system, debounced, count, ac.signal).then(
-      (result) => !ac.signal.aborted && setSearch({ kind: 'done', result }),
-      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', message: errorMessage(err) }),
+      (result) => !ac.signal.aborted && setSearch({ kind: 'done', filter: debounced, result }),
+      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', filter: debounced, message: errorMessage(err) }),
     );
     return () => ac.abort();
   }, [client, system, debounced, editing, count]);
 
-  const pending = editing && searchable(text) && (text !== debounced || search.kind === 'loading');
+  // Until a search has answered the text now in the box. (Comparing `debounced` with `text` is not
+  // enough: in the render where the pause ends, the answer still shown is the older text's, and
+  // the search for this one has not started yet.)
+  const pending = editing && searchable(text) && !((search.kind === 'done' || search.kind === 'error') && search.filter === text);
   const codings = search.kind === 'done' && !pending ? search.result.codings : [];
   const typed = text.trim();
 

@@ -33,7 +33,8 @@ export interface MedicationPickerProps {
   debounceMs?: number;
 }
 
-type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; result: CatalogueResult } | { kind: 'error'; message: string };
+/** A finished search names the text it answers (`filter`), so an answer for older text never passes for the current one. */
+type Search = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; filter: string; result: CatalogueResult } | { kind: 'error'; filter: string; message: string };
 
 const shownText = (c: Coding | undefined): string => c?.display ?? c?.code ?? '';
 
@@ -59,14 +60,16 @@ export function MedicationPicker({ label, value, onChange, required, error, desc
     const ac = new AbortController();
     setSearch({ kind: 'loading' });
     searchCatalogue(client, query, count, ac.signal).then(
-      (result) => !ac.signal.aborted && setSearch({ kind: 'done', result }),
-      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', message: errorMessage(err) }),
+      (result) => !ac.signal.aborted && setSearch({ kind: 'done', filter: debounced, result }),
+      (err: unknown) => !ac.signal.aborted && setSearch({ kind: 'error', filter: debounced, message: errorMessage(err) }),
     );
     return () => ac.abort();
   }, [client, debounced, editing, count]);
 
   const ready = searchable(parseTyped(text).name ?? '');
-  const pending = editing && ready && (text !== debounced || search.kind === 'loading');
+  // Until a search has answered the text now in the box (see CodePicker: in the render where the
+  // pause ends, the answer shown is still the older text's).
+  const pending = editing && ready && !((search.kind === 'done' || search.kind === 'error') && search.filter === text);
   const drugs = search.kind === 'done' && !pending ? search.result.drugs : [];
   const typed = text.trim();
 
