@@ -1,8 +1,8 @@
 /**
  * The audit trail: records events in tamper-evident, append-only chains, verifies them, and
  * answers the audit report. `record` resolves once the entry is committed; entries recorded
- * while writes are in flight are appended together by a later transaction (group commit), so
- * many concurrent requests share few transactions. A trail writes to a few lanes (independent
+ * while writes are in flight are appended together by a later transaction (group commit), as one
+ * batch row, so many concurrent requests share few transactions and few rows. A trail writes to a few lanes (independent
  * chains) at once, so one batch's commit never waits for another's; each process starts at a
  * random lane, so processes sharing a database mostly write to different lanes (when they meet
  * on one, the head's row lock orders them). It never writes entries, or anything from them, to
@@ -13,14 +13,14 @@ import type { AuditEvent } from '@medplum/fhirtypes';
 import type { Database } from '../db/database.ts';
 import { toAuditEvent } from './audit-event.ts';
 import { AuditRepository, type AuditFilter, type AuditHead } from './audit-repository.ts';
-import { MAX_LANES } from './chain.ts';
+import { MAX_BATCH, MAX_LANES } from './chain.ts';
 import { GroupCommit } from './group-commit.ts';
 import { AuditError, auditFields, type AuditContent, type AuditInput, type AuditRow } from './types.ts';
 import { verifyChain, type VerifyResult } from './verify.ts';
 
 export interface AuditTrailOptions {
   clock?: () => Date;
-  /** Most entries one transaction appends; default 500. */
+  /** Most entries one transaction appends, as one batch: 1 to 1024, default 500. */
   maxBatch?: number;
   /**
    * How many lanes to write to at once (1..16, default 1), from a random first lane; or the
@@ -49,9 +49,11 @@ export class AuditTrail {
   private readonly commits: GroupCommit<AuditContent>;
 
   constructor(db: Database, opts: AuditTrailOptions = {}) {
+    const maxBatch = opts.maxBatch ?? 500;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) throw new AuditError(`the audit batch size must be 1 to ${MAX_BATCH}, got ${maxBatch}`);
     this.repo = new AuditRepository(db);
     this.clock = opts.clock ?? (() => new Date());
-    this.commits = new GroupCommit((batch, lane) => this.repo.append(lane, batch), opts.maxBatch ?? 500, pickLanes(opts.lanes ?? DEFAULT_AUDIT_LANES));
+    this.commits = new GroupCommit((batch, lane) => this.repo.append(lane, batch), maxBatch, pickLanes(opts.lanes ?? DEFAULT_AUDIT_LANES));
   }
 
   /** Resolves when the entry is committed; rejects (AuditError) at once on an invalid entry. */

@@ -1,6 +1,6 @@
 /**
- * The audit trail's vocabulary: what is recorded (AuditInput), what is stored and reported
- * (AuditRow), and the checks an input passes before it joins a batch. The lists here and the
+ * The audit trail's vocabulary: what is recorded (AuditInput), what is stored (AuditContent, and
+ * AuditFields once placed in a chain) and reported (AuditRow), and the checks an input passes before it joins a batch. The lists here and the
  * CHECK constraints of migration 008 say the same thing; an input is checked here first so that
  * one bad entry is refused on its own instead of failing the batch it would have joined.
  */
@@ -64,11 +64,10 @@ export interface AuditFields {
   detail: string | null;
 }
 
+/** An entry as the report reads it. */
 export interface AuditRow extends AuditFields {
   /** Decimal string: the entry's id (AuditEvent id, report order and cursor); not hashed. */
   seq: string;
-  prevHash: string;
-  hash: string;
 }
 
 export class AuditError extends Error {

@@ -13,8 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { signAnchor } from '../../src/audit/anchor.ts';
 import { runAudit } from '../../src/audit/audit-command.ts';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
-import { entryHash } from '../../src/audit/chain.ts';
-import type { AuditRow } from '../../src/audit/types.ts';
+import { batchHash } from '../../src/audit/chain.ts';
 import { loadKeys, type AuthKeys } from '../../src/auth/keys.ts';
 import type { Database } from '../../src/db/database.ts';
 import { openStoreDatabase } from '../../src/store/open-store.ts';
@@ -131,9 +130,9 @@ describe('continuum audit, in-process', () => {
       assert.equal((await audit(['verify', '--anchor', join(anchorDir, 'junk.jws')])).code, 1, 'junk is not an anchor');
       assert.equal((await audit(['verify', '--anchor', join(anchorDir, 'absent.jws')])).code, 1, 'a missing file fails verify');
 
-      // Someone with write access changes the second entry and rewrites every hash after it in its
-      // lane, head included: the chain alone verifies again, the anchor does not.
-      const { lane, pos } = await rewriteChainFrom(t.db, '2', (row) => ({ ...row, outcome: 'failure' }));
+      // Someone with write access changes an entry of the second batch and rewrites every hash after
+      // it in its lane, head included: the chain alone verifies again, the anchor does not.
+      const { lane, pos } = await rewriteChainFrom(t.db, 1, (entries) => entries.replace('"success"', '"failure"'));
       const alone = await audit(['verify']);
       assert.equal(alone.code, 0, `a complete rewrite passes the chain check alone: ${alone.err}`);
       const caught = await audit(['verify', '--anchor', file]);
@@ -155,28 +154,29 @@ describe('continuum audit, in-process', () => {
 });
 
 /**
- * What an attacker with write access would do: change the entry with id `seq` and re-hash the
- * rest of its lane and the lane's head. Returns the changed entry's place.
+ * What an attacker with write access would do: change the `nth` batch (from 0, in id order) and
+ * re-hash the rest of its lane and the lane's head. Returns the changed batch's place.
  */
-async function rewriteChainFrom(db: Database, seq: string, change: (row: AuditRow) => AuditRow): Promise<{ lane: number; pos: string }> {
+async function rewriteChainFrom(db: Database, nth: number, change: (entries: string) => string): Promise<{ lane: number; pos: string }> {
   return db.transaction(async (tx) => {
-    const target = (await tx.query<{ lane: number; pos: string }>('SELECT lane, pos::text AS pos FROM audit_entry WHERE seq = $1', [seq])).rows[0]!;
-    const rows = (await tx.query<AuditRow>(`SELECT seq::text AS seq, lane, pos::text AS pos, tenant_id AS "tenantId",
-      to_char(recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded, action, outcome, priority,
-      user_id AS "userId", username, fhir_user AS "fhirUser", role, client_id AS "clientId", patients, resource, query,
-      source_ip AS "sourceIp", detail, prev_hash AS "prevHash", hash FROM audit_entry WHERE lane = $1 AND pos >= $2 ORDER BY audit_entry.pos`, [target.lane, target.pos])).rows;
-    await tx.query('ALTER TABLE audit_entry DISABLE TRIGGER ALL');
+    const target = (await tx.query<{ lane: number; pos: string }>('SELECT lane, pos::text AS pos FROM audit_batch ORDER BY seq OFFSET $1 LIMIT 1', [nth])).rows[0]!;
+    const rows = (await tx.query<{ seq: string; pos: string; entries: string; prevHash: string }>(
+      'SELECT seq::text AS seq, pos::text AS pos, entries, prev_hash AS "prevHash" FROM audit_batch WHERE lane = $1 AND pos >= $2 ORDER BY audit_batch.pos',
+      [target.lane, target.pos],
+    )).rows;
+    await tx.query('ALTER TABLE audit_batch DISABLE TRIGGER ALL');
     await tx.query('ALTER TABLE audit_head DISABLE TRIGGER ALL');
     let prev = rows[0]!.prevHash;
     for (const row of rows) {
-      const changed = row.seq === seq ? change(row) : row;
-      const hash = entryHash(prev, changed);
-      await tx.query('UPDATE audit_entry SET outcome = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, changed.outcome, prev, hash]);
+      const entries = row.pos === target.pos ? change(row.entries) : row.entries;
+      assert.ok(row.pos !== target.pos || entries !== row.entries, 'the change changes something');
+      const hash = batchHash(prev, target.lane, row.pos, entries);
+      await tx.query('UPDATE audit_batch SET entries = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, entries, prev, hash]);
       prev = hash;
     }
     await tx.query('UPDATE audit_head SET hash = $1 WHERE id = $2', [prev, target.lane + 1]);
     await tx.query('ALTER TABLE audit_head ENABLE TRIGGER ALL');
-    await tx.query('ALTER TABLE audit_entry ENABLE TRIGGER ALL');
+    await tx.query('ALTER TABLE audit_batch ENABLE TRIGGER ALL');
     return target;
   });
 }
@@ -211,9 +211,9 @@ describe('continuum audit, as a child process', () => {
     const empty = await cli(['verify']);
     assert.deepEqual([empty.code, empty.out], [0, 'audit chain intact: 0 entries\n'], empty.err);
     await withStore(async (db) => {
-      // One lane: entry ids and positions in lane 0 are then the same numbers.
+      // One lane, one entry at a time: a batch each, at positions 1 to 12 of lane 0.
       const trail = new AuditTrail(db, { lanes: [0] });
-      await Promise.all(Array.from({ length: 12 }, (_, i) => trail.record(readEntry('cli', i))));
+      for (let i = 0; i < 12; i++) await trail.record(readEntry('cli', i));
     });
     const intact = await cli(['verify']);
     assert.deepEqual([intact.code, intact.out, intact.err], [0, 'audit chain intact: 12 entries\n', '']);
@@ -229,17 +229,18 @@ describe('continuum audit, as a child process', () => {
     assert.equal(report.code, 0, report.err);
     assert.equal(report.out.trimEnd().split('\n').length, 5, 'header, 3 rows, the next-page hint');
 
+    let id = '';
     await withStore(async (db) => {
       await db.transaction(async (tx) => {
-        await tx.query('ALTER TABLE audit_entry DISABLE TRIGGER ALL');
-        await tx.query(`UPDATE audit_entry SET outcome = 'failure' WHERE seq = 5`);
-        await tx.query('ALTER TABLE audit_entry ENABLE TRIGGER ALL');
+        await tx.query('ALTER TABLE audit_batch DISABLE TRIGGER ALL');
+        id = (await tx.query<{ seq: string }>(`UPDATE audit_batch SET entries = replace(entries, '"success"', '"failure"') WHERE lane = 0 AND pos = 5 RETURNING seq::text AS seq`)).rows[0]!.seq;
+        await tx.query('ALTER TABLE audit_batch ENABLE TRIGGER ALL');
       });
     });
     const broken = await cli(['verify']);
     assert.equal(broken.code, 1);
     assert.equal(broken.out, '');
-    assert.equal(broken.err, 'audit chain broken at lane 0, entry 5 (id 5): its content does not match its hash (the entry was changed) (4 entries before it are intact)\n');
+    assert.equal(broken.err, `audit chain broken at lane 0, entry 5 (id ${id}): its content does not match its hash (the batch of entries starting here was changed) (4 entries before it are intact)\n`);
   });
 
   it('exits 2 on a usage error before opening any database', async () => {

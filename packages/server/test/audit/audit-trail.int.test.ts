@@ -1,9 +1,10 @@
 /**
  * Audit suite, the trail on the backend under test: many concurrent records share few
- * transactions and leave an intact chain; two trails (as two server processes would) append to
- * one chain; ordinary SQL cannot change, delete or truncate entries; verification finds a
- * changed entry, a deleted one and a deleted tail (tampering done as an owner would, with the
- * triggers disabled); the report's filters and keyset paging.
+ * transactions and few batch rows, and leave an intact chain; two trails (as two server processes
+ * would) append to one chain; ordinary SQL cannot change, delete or truncate batches or entries;
+ * verification finds a changed entry, a changed report column, a deleted batch and a deleted tail
+ * (tampering done as an owner would, with the triggers disabled); the report's filters and keyset
+ * paging, across entries of one batch and of several.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -21,10 +22,19 @@ after(() => t.drop());
 /** Tampering as the table's owner would: with the append-only triggers off for one statement. */
 async function tamper(sql: string, params: unknown[] = []): Promise<void> {
   await t.db.transaction(async (tx) => {
-    await tx.query('ALTER TABLE audit_entry DISABLE TRIGGER ALL');
+    await tx.query('ALTER TABLE audit_batch DISABLE TRIGGER ALL');
     await tx.query(sql, params);
-    await tx.query('ALTER TABLE audit_entry ENABLE TRIGGER ALL');
+    await tx.query('ALTER TABLE audit_batch ENABLE TRIGGER ALL');
   });
+}
+
+/** How many batch rows and entries the tenant's entries are in. */
+async function batchesOf(tenant: string): Promise<{ batches: number; entries: number }> {
+  const r = await t.db.query<{ batches: number; entries: number }>(
+    'SELECT count(*)::int AS batches, coalesce(sum(n), 0)::int AS entries FROM audit_batch WHERE tenants @> ARRAY[$1]::text[]',
+    [tenant],
+  );
+  return r.rows[0]!;
 }
 
 describe('audit trail: recording', () => {
@@ -35,6 +45,9 @@ describe('audit trail: recording', () => {
     const before = (await trail.verify()).checked;
     await Promise.all(Array.from({ length: 500 }, (_, i) => trail.record(readEntry(tenant, i))));
     assert.ok(counted.transactions() <= 2, `500 entries recorded together took ${counted.transactions()} transactions`);
+    const stored = await batchesOf(tenant);
+    assert.equal(stored.entries, 500);
+    assert.ok(stored.batches <= 2, `500 entries recorded together are in ${stored.batches} batch rows`);
     const result = await trail.verify({ batchSize: 64 });
     assert.deepEqual(result, { ok: true, checked: before + 500 });
     const rows = await trail.search({ tenant, count: 1000 });
@@ -111,18 +124,48 @@ describe('audit trail: recording', () => {
     assert.equal(row.priority, 'high', 'break-glass is high priority unless told otherwise');
     assert.deepEqual([row.userId, row.clientId, row.resource, row.query], [null, null, null, null]);
     assert.match(row.seq, /^\d+$/);
-    assert.match(row.hash, /^[0-9a-f]{64}$/);
+    const [batch] = (await t.db.query<{ hash: string; n: number }>('SELECT hash, n FROM audit_batch WHERE tenants @> ARRAY[$1]::text[]', [tenant])).rows;
+    assert.ok(batch);
+    assert.match(batch.hash, /^[0-9a-f]{64}$/);
+    assert.equal(batch.n, 1);
+  });
+
+  it('gives every entry of a batch its own id and place, in the order recorded', async () => {
+    const tenant = newTenant();
+    const trail = new AuditTrail(t.db, { lanes: [9] });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => trail.record(readEntry(tenant, i))));
+    assert.deepEqual(await batchesOf(tenant), { batches: 1, entries: 10 });
+    const rows = (await trail.search({ tenant, count: 100 })).reverse();
+    assert.deepEqual(rows.map((r) => r.resource), Array.from({ length: 10 }, (_, i) => `Observation/obs-${i}`));
+    const seqs = rows.map((r) => BigInt(r.seq));
+    const places = rows.map((r) => BigInt(r.pos));
+    for (let i = 1; i < 10; i++) {
+      assert.equal(seqs[i]! - seqs[i - 1]!, 1n, 'ids follow each other within a batch');
+      assert.equal(places[i]! - places[i - 1]!, 1n, 'so do positions in the lane');
+    }
+    assert.ok(rows.every((r) => r.lane === 9));
+    const head = (await trail.heads()).find((h) => h.lane === 9)!;
+    assert.equal(head.pos, rows[9]!.pos, 'the head is the last entry');
+  });
+
+  it('refuses batch sizes a batch row cannot hold', () => {
+    for (const maxBatch of [0, 1025, 2.5]) assert.throws(() => new AuditTrail(t.db, { maxBatch }), AuditError, String(maxBatch));
   });
 });
 
 describe('audit trail: the database refuses changes', () => {
-  it('refuses UPDATE, DELETE and TRUNCATE of entries and of the head, and moving the head back', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE of batches and of the head, new per-entry rows, and moving the head back', async () => {
     const tenant = newTenant();
     await new AuditTrail(t.db).record(readEntry(tenant, 1));
     for (const sql of [
-      `UPDATE audit_entry SET outcome = 'failure' WHERE tenant_id = '${tenant}'`,
-      `DELETE FROM audit_entry WHERE tenant_id = '${tenant}'`,
+      `UPDATE audit_batch SET entries = replace(entries, 'success', 'failure') WHERE tenants @> ARRAY['${tenant}']`,
+      `UPDATE audit_batch SET patients = '{}' WHERE tenants @> ARRAY['${tenant}']`,
+      `DELETE FROM audit_batch WHERE tenants @> ARRAY['${tenant}']`,
+      'TRUNCATE audit_batch',
+      // audit_entry's rows (written before batches, see audit-upgrade) are refused changes as before.
       'TRUNCATE audit_entry',
+      `INSERT INTO audit_entry (lane, pos, tenant_id, recorded, action, outcome, priority, prev_hash, hash)
+         VALUES (15, 1, '${tenant}', now(), 'read', 'success', 'normal', repeat('0', 64), repeat('a', 64))`,
       'DELETE FROM audit_head',
       'TRUNCATE audit_head',
       'UPDATE audit_head SET pos = pos - 1',
@@ -133,14 +176,14 @@ describe('audit trail: the database refuses changes', () => {
     assert.equal((await new AuditTrail(t.db).verify()).ok, true);
   });
 
-  it('refuses an entry whose hashes are not 64 lower-case hex digits', async () => {
+  it('refuses a batch whose hashes are not 64 lower-case hex digits', async () => {
     const tenant = newTenant();
     const good = 'ab'.repeat(32);
     // One statement each, outside any transaction: a refused one writes nothing.
     const insert = (prevHash: string, hash: string, pos: number): Promise<unknown> =>
       t.db.query(
-        `INSERT INTO audit_entry (lane, pos, tenant_id, recorded, action, outcome, priority, prev_hash, hash)
-         VALUES (15, $1, $2, now(), 'read', 'success', 'normal', $3, $4)`,
+        `INSERT INTO audit_batch (seq, lane, pos, n, entries, tenants, patients, users, actions, recorded_min, recorded_max, prev_hash, hash)
+         VALUES ($1, 15, $1, 1, '[]', ARRAY[$2], '{}', '{}', '{read}', now(), now(), $3, $4)`,
         [pos, tenant, prevHash, hash],
       );
     const bad = ['AB'.repeat(32), 'ab'.repeat(31), 'ab'.repeat(33), `${'ab'.repeat(31)}zz`, `${'ab'.repeat(31)}a`, ''];
@@ -154,11 +197,11 @@ describe('audit trail: the database refuses changes', () => {
     await assert.rejects(
       t.db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO audit_entry (lane, pos, tenant_id, recorded, action, outcome, priority, prev_hash, hash)
-           VALUES (15, 2000000, $1, now(), 'read', 'success', 'normal', $2, $3)`,
+          `INSERT INTO audit_batch (seq, lane, pos, n, entries, tenants, patients, users, actions, recorded_min, recorded_max, prev_hash, hash)
+           VALUES (2000000, 15, 2000000, 1, '[]', ARRAY[$1], '{}', '{}', '{read}', now(), now(), $2, $3)`,
           [tenant, good, 'cd'.repeat(32)],
         );
-        assert.equal((await tx.query(`SELECT count(*)::int AS n FROM audit_entry WHERE tenant_id = $1`, [tenant])).rows[0]!.n, 1);
+        assert.equal((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_batch WHERE tenants @> ARRAY[$1]::text[]', [tenant])).rows[0]!.n, 1);
         throw rollback;
       }),
       (e: unknown) => e === rollback,
@@ -166,8 +209,9 @@ describe('audit trail: the database refuses changes', () => {
   });
 });
 
-// Each tampering test breaks the shared chain, so each starts from a fresh database. One lane, so
-// that an entry's id (seq) and its position in lane 0 are the same number.
+// Each tampering test breaks the shared chain, so each starts from a fresh database. One lane:
+// 30 entries recorded one at a time (batches of one, positions 1 to 30), then 10 together (one
+// batch, positions 31 to 40).
 describe('audit trail: verification finds tampering', () => {
   let trail: AuditTrail;
   let tenant: string;
@@ -177,57 +221,94 @@ describe('audit trail: verification finds tampering', () => {
     trail = new AuditTrail(t.db, { lanes: [0] });
     tenant = newTenant();
     for (let i = 0; i < 30; i++) await trail.record(readEntry(tenant, i, { recorded: new Date(Date.UTC(2031, 0, 1, 0, i)) }));
-    assert.deepEqual(await trail.verify(), { ok: true, checked: 30 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => trail.record(readEntry(tenant, 30 + i, { recorded: new Date(Date.UTC(2031, 0, 1, 1, i)) }))));
+    assert.deepEqual(await batchesOf(tenant), { batches: 31, entries: 40 });
+    assert.deepEqual(await trail.verify(), { ok: true, checked: 40 });
   });
 
+  /** The id of the first entry of the batch at a position of lane 0. */
+  const seqAt = async (pos: number): Promise<string> =>
+    (await t.db.query<{ seq: string }>('SELECT seq::text AS seq FROM audit_batch WHERE lane = 0 AND pos = $1', [pos])).rows[0]!.seq;
+
   it('a changed field', async () => {
-    await tamper(`UPDATE audit_entry SET patients = '{pat-other}' WHERE seq = 17`);
+    const seq = await seqAt(17);
+    await tamper(`UPDATE audit_batch SET entries = replace(entries, '"success"', '"failure"') WHERE lane = 0 AND pos = 17`);
     const r = await trail.verify({ batchSize: 8 });
     assert.equal(r.ok, false);
-    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos, r.firstBad?.seq], [0, '17', '17']);
+    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos, r.firstBad?.seq], [0, '17', seq]);
     assert.match(r.firstBad?.reason ?? '', /changed/);
     assert.equal(r.checked, 16);
   });
 
+  it('one changed entry in a batch of several', async () => {
+    await tamper(`UPDATE audit_batch SET entries = replace(entries, '"Observation/obs-35"', '"Observation/obs-99"') WHERE lane = 0 AND pos = 31`);
+    const r = await trail.verify({ batchSize: 4 });
+    assert.deepEqual([r.firstBad?.pos, r.firstBad?.seq, r.checked], ['31', await seqAt(31), 30]);
+    assert.match(r.firstBad?.reason ?? '', /the batch of entries starting here was changed/);
+  });
+
   it('a changed time, even by less than a second', async () => {
-    await tamper(`UPDATE audit_entry SET recorded = recorded + interval '1 millisecond' WHERE seq = 3`);
-    assert.equal((await trail.verify()).firstBad?.seq, '3');
+    await tamper(`UPDATE audit_batch SET entries = replace(entries, '2031-01-01T00:02:00.000Z', '2031-01-01T00:02:00.001Z') WHERE lane = 0 AND pos = 3`);
+    assert.equal((await trail.verify()).firstBad?.pos, '3');
+  });
+
+  it('a report column changed to hide a batch from the report', async () => {
+    // Entry 16 (position 17) is the only one of user-2 with pat-5 among the first 30 ... and of the whole trail.
+    const found = async (): Promise<number> => (await trail.search({ tenant, patient: 'pat-5', user: 'user-2' })).length;
+    assert.equal(await found(), 1);
+    await tamper(`UPDATE audit_batch SET patients = '{}' WHERE lane = 0 AND pos = 17`);
+    assert.equal(await found(), 0, 'the report no longer finds it');
+    const r = await trail.verify();
+    assert.deepEqual([r.firstBad?.pos, r.checked], ['17', 16]);
+    assert.match(r.firstBad?.reason ?? '', /report columns of the batch starting here do not match its entries/);
+  });
+
+  it('a changed entry count', async () => {
+    await tamper('UPDATE audit_batch SET n = 9 WHERE lane = 0 AND pos = 31');
+    assert.match((await trail.verify()).firstBad?.reason ?? '', /entry count was changed/);
   });
 
   it('a deleted entry in the middle', async () => {
-    await tamper('DELETE FROM audit_entry WHERE seq = 12');
+    await tamper('DELETE FROM audit_batch WHERE lane = 0 AND pos = 12');
     const r = await trail.verify({ batchSize: 5 });
     assert.equal(r.ok, false);
     assert.deepEqual(r.firstBad, { lane: 0, pos: '12', reason: 'entry 12 of lane 0 is missing' });
   });
 
   it('a deleted entry with the later ones renumbered', async () => {
-    await tamper('DELETE FROM audit_entry WHERE seq = 12');
-    await tamper('UPDATE audit_entry SET seq = seq - 1, pos = pos - 1 WHERE seq > 12');
+    await tamper('DELETE FROM audit_batch WHERE lane = 0 AND pos = 12');
+    await tamper('UPDATE audit_batch SET pos = pos - 1 WHERE lane = 0 AND pos > 12');
     const r = await trail.verify();
     assert.equal(r.firstBad?.pos, '12');
     assert.match(r.firstBad.reason, /prev_hash is not the hash of the entry before it in lane 0/);
   });
 
   it('a deleted tail', async () => {
-    await tamper('DELETE FROM audit_entry WHERE seq > 27');
+    await tamper('DELETE FROM audit_batch WHERE lane = 0 AND pos > 27');
     const r = await trail.verify();
     assert.equal(r.ok, false);
     assert.equal(r.checked, 27);
     assert.equal(r.firstBad?.pos, '28');
-    assert.match(r.firstBad.reason, /lane 0 ends at entry 27 but its head records 30/);
+    assert.match(r.firstBad.reason, /lane 0 ends at entry 27 but its head records 40/);
+  });
+
+  it('a deleted batch of several at the end', async () => {
+    await tamper('DELETE FROM audit_batch WHERE lane = 0 AND pos = 31');
+    const r = await trail.verify();
+    assert.deepEqual([r.firstBad?.pos, r.checked], ['31', 30]);
+    assert.match(r.firstBad?.reason ?? '', /lane 0 ends at entry 30 but its head records 40/);
   });
 
   it('a deleted first entry', async () => {
-    await tamper('DELETE FROM audit_entry WHERE seq = 1');
+    await tamper('DELETE FROM audit_batch WHERE lane = 0 AND pos = 1');
     assert.deepEqual((await trail.verify()).firstBad, { lane: 0, pos: '1', reason: 'entry 1 of lane 0 is missing' });
   });
 
-  it('a lane moved: an entry put on another lane breaks both', async () => {
-    await tamper('UPDATE audit_entry SET lane = 3, pos = 1 WHERE seq = 30');
+  it('a lane moved: a batch put on another lane breaks both', async () => {
+    await tamper('UPDATE audit_batch SET lane = 3, pos = 1 WHERE lane = 0 AND pos = 31');
     const r = await trail.verify();
-    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos], [0, '30']);
-    assert.match(r.firstBad?.reason ?? '', /lane 0 ends at entry 29 but its head records 30/);
+    assert.deepEqual([r.firstBad?.lane, r.firstBad?.pos], [0, '31']);
+    assert.match(r.firstBad?.reason ?? '', /lane 0 ends at entry 30 but its head records 40/);
   });
 
   it('a head row removed', async () => {
@@ -241,7 +322,7 @@ describe('audit trail: verification finds tampering', () => {
 
   it('keeps appending after a verification and stays intact', async () => {
     await trail.record(readEntry(tenant, 99));
-    assert.deepEqual(await trail.verify(), { ok: true, checked: 31 });
+    assert.deepEqual(await trail.verify(), { ok: true, checked: 41 });
   });
 });
 

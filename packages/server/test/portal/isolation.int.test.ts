@@ -66,7 +66,7 @@ const INSTANCE_BODIES: Record<string, (v: Victim) => unknown> = {
 };
 
 /** Tables an A→B request must leave alone: all but the audit trail and the OAuth state (sign-ins, tokens). */
-const IGNORED_TABLES = new Set(['audit_entry', 'audit_head', 'oauth_entry']);
+const IGNORED_TABLES = new Set(['audit_entry', 'audit_batch', 'audit_head', 'oauth_entry']);
 
 describe('portal isolation sweep: every portal route, patient A naming patient B', () => {
   let server: TestServer;

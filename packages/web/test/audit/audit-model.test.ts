@@ -15,7 +15,7 @@ function row(overrides: Partial<AuditRow> = {}): AuditRow {
     seq: '42', lane: 0, pos: '42', tenantId: 'clinic-a', recorded: '2031-03-04T05:06:07.891Z', action: 'read', outcome: 'success', priority: 'normal',
     userId: 'u-1', username: 'dr.synthetic', fhirUser: 'Practitioner/prac-1', role: 'physician', clientId: 'continuum-web',
     patients: ['pat-9'], resource: 'Observation/obs-1', query: null, sourceIp: '192.0.2.10', detail: 'GET 200',
-    prevHash: '0'.repeat(64), hash: 'a'.repeat(64), ...overrides,
+    ...overrides,
   };
 }
 
