@@ -367,6 +367,34 @@ describe('audit trail: the report', () => {
     assert.deepEqual(third.map((r) => r.resource), [null]);
   });
 
+  it('filters and pages the entries inside one batch, as it does across batches', async () => {
+    const mixed = newTenant();
+    const other = newTenant();
+    const trail9 = new AuditTrail(t.db, { lanes: [9] });
+    // 20 entries of two tenants recorded together: one batch row holds them all.
+    await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      trail9.record(readEntry(i % 4 === 3 ? other : mixed, i, { action: i % 5 === 0 ? 'search' : 'read', recorded: new Date(Date.UTC(2032, 0, 1 + (i % 3))) }))));
+    const batches = (await t.db.query<{ n: number }>('SELECT n FROM audit_batch WHERE tenants @> ARRAY[$1]::text[]', [mixed])).rows;
+    assert.deepEqual(batches, [{ n: 20 }]);
+    const mine = Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 4 !== 3).reverse();
+    const obs = (is: number[]): string[] => is.map((i) => `Observation/obs-${i}`);
+    const found = async (filter: Omit<Parameters<AuditTrail['search']>[0], 'tenant'>): Promise<(string | null)[]> =>
+      (await trail9.search({ tenant: mixed, count: 100, ...filter })).map((r) => r.resource);
+    assert.deepEqual(await found({}), obs(mine), 'only this tenant\'s entries of the batch, newest first');
+    assert.deepEqual(await found({ patient: 'pat-4' }), obs(mine.filter((i) => i % 11 === 4)));
+    assert.deepEqual(await found({ user: 'DR.SYNTHETIC2' }), obs(mine.filter((i) => i % 7 === 2)));
+    assert.deepEqual(await found({ action: 'search' }), obs(mine.filter((i) => i % 5 === 0)));
+    assert.deepEqual(await found({ from: new Date(Date.UTC(2032, 0, 2)), to: new Date(Date.UTC(2032, 0, 3)) }), obs(mine.filter((i) => i % 3 === 1)));
+    const paged: (string | null)[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await trail9.search({ tenant: mixed, count: 4, ...(after ? { after } : {}) });
+      paged.push(...page.map((r) => r.resource));
+      if (page.length < 4) break;
+      after = page[page.length - 1]!.seq;
+    }
+    assert.deepEqual(paged, obs(mine), 'pages of 4 run through the batch without a gap or a repeat');
+  });
+
   it('treats filter values as data, never as SQL', async () => {
     assert.deepEqual(await resources({ user: "x' OR '1'='1" }), []);
     assert.deepEqual(await resources({ patient: "pat-1'] OR true --" }), []);
