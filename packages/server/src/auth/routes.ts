@@ -19,6 +19,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import oidcProviderStorage from 'oidc-provider/lib/helpers/als.js';
 import type { Database } from '../db/database.ts';
 import { parseScopes } from '../access/scopes.ts';
 import type { Principal } from '../access/policy.ts';
@@ -33,6 +34,7 @@ import type { ProxyPatients } from './bearer.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { AuthKeys } from './keys.ts';
 import { FormSigner, sendPage } from './forms.ts';
+import { IdleStorageSwitch } from './idle-storage.ts';
 import { createLaunch, resolveLaunch, saveGrantContext, type LaunchContext } from './launch.ts';
 import { createProvider } from './provider.ts';
 import { escapeHtml, page } from './html.ts';
@@ -43,6 +45,9 @@ import { registerGrants } from './grants.ts';
 import { portalLoginPage, staffRefusedPage } from './portal-pages.ts';
 import { ResetPages } from './reset-pages.ts';
 import { PORTAL_CLIENT_ID } from './web-client.ts';
+
+/** oidc-provider's request context storage, off between its requests (see idle-storage.ts). */
+const oidcStorage = new IdleStorageSwitch(oidcProviderStorage);
 
 export const INTERACTION_PATH = '/auth/interaction/';
 
@@ -248,7 +253,12 @@ export class AuthServer {
         const raw = req.raw as typeof req.raw & { originalUrl?: string };
         raw.originalUrl = raw.url;
         raw.url = (raw.url ?? '/').slice('/oauth'.length) || '/';
-        await provider.callback()(raw, reply.raw);
+        oidcStorage.enter();
+        try {
+          await provider.callback()(raw, reply.raw);
+        } finally {
+          oidcStorage.leave();
+        }
       };
       scope.all('/oauth', handler);
       scope.all('/oauth/*', handler);
