@@ -36,6 +36,9 @@ CREATE TABLE audit_batch (
 -- A batch's row stays in the table's page rather than going to TOAST: most are a few kilobytes.
 ) WITH (toast_tuple_target = 8160);
 CREATE UNIQUE INDEX audit_batch_lane_pos ON audit_batch (lane, pos);
+-- Tenants too: in a database shared by many organizations, a small one's report would otherwise
+-- walk every batch of the others (the per-entry table had (tenant_id, seq)).
+CREATE INDEX audit_batch_tenants ON audit_batch USING gin (tenants);
 CREATE INDEX audit_batch_patients ON audit_batch USING gin (patients);
 CREATE INDEX audit_batch_users ON audit_batch USING gin (users);
 CREATE INDEX audit_batch_recorded ON audit_batch (recorded_max);
