@@ -5,8 +5,9 @@
  * written. Rows come back in the exact form the hash was computed over (positions as text,
  * recorded as ISO milliseconds in UTC), so verification compares like with like on both backends.
  */
+import { arrayLiteral } from '../db/array-literal.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { batchHash, batchIndex, batchText, MAX_BATCH, type BatchIndex } from './chain.ts';
+import { BATCH_FIELDS, batchHash, batchIndex, batchText, MAX_BATCH, type BatchIndex } from './chain.ts';
 import { AuditError, type AuditContent, type AuditRow } from './types.ts';
 
 /** With the lane as second key, serialises a lane's locked appends across every process. */
@@ -61,11 +62,12 @@ const ENTRY_COLUMNS = `seq::text AS seq, lane, pos::text AS pos, tenant_id AS "t
   outcome, priority, user_id AS "userId", username, fhir_user AS "fhirUser", role, client_id AS "clientId", patients, resource, query,
   source_ip AS "sourceIp", detail`;
 
+/** Where a field sits in a batch entry's JSON array, for the SQL that reads it. */
+const at = (field: (typeof BATCH_FIELDS)[number]): number => BATCH_FIELDS.indexOf(field);
+
 /** The same columns read from one entry (e.x, the i-th from 1) of a batch b. */
-const BATCH_ENTRY_COLUMNS = `(b.seq + e.i - 1)::text AS seq, b.lane, (b.pos + e.i - 1)::text AS pos, e.x->>0 AS "tenantId", e.x->>1 AS recorded,
-  e.x->>2 AS action, e.x->>3 AS outcome, e.x->>4 AS priority, e.x->>5 AS "userId", e.x->>6 AS username, e.x->>7 AS "fhirUser",
-  e.x->>8 AS role, e.x->>9 AS "clientId", ARRAY(SELECT jsonb_array_elements_text(e.x->10)) AS patients, e.x->>11 AS resource,
-  e.x->>12 AS query, e.x->>13 AS "sourceIp", e.x->>14 AS detail`;
+const BATCH_ENTRY_COLUMNS = `(b.seq + e.i - 1)::text AS seq, b.lane, (b.pos + e.i - 1)::text AS pos, ${BATCH_FIELDS.map((k, i) =>
+  k === 'patients' ? `ARRAY(SELECT jsonb_array_elements_text(e.x->${i})) AS patients` : `e.x->>${i} AS "${k}"`).join(', ')}`;
 const BATCH_ENTRIES = 'audit_batch b CROSS JOIN LATERAL jsonb_array_elements(b.entries::jsonb) WITH ORDINALITY AS e(x, i)';
 
 const BATCH_COLUMNS = `seq::text AS seq, lane, pos::text AS pos, n, entries, tenants, patients, users, actions,
@@ -79,11 +81,6 @@ const APPEND_IF_HEAD = `WITH moved AS (
     UPDATE audit_head SET pos = $14::bigint, hash = $12 WHERE id = $1 + 1 AND pos = $13::bigint AND hash = $11 RETURNING 1
   )
   ${INSERT_BATCH} WHERE EXISTS (SELECT 1 FROM moved)`;
-
-/** A PostgreSQL array literal of texts: every element quoted, quotes and backslashes escaped. */
-function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-}
 
 interface Batch {
   lane: number;
@@ -112,7 +109,7 @@ function batchAfter(from: AuditHead, entries: readonly AuditContent[]): Batch {
 /** The parameters of INSERT_BATCH ($1..$12). */
 function batchParams(b: Batch): unknown[] {
   const x = b.index;
-  return [b.lane, b.pos, b.n, b.text, textArray(x.tenants), textArray(x.patients), textArray(x.users), textArray(x.actions), x.recordedMin, x.recordedMax, b.prevHash, b.hash];
+  return [b.lane, b.pos, b.n, b.text, arrayLiteral(x.tenants), arrayLiteral(x.patients), arrayLiteral(x.users), arrayLiteral(x.actions), x.recordedMin, x.recordedMax, b.prevHash, b.hash];
 }
 
 export class AuditRepository {
@@ -192,36 +189,36 @@ export class AuditRepository {
     // a superset) and each batch entry's own.
     const entry = ['tenant_id = $1'];
     const batch = ['b.tenants @> ARRAY[$1]::text[]'];
-    const inBatch = ["e.x->>0 = $1"];
+    const inBatch = [`e.x->>${at('tenantId')} = $1`];
     if (filter.user !== undefined) {
       const p = param(filter.user);
       entry.push(`(user_id = ${p} OR lower(username) = lower(${p}))`);
       batch.push(`b.users && ARRAY[${p}, ${param(filter.user.toLowerCase())}]::text[]`);
-      inBatch.push(`(e.x->>5 = ${p} OR lower(e.x->>6) = lower(${p}))`);
+      inBatch.push(`(e.x->>${at('userId')} = ${p} OR lower(e.x->>${at('username')}) = lower(${p}))`);
     }
     if (filter.patient !== undefined) {
       const p = param(filter.patient);
       entry.push(`patients @> ARRAY[${p}]::text[]`);
       batch.push(`b.patients @> ARRAY[${p}]::text[]`);
-      inBatch.push(`(e.x->10) @> jsonb_build_array(${p}::text)`);
+      inBatch.push(`(e.x->${at('patients')}) @> jsonb_build_array(${p}::text)`);
     }
     if (filter.from !== undefined) {
       const p = param(filter.from.toISOString());
       entry.push(`recorded >= ${p}::timestamptz`);
       batch.push(`b.recorded_max >= ${p}::timestamptz`);
-      inBatch.push(`(e.x->>1)::timestamptz >= ${p}::timestamptz`);
+      inBatch.push(`(e.x->>${at('recorded')})::timestamptz >= ${p}::timestamptz`);
     }
     if (filter.to !== undefined) {
       const p = param(filter.to.toISOString());
       entry.push(`recorded < ${p}::timestamptz`);
       batch.push(`b.recorded_min < ${p}::timestamptz`);
-      inBatch.push(`(e.x->>1)::timestamptz < ${p}::timestamptz`);
+      inBatch.push(`(e.x->>${at('recorded')})::timestamptz < ${p}::timestamptz`);
     }
     if (filter.action !== undefined) {
       const p = param(filter.action);
       entry.push(`action = ${p}`);
       batch.push(`b.actions @> ARRAY[${p}]::text[]`);
-      inBatch.push(`e.x->>2 = ${p}`);
+      inBatch.push(`e.x->>${at('action')} = ${p}`);
     }
     if (filter.after !== undefined) {
       const p = param(filter.after);

@@ -36,14 +36,21 @@ export function entryHash(prevHash: string, f: AuditFields): string {
 /** The most entries one batch holds (migration 025: ids step by 1024 between batches). */
 export const MAX_BATCH = 1024;
 
-/** One entry in a batch's text: its fields in a fixed order, without its place (the batch has it). */
-function batchEntry(e: AuditContent): unknown[] {
-  return [e.tenantId, e.recorded, e.action, e.outcome, e.priority, e.userId, e.username, e.fhirUser, e.role, e.clientId, e.patients, e.resource, e.query, e.sourceIp, e.detail];
-}
+/**
+ * The fields of an entry in a batch's text, in their order there (its place is the batch's). The
+ * report's SQL reads them by these positions too (audit-repository.ts).
+ */
+export const BATCH_FIELDS = [
+  'tenantId', 'recorded', 'action', 'outcome', 'priority', 'userId', 'username', 'fhirUser', 'role', 'clientId', 'patients', 'resource',
+  'query', 'sourceIp', 'detail',
+] as const satisfies readonly (keyof AuditContent)[];
+
+/** The fields that may be null. */
+const NULLABLE: readonly (keyof AuditContent)[] = ['userId', 'username', 'fhirUser', 'role', 'clientId', 'resource', 'query', 'sourceIp', 'detail'];
 
 /** The text a batch is stored and hashed as. */
 export function batchText(entries: readonly AuditContent[]): string {
-  return JSON.stringify(entries.map(batchEntry));
+  return JSON.stringify(entries.map((e) => BATCH_FIELDS.map((k) => e[k])));
 }
 
 export function batchHash(prevHash: string, lane: number, pos: string, text: string): string {
@@ -51,7 +58,6 @@ export function batchHash(prevHash: string, lane: number, pos: string, text: str
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string';
-const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 /** The entries of a batch's text; undefined when the text is not a batch's (only a bug or a change makes it so). */
 export function parseBatch(text: string): AuditContent[] | undefined {
@@ -63,19 +69,14 @@ export function parseBatch(text: string): AuditContent[] | undefined {
   }
   if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
   const out: AuditContent[] = [];
-  for (const e of parsed as unknown[]) {
-    if (!Array.isArray(e) || e.length !== 15) return undefined;
-    const [tenantId, recorded, action, outcome, priority, userId, username, fhirUser, role, clientId, patients, resource, query, sourceIp, detail] = e as unknown[];
-    if (!isText(tenantId) || !isText(recorded) || !isAuditAction(action) || !(AUDIT_OUTCOMES as readonly unknown[]).includes(outcome)) return undefined;
-    if (priority !== 'normal' && priority !== 'high') return undefined;
-    if (![userId, username, fhirUser, role, clientId, resource, query, sourceIp, detail].every(isTextOrNull)) return undefined;
-    if (!Array.isArray(patients) || !patients.every(isText)) return undefined;
-    out.push({
-      tenantId, recorded, action, outcome: outcome as AuditContent['outcome'], priority,
-      userId: userId as string | null, username: username as string | null, fhirUser: fhirUser as string | null, role: role as string | null,
-      clientId: clientId as string | null, patients, resource: resource as string | null, query: query as string | null,
-      sourceIp: sourceIp as string | null, detail: detail as string | null,
-    });
+  for (const values of parsed as unknown[]) {
+    if (!Array.isArray(values) || values.length !== BATCH_FIELDS.length) return undefined;
+    const e = Object.fromEntries(BATCH_FIELDS.map((k, i) => [k, values[i] as unknown])) as Record<keyof AuditContent, unknown>;
+    if (!isText(e.tenantId) || !isText(e.recorded) || !isAuditAction(e.action) || !(AUDIT_OUTCOMES as readonly unknown[]).includes(e.outcome)) return undefined;
+    if (e.priority !== 'normal' && e.priority !== 'high') return undefined;
+    if (!NULLABLE.every((k) => e[k] === null || isText(e[k]))) return undefined;
+    if (!Array.isArray(e.patients) || !e.patients.every(isText)) return undefined;
+    out.push(e as AuditContent);
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
  * The audit trail's vocabulary: what is recorded (AuditInput), what is stored (AuditContent, and
- * AuditFields once placed in a chain) and reported (AuditRow), and the checks an input passes before it joins a batch. The lists here and the
- * CHECK constraints of migration 008 say the same thing; an input is checked here first so that
- * one bad entry is refused on its own instead of failing the batch it would have joined.
+ * AuditFields once placed in a chain) and reported (AuditRow), and the checks an input passes
+ * before it joins a batch. The lists here and the CHECK constraints of migration 008 say the same
+ * thing; an input is checked here first so that one bad entry is refused on its own instead of
+ * failing the batch it would have joined.
  */
 
 export const AUDIT_ACTIONS = [

@@ -41,7 +41,8 @@ function check(lane: number, link: ChainLink): Checked {
     return { ...base, changed: 'its content does not match its hash (the batch of entries starting here was changed)' };
   }
   const entries = parseBatch(link.entries);
-  if (!entries || entries.length !== link.n) return { ...base, changed: 'its entries are not the batch its hash was made for (the entry count was changed)' };
+  if (!entries) return { ...base, changed: 'its entries are not in the form the trail writes (written by something else, and hashed to match)' };
+  if (entries.length !== link.n) return { ...base, changed: 'its entries are not the batch its hash was made for (the entry count was changed)' };
   // The report finds batches by these columns: one changed to hide a batch from it is a change too.
   if (JSON.stringify(batchIndex(entries)) !== JSON.stringify(link.index)) {
     return { ...base, changed: 'the report columns of the batch starting here do not match its entries (changed to hide entries from the report)' };

@@ -9,6 +9,7 @@
  * ever spliced into SQL text.
  */
 import { createHash } from 'node:crypto';
+import { arrayLiteral } from '../db/array-literal.ts';
 import type { Queryable } from '../db/database.ts';
 import type { IndexRows } from '@continuum/fhir';
 import { INDEX_TABLES, type IndexTable } from './index-tables.ts';
@@ -183,17 +184,6 @@ function indexArrays(t: IndexTable, items: readonly (IndexRows | null)[]): unkno
 export function insertParamLiterals(tenantId: string, writes: readonly PreparedWrite[]): string[] {
   if (writes.some((w) => w.previousVersion !== 0)) throw new Error('insertParamLiterals takes new resources only');
   return params(tenantId, writes).map((p, i) => (i === 0 ? String(p) : arrayLiteral(p as unknown[])));
-}
-
-/** A text-format array literal: every element quoted (or NULL), `\\` and `"` escaped. */
-export function arrayLiteral(values: readonly unknown[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
-    const v = values[i];
-    out += v === null || v === undefined ? 'NULL' : `"${String(v as string | number).replace(/[\\"]/g, '\\$&')}"`;
-  }
-  return out + '}';
 }
 
 /** Inserts new resources from `insertParamLiterals`; returns how many took effect (fewer: an id existed). */

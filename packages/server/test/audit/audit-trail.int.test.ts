@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AuditTrail } from '../../src/audit/audit-trail.ts';
+import { batchHash } from '../../src/audit/chain.ts';
 import { AuditError } from '../../src/audit/types.ts';
 import { createTestDatabase, type TestDatabase } from '../fixtures/backend.ts';
 import { countingTransactions, newTenant, readEntry } from './helpers.ts';
@@ -266,6 +267,15 @@ describe('audit trail: verification finds tampering', () => {
   it('a changed entry count', async () => {
     await tamper('UPDATE audit_batch SET n = 9 WHERE lane = 0 AND pos = 31');
     assert.match((await trail.verify()).firstBad?.reason ?? '', /entry count was changed/);
+  });
+
+  it('entries not in the trail\'s form, hashed to match', async () => {
+    const prev = (await t.db.query<{ prevHash: string }>('SELECT prev_hash AS "prevHash" FROM audit_batch WHERE lane = 0 AND pos = 17')).rows[0]!.prevHash;
+    const forged = '[["only a tenant"]]';
+    await tamper('UPDATE audit_batch SET entries = $1, hash = $2 WHERE lane = 0 AND pos = 17', [forged, batchHash(prev, 0, '17', forged)]);
+    const r = await trail.verify();
+    assert.deepEqual([r.firstBad?.pos, r.checked], ['17', 16]);
+    assert.match(r.firstBad?.reason ?? '', /not in the form the trail writes/);
   });
 
   it('a deleted entry in the middle', async () => {
