@@ -334,6 +334,7 @@ async function main(): Promise<void> {
 // `cds-order-sign` times the order-sign CDS hook over HTTP: its own runner (bench/cds-order-sign.ts).
 // `matching` times the patient matcher, scoring and blocking: its own runner (bench/matching.ts).
 // `audit-append` times one durable audit append by batch size: its own runner (bench/audit-append.ts).
+// `auth-cost` compares reads with and without authorization and audit, alternated: bench/auth-cost.ts.
 const entry =
   process.argv[2] === 'chart-open'
     ? import('./chart-open.ts').then((m) => m.main(process.argv.slice(3)))
@@ -343,7 +344,9 @@ const entry =
         ? import('./matching.ts').then((m) => m.main(process.argv.slice(3)))
         : process.argv[2] === 'audit-append'
           ? import('./audit-append.ts').then((m) => m.main(process.argv.slice(3)))
-          : main();
+          : process.argv[2] === 'auth-cost'
+            ? import('./auth-cost.ts').then((m) => m.main(process.argv.slice(3)))
+            : main();
 entry.catch((err: unknown) => {
   process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
