@@ -88,7 +88,9 @@ async function start(config: Config, opts: StartOptions, db: Database, opened: (
   const runner = config.jobs ? new ReindexRunner({ db, searchParams, statistics, ...(opts.log ? { log: opts.log } : {}) }) : undefined;
   runner?.start();
   if (runner) opened.push(() => runner.close());
-  const audit = new AuditTrail(db, { lanes: config.auditLanes });
+  // Appends on a connection of their own: every audited request waits for its entry's commit,
+  // which must not queue behind requests waiting for the pool (docs/security.md, "Measured cost").
+  const audit = new AuditTrail(db, { lanes: config.auditLanes, writer: db.ownConnection(config.auditLanes) });
   opened.push(() => audit.flush());
   const repoFor = async (tenant: string): Promise<Repository> => new Repository({ db, indexer: await searchParams.indexerFor(tenant) }, tenant);
   const auth: Auth | undefined = config.auth

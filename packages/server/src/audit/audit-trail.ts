@@ -27,6 +27,12 @@ export interface AuditTrailOptions {
    * exact lanes (tests).
    */
   lanes?: number | readonly number[];
+  /**
+   * Where appends go (default: the trail's database). The server gives the database's own
+   * connection (Database.ownConnection), so that the commits every audited request waits for do
+   * not queue behind requests waiting for the pool.
+   */
+  writer?: Database;
 }
 
 export const DEFAULT_AUDIT_LANES = 1;
@@ -45,6 +51,8 @@ function pickLanes(lanes: number | readonly number[]): number[] {
 
 export class AuditTrail {
   private readonly repo: AuditRepository;
+  /** Appends (it remembers each lane's head); the same database as `repo` unless a writer is given. */
+  private readonly appender: AuditRepository;
   private readonly clock: () => Date;
   private readonly commits: GroupCommit<AuditContent>;
 
@@ -52,8 +60,9 @@ export class AuditTrail {
     const maxBatch = opts.maxBatch ?? 500;
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) throw new AuditError(`the audit batch size must be 1 to ${MAX_BATCH}, got ${maxBatch}`);
     this.repo = new AuditRepository(db);
+    this.appender = opts.writer ? new AuditRepository(opts.writer) : this.repo;
     this.clock = opts.clock ?? (() => new Date());
-    this.commits = new GroupCommit((batch, lane) => this.repo.append(lane, batch), maxBatch, pickLanes(opts.lanes ?? DEFAULT_AUDIT_LANES));
+    this.commits = new GroupCommit((batch, lane) => this.appender.append(lane, batch), maxBatch, pickLanes(opts.lanes ?? DEFAULT_AUDIT_LANES));
   }
 
   /** Resolves when the entry is committed; rejects (AuditError) at once on an invalid entry. */

@@ -37,5 +37,13 @@ export interface Database extends Queryable {
    * are gone. Returns the unsubscribe function.
    */
   listen(channel: string, onMessage: (payload: string) => void, onReset?: () => void): Promise<() => Promise<void>>;
+  /**
+   * The same database through connections of its own (PostgreSQL: a pool of `connections`,
+   * default 1, apart from the one requests share; each call opens another, closed with this
+   * database), for a writer whose commits many requests wait for, so that its statements never
+   * queue behind requests waiting for a pooled connection. PGlite has one connection, so there it
+   * is this database.
+   */
+  ownConnection(connections?: number): Database;
   close(): Promise<void>;
 }

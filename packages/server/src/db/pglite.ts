@@ -32,7 +32,7 @@ export async function openPglite(dataDir: string | undefined, snapshot?: Blob): 
     },
   };
 
-  return {
+  const db: Database = {
     dialect: 'pglite',
     query: (sql, params) => mutex.run(() => raw.query(sql, params)),
     exec: (sql) => mutex.run(() => raw.exec(sql)),
@@ -53,6 +53,8 @@ export async function openPglite(dataDir: string | undefined, snapshot?: Blob): 
       const stop = await mutex.run(() => pg.listen(channel, onMessage));
       return () => mutex.run(() => stop());
     },
+    ownConnection: () => db,
     close: () => mutex.run(() => pg.close()),
   };
+  return db;
 }

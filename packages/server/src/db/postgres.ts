@@ -22,6 +22,7 @@ export function openPostgres(url: string, poolSize: number): Database {
     return { rows: res.rows as Row[], rowCount: res.rowCount ?? res.rows.length };
   };
 
+  const own: Database[] = [];
   return {
     dialect: 'postgres',
     query: (sql, params, opts) => run(pool, sql, params, opts),
@@ -45,6 +46,14 @@ export function openPostgres(url: string, poolSize: number): Database {
       }
     },
     listen: (channel, onMessage, onReset) => listenPostgres(url, channel, onMessage, onReset),
-    close: () => pool.end(),
+    ownConnection(connections = 1) {
+      const db = openPostgres(url, connections);
+      own.push(db);
+      return db;
+    },
+    async close() {
+      await Promise.all(own.map((db) => db.close()));
+      await pool.end();
+    },
   };
 }

@@ -20,6 +20,8 @@ export function countingTransactions(db: Database): { db: Database; transactions
       return db.transaction(fn);
     },
     listen: (channel, onMessage, onReset) => db.listen(channel, onMessage, onReset),
+    // Counted too: the trail may append on a connection of its own.
+    ownConnection: () => counted,
     close: () => db.close(),
   };
   return { db: counted, transactions: () => n };
