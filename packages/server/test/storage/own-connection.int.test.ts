@@ -57,56 +57,69 @@ async function onePooledConnection(): Promise<{ db: Database; drop: () => Promis
   };
 }
 
+/**
+ * Takes the pool's only connection in an open transaction; resolves once it holds it, with that
+ * connection's backend pid, and `release`, which ends the transaction (and resolves when it has).
+ */
+async function holdThePool(db: Database): Promise<{ pid: number; release: () => Promise<void> }> {
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  let holding!: Promise<void>;
+  const pid = await new Promise<number>((resolve, reject) => {
+    holding = db.transaction(async (tx) => {
+      resolve((await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+      await ended;
+    });
+    holding.catch(reject);
+  });
+  return {
+    pid,
+    release: async () => {
+      end();
+      await holding;
+    },
+  };
+}
+
 it('on PostgreSQL, runs while every pooled connection is taken, on a backend of its own', { skip: backend !== 'postgres' }, async () => {
   const { db, drop } = await onePooledConnection();
-  let release = (): void => undefined;
   try {
     const own = db.ownConnection();
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let pooledPid = 0;
-    const holding = db.transaction(async (tx) => {
-      pooledPid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      await held;
-    });
-    while (pooledPid === 0) await new Promise((r) => setTimeout(r, 5));
-    // This one queues for the only pooled connection.
-    let queuedDone = false;
-    const queued = db.query('SELECT 1').then(() => (queuedDone = true));
-    const ownPid = (await within(own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'), 'the own connection')).rows[0]!.pid;
-    assert.notEqual(ownPid, pooledPid, 'a backend apart from the pool');
-    assert.equal(queuedDone, false, 'the pooled statement is still waiting for the connection');
-    release();
-    await holding;
-    await queued;
-    assert.equal(queuedDone, true);
+    const held = await holdThePool(db);
+    try {
+      // This one queues for the only pooled connection.
+      let queuedDone = false;
+      const queued = db.query('SELECT 1').then(() => (queuedDone = true));
+      const ownPid = (await within(own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'), 'the own connection')).rows[0]!.pid;
+      assert.notEqual(ownPid, held.pid, 'a backend apart from the pool');
+      assert.equal(queuedDone, false, 'the pooled statement is still waiting for the connection');
+      await held.release();
+      await queued;
+      assert.equal(queuedDone, true);
+    } finally {
+      await held.release();
+    }
   } finally {
-    release();
     await drop();
   }
 });
 
 it('on PostgreSQL, the audit trail appends on it while requests wait for the pool', { skip: backend !== 'postgres' }, async () => {
   const { db, drop } = await onePooledConnection();
-  let release = (): void => undefined;
   try {
     const trail = new AuditTrail(db, { writer: db.ownConnection() });
     const tenant = newTenant();
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let started = false;
-    const holding = db.transaction(async () => {
-      started = true;
-      await held;
-    });
-    while (!started) await new Promise((r) => setTimeout(r, 5));
-    // Durable while the only pooled connection is taken: the append did not queue for it.
-    await within(Promise.all([trail.record(readEntry(tenant, 1)), trail.record(readEntry(tenant, 2))]), 'the append');
-    release();
-    await holding;
+    const held = await holdThePool(db);
+    try {
+      // Durable while the only pooled connection is taken: the append did not queue for it.
+      await within(Promise.all([trail.record(readEntry(tenant, 1)), trail.record(readEntry(tenant, 2))]), 'the append');
+    } finally {
+      await held.release();
+    }
     const rows = await trail.search({ tenant });
     assert.deepEqual(rows.map((r) => r.resource).sort(), ['Observation/obs-1', 'Observation/obs-2']);
     assert.equal((await trail.verify()).ok, true);
   } finally {
-    release();
     await drop();
   }
 });
