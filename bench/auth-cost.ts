@@ -43,13 +43,16 @@ interface Side {
 
 async function startSide(mode: Mode, sockets: number): Promise<Side> {
   const backend = await createBackend('postgres');
+  let server: ServerProcess | undefined;
   try {
-    const server = await startServer(ROOT, { ...backend.serverEnv, ...(mode === 'off' ? { CONTINUUM_AUTH: 'off' } : {}) });
+    server = await startServer(ROOT, { ...backend.serverEnv, ...(mode === 'off' ? { CONTINUUM_AUTH: 'off' } : {}) });
     const http = new HttpClient('127.0.0.1', server.port, sockets);
     await server.authorize(http);
     const prepared = await prepareSuite('read', http);
     return { mode, backend, server, http, task: prepared.task(http) };
   } catch (err) {
+    // A server that started but could not be prepared must not outlive the bench.
+    await server?.stop();
     await backend.dispose();
     throw err;
   }
